@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * sim: the deterministic engine.
+ *
+ * Contract: a run executes one scenario on N simulated CPUs. Each CPU is a
+ * host thread, but exactly one holds the run token at any time, so shared
+ * simulator state is only ever touched by the token holder. Every operation
+ * another CPU could observe is a yield point (sim_yield()), where the run's
+ * scheduling strategy decides who runs next. Every such choice, and every
+ * hardware choice (sim_decide()), is appended to the trace; the same options
+ * and seed give the same trace and the same digest, byte for byte.
+ *
+ * Layers above (gic/, smp/, mm/) hang their per-run and per-CPU state off
+ * the void pointers below and plug into the engine through struct sim_hooks.
+ */
+#ifndef BBMSIM_SIM_H
+#define BBMSIM_SIM_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BBMSIM_VERSION "0.1.0"
+#define SIM_MAX_CPUS   1024
+
+struct sim;
+struct sim_cpu;
+struct scenario;
+struct trace;
+struct pmem;
+
+/* ---- options (sim/options.def) ------------------------------------------ */
+
+struct sim_options {
+#define SIM_OPT_UINT(n, d, lo, hi, h) uint32_t n;
+#define SIM_OPT_BOOL(n, d, h)         bool n;
+#define SIM_OPT_STR(n, d, h)          char n[32];
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+	uint64_t seed;
+	char sched[16]; /* "timed", "random", "pct" or "pct:D", "replay" */
+};
+
+void sim_options_default(struct sim_options *o);
+/* Sets option @name (dashes or underscores) from text; 0, or -1 with @err set. */
+int sim_options_set(struct sim_options *o, const char *name, const char *value, char *err,
+		    size_t errlen);
+/* Calls @fn for every option in definition order, value as text. */
+void sim_options_foreach(const struct sim_options *o,
+			 void (*fn)(const char *name, const char *value, void *arg), void *arg);
+
+/* ---- costs (sim/costs.def) ------------------------------------------------ */
+
+enum sim_cost {
+#define SIM_COST(n, d, h) COST_##n,
+#include "costs.def"
+#undef SIM_COST
+	SIM_NR_COSTS
+};
+
+struct sim_costs {
+	uint64_t ps[SIM_NR_COSTS];
+	char digest[65]; /* sha256 of the table as "name=ps\n" lines */
+};
+
+void costs_default(struct sim_costs *c);
+/* Loads "name = nanoseconds" lines over the defaults; -1 with @err set on bad input. */
+int costs_load(struct sim_costs *c, const char *path, char *err, size_t errlen);
+int costs_parse(struct sim_costs *c, const char *text, size_t len, char *err, size_t errlen);
+const char *costs_name(enum sim_cost id);
+const char *costs_help(enum sim_cost id);
+
+/* ---- findings (sim/findings.def) ----------------------------------------- */
+
+enum sim_finding_kind {
+#define SIM_FINDING(id, name, help) FINDING_##id,
+#include "findings.def"
+#undef SIM_FINDING
+	SIM_NR_FINDINGS
+};
+
+struct sim_finding {
+	enum sim_finding_kind kind;
+	int cpu; /* -1: the machine as a whole */
+	uint64_t step;
+	uint64_t clock; /* ps, on @cpu */
+	uint64_t va, pa;
+	char detail[512]; /* old/new descriptors, what was expected, ... */
+	char rule[128];	  /* the Arm rule or kernel invariant broken */
+};
+
+const char *finding_name(enum sim_finding_kind k);
+
+/*
+ * Reports a finding from the token holder. Unless --keep-going, the run
+ * stops: this call does not return when @cpu is a running CPU (the CPU's
+ * program is unwound). Call with cpu == NULL from host context (setup/check).
+ */
+void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind, uint64_t va,
+		uint64_t pa, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+
+/* ---- decisions (sim/decisions.def) --------------------------------------- */
+
+enum sim_decision {
+#define SIM_DECISION(id, name) DECIDE_##id,
+#include "decisions.def"
+#undef SIM_DECISION
+	SIM_NR_DECISIONS
+};
+
+const char *decision_name(enum sim_decision d);
+
+/*
+ * A hardware choice in [0, n): from the seed, or from the trace on replay.
+ * n == 1 is not a choice and is neither drawn nor recorded.
+ */
+uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n);
+
+/* ---- CPUs and the run token ------------------------------------------------ */
+
+enum cpu_state {
+	CPU_IDLE,     /* not started yet */
+	CPU_RUNNABLE, /* may be picked at any yield point */
+	CPU_WAITING,  /* blocked in sim_wait_*() until a store, kick or event */
+	CPU_FINISHED, /* its program returned */
+};
+
+struct sim_cpu {
+	struct sim *sim;
+	unsigned id;
+	uint64_t clock; /* simulated time in ps */
+	enum cpu_state state;
+
+	/* What a waiting CPU waits for, for wake-ups and deadlock reports. */
+	const char *wait_what;
+	uint64_t wait_pa, wait_len; /* physical range a store to which wakes it */
+	bool wait_irq;		    /* a kick (interrupt line) wakes it too */
+	uint64_t spin_iters;
+
+	/* Set by gic/ when the CPU interface signals IRQ/FIQ; see hooks.take_irq. */
+	bool irq_line;
+
+	/* Per-layer state. */
+	void *mmu, *gic, *smp, *kern, *scn;
+
+	/* engine private */
+	struct sim_thread *thread;
+	uint32_t pct_prio;
+	jmp_buf *unwind;
+};
+
+/*
+ * Hooks: how upper layers plug into the engine without the engine knowing
+ * them. All are optional and called by the token holder.
+ */
+struct sim_hooks {
+	/*
+	 * Translates @va for an access of @size bytes; returns 0 and sets *@pa,
+	 * or handles the fault itself (delivering it to the CPU's fault handler)
+	 * and returns nonzero, in which case the access is retried. Without a
+	 * hook, addresses are physical.
+	 */
+	int (*translate)(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write, uint64_t *pa);
+	/* Called at a yield point when cpu->irq_line is set: take the exception. */
+	void (*take_irq)(struct sim_cpu *cpu);
+	/* A store to a page flagged PMEM_F_HOOK (a live translation table, ...). */
+	void (*store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
+			   uint64_t val);
+	/* A finding was reported: let the layer add its view of the state. */
+	void (*describe)(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len);
+};
+
+struct sim {
+	struct sim_options opt;
+	const struct scenario *scn;
+	struct sim_costs costs;
+	unsigned ncpus;
+	struct sim_cpu *cpus;
+	struct pmem *mem;
+	struct sim_hooks hooks;
+
+	uint64_t step; /* yield points so far, the whole machine */
+	struct sim_cpu *cur;
+	bool stopping; /* a finding ended the run; CPUs are being unwound */
+
+	struct sim_finding *findings;
+	unsigned nr_findings;
+
+	/* Per-layer state. */
+	void *mmu, *gic, *smp, *kern, *scn_state;
+
+	/*
+	 * Kernel static data (.data/.bss): physical [SIM_KDATA_BASE, +SIM_KDATA_SIZE).
+	 * An MMU that maps it sets kdata_offset so that sim_kdata_alloc() hands
+	 * out virtual addresses (pa + kdata_offset).
+	 */
+	uint64_t kdata_offset, kdata_next;
+
+	/* engine private */
+	struct sched *sched;
+	struct trace *trace;
+	struct sim_events *events;
+	bool keep_trace; /* keep the trace text (default); off for huge timed runs */
+};
+
+#define SIM_KDATA_BASE 0x100000ull /* 1 MiB: page 0 stays unused, as NULL */
+#define SIM_KDATA_SIZE 0xf00000ull /* up to 16 MiB */
+
+/*
+ * Allocates zeroed kernel static data (locks, counters, flags) for CPU
+ * programs, in host context; returns the address the cpu_*() accessors
+ * take (physical, or virtual once an MMU maps kdata). Exhaustion is a bug in
+ * a layer, not bad input: it aborts.
+ */
+uint64_t sim_kdata_alloc(struct sim *sim, uint64_t size, uint64_t align);
+
+/* Creates a run of @scn with @opt; @replay is a parsed trace or NULL. */
+struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt,
+		       const struct sim_costs *costs, struct trace *replay, char *err,
+		       size_t errlen);
+/*
+ * Runs it to the end: every CPU finished, or a finding stopped it. Returns
+ * 0, or -1 with @err set when a replay diverged from its trace.
+ */
+int sim_run(struct sim *sim, char *err, size_t errlen);
+void sim_destroy(struct sim *sim);
+
+/* sha256 hex over the decisions and observable events of the run so far. */
+const char *sim_digest(struct sim *sim);
+/* The trace of the run, with header, as text (valid after sim_run). */
+const char *sim_trace_text(struct sim *sim, size_t *len);
+/* Turns on the event log for --perfetto (before sim_run). */
+void sim_enable_events(struct sim *sim);
+int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errlen);
+
+/* ---- what CPU programs call ---------------------------------------------- */
+
+/* The CPU running now (the token holder), or NULL in host context. */
+struct sim_cpu *sim_current(struct sim *sim);
+
+/* Advances @cpu's clock by a cost from the table. */
+static inline void sim_tick(struct sim_cpu *cpu, enum sim_cost c)
+{
+	cpu->clock += cpu->sim->costs.ps[c];
+}
+
+/* A yield point: the strategy may run another CPU before this returns. */
+void sim_yield(struct sim_cpu *cpu);
+
+/*
+ * Blocks @cpu until a store hits [pa, pa+len), it is kicked (if @irq), or
+ * an event is due on it. The caller re-checks its condition afterwards, so
+ * spurious wake-ups are harmless. A wait with nothing left that could wake
+ * any CPU is a deadlock; more than spin_bound wake-ups without the
+ * condition becoming true (sim_wait_done()) is a livelock.
+ */
+void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const char *what);
+/* The condition a CPU waited for holds: resets its livelock counter. */
+static inline void sim_wait_done(struct sim_cpu *cpu)
+{
+	cpu->spin_iters = 0;
+}
+
+/* Makes a waiting CPU runnable (an interrupt line went up, ...). */
+void sim_kick(struct sim_cpu *cpu);
+
+/*
+ * Host-side annotation of the timeline (perfetto): a named span on @cpu
+ * from @start to the CPU's clock now, or an instant. Costs nothing when
+ * events are off.
+ */
+void sim_span(struct sim_cpu *cpu, const char *name, uint64_t start);
+void sim_instant(struct sim_cpu *cpu, const char *name);
+
+#endif
