@@ -159,10 +159,11 @@ struct sim_cpu {
  */
 struct sim_hooks {
 	/*
-	 * Translates @va for an access of @size bytes; returns 0 and sets *@pa,
-	 * or handles the fault itself (delivering it to the CPU's fault handler)
-	 * and returns nonzero, in which case the access is retried. Without a
-	 * hook, addresses are physical.
+	 * Translates @va for an access of @size bytes; returns 0 and sets *@pa.
+	 * On a fault it delivers it (to the CPU's fault handler, or as a
+	 * finding) and returns > 0 to retry the access, or < 0 to drop it (a
+	 * load then reads 0; only after a finding under --keep-going). Without
+	 * a hook, addresses are physical.
 	 */
 	int (*translate)(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write, uint64_t *pa);
 	/* Called at a yield point when cpu->irq_line is set: take the exception. */

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The memory instructions of a simulated CPU: a yield point, translation,
+ * the access, and what the access makes visible (checker hooks on live
+ * translation tables, wake-ups of CPUs waiting on the location).
+ */
+#include "cpu.h"
+#include "engine.h"
+#include "pmem.h"
+
+/* Translates; false when the access is dropped (a --keep-going finding). */
+static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write, uint64_t *pa)
+{
+	struct sim *sim = cpu->sim;
+	int r;
+
+	if (!sim->hooks.translate) {
+		*pa = addr;
+		return true;
+	}
+	while ((r = sim->hooks.translate(cpu, addr, size, write, pa)) > 0)
+		;
+	return r == 0;
+}
+
+static uint64_t raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
+{
+	struct sim *sim = cpu->sim;
+	uint32_t f = pmem_flags(sim->mem, pa);
+	uint64_t old = 0;
+
+	if (f & PMEM_F_HOOK)
+		old = pmem_read(sim->mem, pa, size);
+	pmem_write(sim->mem, pa, size, val);
+	if ((f & PMEM_F_HOOK) && sim->hooks.store_hook)
+		sim->hooks.store_hook(cpu, pa, size, old, val);
+	if (f & PMEM_F_WAITED)
+		sched_store_wakeup(sim, cpu, pa, size);
+	return old;
+}
+
+uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size)
+{
+	sim_yield(cpu);
+	sim_tick(cpu, COST_load);
+	return pmem_read(cpu->sim->mem, pa, size);
+}
+
+void cpu_store_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
+{
+	sim_yield(cpu);
+	sim_tick(cpu, COST_store);
+	raw_store(cpu, pa, size, val);
+}
+
+uint64_t cpu_load(struct sim_cpu *cpu, uint64_t addr, unsigned size)
+{
+	uint64_t pa;
+
+	sim_yield(cpu);
+	if (!xlate(cpu, addr, size, false, &pa))
+		return 0;
+	sim_tick(cpu, COST_load);
+	return pmem_read(cpu->sim->mem, pa, size);
+}
+
+void cpu_store(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+{
+	uint64_t pa;
+
+	sim_yield(cpu);
+	if (!xlate(cpu, addr, size, true, &pa))
+		return;
+	sim_tick(cpu, COST_store);
+	raw_store(cpu, pa, size, val);
+}
+
+static uint64_t size_mask(unsigned size)
+{
+	return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+enum rmw { RMW_ADD, RMW_XCHG, RMW_CMPXCHG };
+
+static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned size, uint64_t cmp,
+		    uint64_t val)
+{
+	struct sim *sim = cpu->sim;
+	uint64_t pa, old, new;
+
+	sim_yield(cpu);
+	if (!xlate(cpu, addr, size, true, &pa))
+		return 0;
+	sim_tick(cpu, COST_atomic);
+	old = pmem_read(sim->mem, pa, size);
+	switch (op) {
+	case RMW_ADD:
+		new = (old + val) & size_mask(size);
+		break;
+	case RMW_XCHG:
+		new = val;
+		break;
+	case RMW_CMPXCHG:
+	default:
+		if (old != (cmp & size_mask(size)))
+			return old; /* a failed CAS writes nothing */
+		new = val;
+		break;
+	}
+	raw_store(cpu, pa, size, new);
+	return old;
+}
+
+uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+{
+	return rmw(cpu, RMW_ADD, addr, size, 0, val);
+}
+
+uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+{
+	return rmw(cpu, RMW_XCHG, addr, size, 0, val);
+}
+
+uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old,
+		     uint64_t val)
+{
+	return rmw(cpu, RMW_CMPXCHG, addr, size, old, val);
+}
+
+static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
+		     uint64_t want, bool until, const char *what)
+{
+	for (;;) {
+		uint64_t pa, v;
+
+		sim_yield(cpu);
+		if (!xlate(cpu, addr, size, false, &pa))
+			return 0;
+		sim_tick(cpu, COST_load);
+		v = pmem_read(cpu->sim->mem, pa, size);
+		if (((v & mask) == want) == until) {
+			sim_wait_done(cpu);
+			return v;
+		}
+		/*
+		 * Nothing runs between the read and the wait, so no store can
+		 * slip in unseen: the wait ends at the next store to the word
+		 * (WFE and the exclusive monitor, in effect) or an interrupt.
+		 */
+		sim_tick(cpu, COST_spin);
+		sim_wait(cpu, pa, size, true, what);
+	}
+}
+
+uint64_t cpu_spin_until(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
+			uint64_t want, const char *what)
+{
+	return spin(cpu, addr, size, mask, want, true, what);
+}
+
+uint64_t cpu_spin_while(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
+			uint64_t unwanted, const char *what)
+{
+	return spin(cpu, addr, size, mask, unwanted, false, what);
+}

@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The event log behind --perfetto: Chrome trace-event JSON, one track per
+ * CPU, timestamps in simulated microseconds.
+ */
+#include "engine.h"
+#include "scenario.h"
+#include "trace.h"
+
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+struct event {
+	const char *name; /* static strings only */
+	uint64_t ts, dur; /* ps */
+	int cpu;
+	char ph; /* X span, i instant, B/E begin/end */
+};
+
+struct sim_events {
+	GArray *ev;
+};
+
+void sim_enable_events(struct sim *sim)
+{
+	if (!sim->events) {
+		sim->events = g_new0(struct sim_events, 1);
+		sim->events->ev = g_array_new(FALSE, FALSE, sizeof(struct event));
+	}
+}
+
+void events_free(struct sim_events *e)
+{
+	if (!e)
+		return;
+	g_array_free(e->ev, TRUE);
+	g_free(e);
+}
+
+void events_add(struct sim *sim, int cpu, const char *name, uint64_t ts, uint64_t dur, char ph)
+{
+	struct event e = {.name = name, .ts = ts, .dur = dur, .cpu = cpu, .ph = ph};
+
+	g_array_append_val(sim->events->ev, e);
+}
+
+void sim_span(struct sim_cpu *cpu, const char *name, uint64_t start)
+{
+	if (cpu->sim->events)
+		events_add(cpu->sim, (int)cpu->id, name, start, cpu->clock - start, 'X');
+}
+
+void sim_instant(struct sim_cpu *cpu, const char *name)
+{
+	if (cpu->sim->events)
+		events_add(cpu->sim, (int)cpu->id, name, cpu->clock, 0, 'i');
+}
+
+/* ps as microseconds with picosecond precision, without floating point. */
+static void append_us(GString *s, uint64_t ps)
+{
+	g_string_append_printf(s, "%" PRIu64 ".%06" PRIu64, ps / 1000000, ps % 1000000);
+}
+
+static void append_json_str(GString *s, const char *str)
+{
+	g_string_append_c(s, '"');
+	for (; *str; str++) {
+		if (*str == '"' || *str == '\\')
+			g_string_append_c(s, '\\');
+		if ((unsigned char)*str < 0x20)
+			g_string_append_printf(s, "\\u%04x", *str);
+		else
+			g_string_append_c(s, *str);
+	}
+	g_string_append_c(s, '"');
+}
+
+int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errlen)
+{
+	GString *s = g_string_new("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"scenario\":");
+
+	append_json_str(s, sim->scn->name);
+	g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"digest\":\"%s\"},\"traceEvents\":[\n",
+			       sim->opt.seed, sim_digest(sim));
+	g_string_append(s, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":");
+	append_json_str(s, sim->scn->name);
+	g_string_append(s, "}}");
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		g_string_append_printf(s,
+				       ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%u,"
+				       "\"args\":{\"name\":\"cpu%u\"}}",
+				       i, i);
+	if (sim->events) {
+		for (unsigned i = 0; i < sim->events->ev->len; i++) {
+			struct event *e = &g_array_index(sim->events->ev, struct event, i);
+
+			g_string_append(s, ",\n{\"name\":");
+			append_json_str(s, e->name);
+			g_string_append_printf(s, ",\"ph\":\"%c\",\"pid\":0,\"tid\":%d,\"ts\":", e->ph,
+					       e->cpu < 0 ? 0 : e->cpu);
+			append_us(s, e->ts);
+			if (e->ph == 'X') {
+				g_string_append(s, ",\"dur\":");
+				append_us(s, e->dur);
+			}
+			if (e->ph == 'i')
+				g_string_append(s, ",\"s\":\"t\"");
+			g_string_append_c(s, '}');
+		}
+	}
+	for (unsigned i = 0; i < sim->nr_findings; i++) {
+		struct sim_finding *f = &sim->findings[i];
+
+		g_string_append(s, ",\n{\"name\":");
+		append_json_str(s, finding_name(f->kind));
+		g_string_append_printf(s, ",\"ph\":\"i\",\"s\":\"g\",\"pid\":0,\"tid\":%d,\"ts\":",
+				       f->cpu < 0 ? 0 : f->cpu);
+		append_us(s, f->clock);
+		g_string_append(s, ",\"args\":{\"detail\":");
+		append_json_str(s, f->detail);
+		g_string_append(s, ",\"rule\":");
+		append_json_str(s, f->rule);
+		g_string_append(s, "}}");
+	}
+	g_string_append(s, "\n]}\n");
+	int r = write_file_atomic(path, s->str, s->len, err, errlen);
+	g_string_free(s, TRUE);
+	return r;
+}

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The scheduler: one host thread per simulated CPU, a run token passed
+ * between them through futex batons, and the strategies that pick the next
+ * token holder at every yield point.
+ *
+ * Only the token holder touches simulator state; the baton's release/acquire
+ * pair orders everything one holder did before the next holder starts, which
+ * is what lets TSan check the claim.
+ */
+#include "engine.h"
+#include "pmem.h"
+#include "rng.h"
+#include "scenario.h"
+#include "trace.h"
+
+#include <glib.h>
+#include <inttypes.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* ---- batons ------------------------------------------------------------------ */
+
+static void baton_wait(_Atomic uint32_t *w)
+{
+	while (!atomic_exchange_explicit(w, 0, memory_order_acquire))
+		syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
+}
+
+static void baton_pass(_Atomic uint32_t *w)
+{
+	atomic_store_explicit(w, 1, memory_order_release);
+	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+/* ---- the thread pool: created once per process, reused by every run ------------- */
+
+struct sim_thread {
+	pthread_t tid;
+	_Atomic uint32_t go;
+	struct sim_cpu *cpu; /* the CPU it plays in the current run */
+};
+
+static struct sim_thread **pool;
+static unsigned pool_size;
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void *thread_main(void *arg);
+
+static struct sim_thread *pool_get(unsigned i)
+{
+	pthread_mutex_lock(&pool_lock);
+	while (pool_size <= i) {
+		struct sim_thread *t = calloc(1, sizeof(*t));
+		pthread_attr_t attr;
+
+		if (!t)
+			abort();
+		pool = realloc(pool, (pool_size + 1) * sizeof(*pool));
+		if (!pool)
+			abort();
+		pthread_attr_init(&attr);
+		/* Kernel code runs on these stacks, interrupt handlers nested on top. */
+		pthread_attr_setstacksize(&attr, 1 << 20);
+		if (pthread_create(&t->tid, &attr, thread_main, t))
+			abort();
+		pthread_attr_destroy(&attr);
+		pool[pool_size++] = t;
+	}
+	struct sim_thread *t = pool[i];
+	pthread_mutex_unlock(&pool_lock);
+	return t;
+}
+
+/* ---- the scheduler state -------------------------------------------------------- */
+
+enum strategy { STRAT_TIMED, STRAT_RANDOM, STRAT_PCT, STRAT_REPLAY };
+
+struct sched {
+	enum strategy strat;
+	struct rng rng;	   /* scheduling choices */
+	struct rng hw_rng; /* hardware decisions: an independent stream */
+	unsigned *runq, nrun, *runq_pos;
+	_Atomic uint32_t host_go;
+	struct trace *replay;
+	char err[300];
+	bool failed;
+	/* PCT */
+	unsigned depth;
+	uint64_t *change_at;
+	unsigned nchange, next_change;
+};
+
+static void rq_add(struct sched *s, struct sim_cpu *c)
+{
+	s->runq_pos[c->id] = s->nrun;
+	s->runq[s->nrun++] = c->id;
+}
+
+static void rq_del(struct sched *s, struct sim_cpu *c)
+{
+	unsigned pos = s->runq_pos[c->id], last = s->runq[--s->nrun];
+
+	s->runq[pos] = last;
+	s->runq_pos[last] = pos;
+}
+
+struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, size_t errlen)
+{
+	struct sched *s = g_new0(struct sched, 1);
+	const char *name = sim->opt.sched;
+
+	if (replay)
+		s->strat = STRAT_REPLAY;
+	else if (!strcmp(name, "timed"))
+		s->strat = STRAT_TIMED;
+	else if (!strcmp(name, "random"))
+		s->strat = STRAT_RANDOM;
+	else if (!strncmp(name, "pct", 3)) {
+		s->strat = STRAT_PCT;
+		s->depth = name[3] == ':' ? (unsigned)atoi(name + 4) : 3;
+	} else {
+		snprintf(err, errlen, "--sched: unknown strategy '%s'", name);
+		g_free(s);
+		return NULL;
+	}
+	s->replay = replay;
+	rng_seed(&s->rng, sim->opt.seed, 1);
+	rng_seed(&s->hw_rng, sim->opt.seed, 2);
+	s->runq = g_new0(unsigned, sim->ncpus);
+	s->runq_pos = g_new0(unsigned, sim->ncpus);
+
+	if (s->strat == STRAT_PCT) {
+		/*
+		 * PCT (Burckhardt et al., ASPLOS 2010): distinct random initial
+		 * priorities >= depth, and depth-1 change points over the run's
+		 * expected length, at each of which the running CPU drops below
+		 * every initial priority.
+		 */
+		uint64_t k = sim->scn->est_steps ? sim->scn->est_steps : 10000;
+		uint32_t *perm = g_new(uint32_t, sim->ncpus);
+
+		for (unsigned i = 0; i < sim->ncpus; i++)
+			perm[i] = i;
+		for (unsigned i = sim->ncpus; i > 1; i--) {
+			unsigned j = rng_below(&s->rng, i);
+			uint32_t t = perm[i - 1];
+			perm[i - 1] = perm[j];
+			perm[j] = t;
+		}
+		for (unsigned i = 0; i < sim->ncpus; i++)
+			sim->cpus[i].pct_prio = s->depth + perm[i];
+		g_free(perm);
+		s->nchange = s->depth - 1;
+		s->change_at = g_new0(uint64_t, s->nchange + 1);
+		for (unsigned i = 0; i < s->nchange; i++)
+			s->change_at[i] = 1 + rng_next(&s->rng) % k;
+		for (unsigned i = 1; i < s->nchange; i++) /* sort, few entries */
+			for (unsigned j = i; j > 0 && s->change_at[j - 1] > s->change_at[j]; j--) {
+				uint64_t t = s->change_at[j];
+				s->change_at[j] = s->change_at[j - 1];
+				s->change_at[j - 1] = t;
+			}
+	}
+	return s;
+}
+
+void sched_destroy(struct sched *s)
+{
+	if (!s)
+		return;
+	g_free(s->runq);
+	g_free(s->runq_pos);
+	g_free(s->change_at);
+	g_free(s);
+}
+
+const char *sched_error(struct sim *sim)
+{
+	return sim->sched->failed ? sim->sched->err : NULL;
+}
+
+static struct sim_cpu *first_unfinished(struct sim *sim)
+{
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		if (sim->cpus[i].state != CPU_FINISHED)
+			return &sim->cpus[i];
+	return NULL;
+}
+
+void sched_diverged(struct sim *sim, const char *msg)
+{
+	struct sched *s = sim->sched;
+
+	if (!s->failed) {
+		s->failed = true;
+		g_strlcpy(s->err, msg, sizeof(s->err));
+	}
+	sched_stop(sim);
+}
+
+void sched_stop(struct sim *sim)
+{
+	struct sim_cpu *cur = sim->cur;
+
+	sim->stopping = true;
+	if (cur && cur->unwind)
+		longjmp(*cur->unwind, 1);
+}
+
+/* The strategy's choice among the runnable CPUs; NULL if there are none. */
+static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
+{
+	struct sched *s = sim->sched;
+	unsigned id;
+
+	if (s->nrun == 0)
+		return NULL;
+	if (s->nrun == 1)
+		return &sim->cpus[s->runq[0]];
+
+	switch (s->strat) {
+	case STRAT_RANDOM:
+		id = s->runq[rng_below(&s->rng, s->nrun)];
+		break;
+	case STRAT_TIMED: {
+		uint64_t best = UINT64_MAX;
+		unsigned ties = 0;
+
+		for (unsigned i = 0; i < s->nrun; i++) {
+			uint64_t c = sim->cpus[s->runq[i]].clock;
+
+			if (c < best) {
+				best = c;
+				id = s->runq[i];
+				ties = 1;
+			} else if (c == best) {
+				ties++;
+			}
+		}
+		/* Ties: the lowest id keeps it simple unless the seed says otherwise. */
+		if (ties > 1) {
+			unsigned pick = rng_below(&s->rng, ties);
+
+			for (unsigned i = 0; i < s->nrun; i++)
+				if (sim->cpus[s->runq[i]].clock == best && pick-- == 0) {
+					id = s->runq[i];
+					break;
+				}
+		}
+		break;
+	}
+	case STRAT_PCT: {
+		uint32_t best = 0;
+
+		while (s->next_change < s->nchange && sim->step >= s->change_at[s->next_change]) {
+			if (cur)
+				cur->pct_prio = s->nchange - s->next_change;
+			s->next_change++;
+		}
+		id = s->runq[0];
+		for (unsigned i = 0; i < s->nrun; i++)
+			if (sim->cpus[s->runq[i]].pct_prio > best) {
+				best = sim->cpus[s->runq[i]].pct_prio;
+				id = s->runq[i];
+			}
+		break;
+	}
+	case STRAT_REPLAY:
+	default: {
+		char err[300];
+
+		if (trace_next_cpu(s->replay, sim->step, &id, err, sizeof(err))) {
+			sched_diverged(sim, err);
+			return NULL;
+		}
+		if (id >= sim->ncpus || sim->cpus[id].state != CPU_RUNNABLE) {
+			snprintf(err, sizeof(err),
+				 "diverged at step %" PRIu64 ": trace picks cpu %u, which cannot run",
+				 sim->step, id);
+			sched_diverged(sim, err);
+			return NULL;
+		}
+		break;
+	}
+	}
+	trace_cpu(sim->trace, id);
+	return &sim->cpus[id];
+}
+
+/* Hands the token from @from (NULL: the host) to @to and waits to get it back. */
+static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
+{
+	sim->cur = to;
+	baton_pass(&to->thread->go);
+	baton_wait(&from->thread->go);
+	if (sim->stopping && from->unwind)
+		longjmp(*from->unwind, 1);
+}
+
+static void take_irq(struct sim_cpu *cpu)
+{
+	if (cpu->irq_line && cpu->sim->hooks.take_irq)
+		cpu->sim->hooks.take_irq(cpu);
+}
+
+void sim_yield(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+
+	if (++sim->step > sim->opt.step_bound)
+		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
+			   "no end after %u yield points", sim->opt.step_bound);
+	struct sim_cpu *next = pick_next(sim, cpu);
+	if (next != cpu)
+		switch_to(sim, cpu, next);
+	take_irq(cpu);
+}
+
+static void deadlock(struct sim *sim, struct sim_cpu *cpu)
+{
+	char buf[4096];
+
+	sched_describe(sim, buf, sizeof(buf));
+	/* A deadlock cannot be kept going past: the run ends here. */
+	sim->opt.keep_going = false;
+	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
+}
+
+void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const char *what)
+{
+	struct sim *sim = cpu->sim;
+	struct sched *s = sim->sched;
+
+	if (++cpu->spin_iters > sim->opt.spin_bound)
+		sim_report(sim, cpu, FINDING_LIVELOCK, 0, pa, "spin bound (--spin-bound)",
+			   "cpu%u spun %u times waiting for %s", cpu->id, sim->opt.spin_bound,
+			   what);
+	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); len && p < pa + len; p += PMEM_PAGE_SIZE)
+		pmem_set_flags(sim->mem, p, PMEM_F_WAITED);
+	cpu->wait_what = what;
+	cpu->wait_pa = pa;
+	cpu->wait_len = len;
+	cpu->wait_irq = irq;
+	cpu->state = CPU_WAITING;
+	rq_del(s, cpu);
+	if (sim->events)
+		events_add(sim, (int)cpu->id, what, cpu->clock, 0, 'B');
+
+	struct sim_cpu *next = pick_next(sim, cpu);
+	if (!next && !sim->stopping)
+		deadlock(sim, cpu);
+	switch_to(sim, cpu, next);
+	if (sim->events)
+		events_add(sim, (int)cpu->id, what, cpu->clock, 0, 'E');
+	take_irq(cpu);
+}
+
+static void wake(struct sim *sim, struct sim_cpu *c, uint64_t at)
+{
+	c->state = CPU_RUNNABLE;
+	c->wait_what = NULL;
+	if (c->clock < at)
+		c->clock = at;
+	rq_add(sim->sched, c);
+}
+
+void sched_store_wakeup(struct sim *sim, struct sim_cpu *by, uint64_t pa, unsigned size)
+{
+	uint64_t at = by ? by->clock + sim->costs.ps[COST_wake] : 0;
+
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct sim_cpu *c = &sim->cpus[i];
+
+		if (c->state == CPU_WAITING && c->wait_len && pa < c->wait_pa + c->wait_len &&
+		    c->wait_pa < pa + size)
+			wake(sim, c, at);
+	}
+}
+
+void sim_kick(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+
+	if (cpu->state == CPU_WAITING)
+		wake(sim, cpu, sim->cur ? sim->cur->clock : 0);
+}
+
+struct sim_cpu *sim_current(struct sim *sim)
+{
+	return sim->cur;
+}
+
+uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
+{
+	struct sched *s = sim->sched;
+	uint32_t v;
+
+	if (n <= 1)
+		return 0;
+	if (s->strat == STRAT_REPLAY) {
+		char err[300];
+
+		if (trace_next_decision(s->replay, sim->step, kind, n, &v, err, sizeof(err))) {
+			sched_diverged(sim, err);
+			return 0; /* host context: the run is already marked failed */
+		}
+	} else {
+		v = rng_below(&s->hw_rng, n);
+	}
+	trace_decision(sim->trace, kind, v);
+	return v;
+}
+
+static const char *state_name(enum cpu_state st)
+{
+	switch (st) {
+	case CPU_IDLE:
+		return "not started";
+	case CPU_RUNNABLE:
+		return "runnable";
+	case CPU_WAITING:
+		return "waiting";
+	case CPU_FINISHED:
+	default:
+		return "finished";
+	}
+}
+
+void sched_describe(struct sim *sim, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
+		struct sim_cpu *c = &sim->cpus[i];
+		int n;
+
+		if (c->state == CPU_WAITING)
+			n = snprintf(buf + off, len - off, "%scpu%u waiting for %s (pa %#" PRIx64 ")",
+				     i ? "; " : "", i, c->wait_what, c->wait_pa);
+		else
+			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
+				     state_name(c->state));
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}
+
+/* ---- CPU threads and the run ------------------------------------------------------ */
+
+/* @cpu's program is over: hand the token on, or back to the host. */
+static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
+{
+	struct sched *s = sim->sched;
+	struct sim_cpu *next = NULL;
+
+	cpu->unwind = NULL;
+	if (cpu->state == CPU_RUNNABLE)
+		rq_del(s, cpu);
+	cpu->state = CPU_FINISHED;
+	if (!sim->stopping) {
+		next = pick_next(sim, cpu);
+		if (!next && !sim->stopping && first_unfinished(sim))
+			deadlock(sim, cpu);
+	}
+	if (sim->stopping)
+		next = first_unfinished(sim);
+	if (next) {
+		sim->cur = next;
+		baton_pass(&next->thread->go);
+	} else {
+		sim->cur = NULL;
+		baton_pass(&s->host_go);
+	}
+}
+
+static void *thread_main(void *arg)
+{
+	struct sim_thread *t = arg;
+
+	for (;;) {
+		baton_wait(&t->go);
+		struct sim_cpu *cpu = t->cpu;
+		struct sim *sim = cpu->sim;
+		jmp_buf jb;
+
+		cpu->unwind = &jb;
+		if (!setjmp(jb) && !sim->stopping)
+			sim->scn->cpu_main(cpu);
+		cpu_finished(sim, cpu);
+	}
+	return NULL;
+}
+
+void sched_run(struct sim *sim)
+{
+	struct sched *s = sim->sched;
+
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct sim_cpu *c = &sim->cpus[i];
+
+		c->thread = pool_get(i);
+		c->thread->cpu = c;
+		c->state = CPU_RUNNABLE;
+		rq_add(s, c);
+	}
+	struct sim_cpu *first = pick_next(sim, NULL);
+	if (!first)
+		first = first_unfinished(sim); /* a replay that failed at once: unwind */
+	if (!first)
+		return;
+	sim->cur = first;
+	baton_pass(&first->thread->go);
+	baton_wait(&s->host_go);
+	sim->cur = NULL;
+}
+
+size_t sched_replay_left(struct sim *sim)
+{
+	struct sched *s = sim->sched;
+
+	return s->replay ? trace_remaining(s->replay) : 0;
+}

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Trace recording, parsing and replay. See trace.h for the format.
+ */
+#include "trace.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum entry_kind { ENT_CPU, ENT_DECISION };
+
+struct entry {
+	enum entry_kind kind;
+	enum sim_decision decision; /* ENT_DECISION */
+	uint32_t value;		    /* cpu id, or the decision's value */
+	uint64_t count;		    /* ENT_CPU: how many choices in a row */
+	unsigned line;
+};
+
+struct trace {
+	/* recording */
+	GString *text;
+	GChecksum *ck;
+	char digest[65];
+	int rle_cpu;
+	uint64_t rle_count;
+
+	/* parsed */
+	char *scenario;
+	uint64_t seed;
+	char sched[16];
+	GPtrArray *options; /* "name=value" */
+	GPtrArray *costs;   /* "name=ps" */
+	char costs_digest[65];
+	GString *findings;
+	struct entry *ents;
+	size_t nents, pos;
+	uint64_t left; /* choices left in ents[pos] when it is ENT_CPU */
+};
+
+/* ---- recording ------------------------------------------------------------- */
+
+struct trace *trace_recorder(bool keep)
+{
+	struct trace *t = g_new0(struct trace, 1);
+
+	if (keep)
+		t->text = g_string_sized_new(4096);
+	t->ck = g_checksum_new(G_CHECKSUM_SHA256);
+	t->rle_cpu = -1;
+	return t;
+}
+
+void trace_free(struct trace *t)
+{
+	if (!t)
+		return;
+	if (t->text)
+		g_string_free(t->text, TRUE);
+	if (t->ck)
+		g_checksum_free(t->ck);
+	g_free(t->scenario);
+	if (t->options)
+		g_ptr_array_free(t->options, TRUE);
+	if (t->costs)
+		g_ptr_array_free(t->costs, TRUE);
+	if (t->findings)
+		g_string_free(t->findings, TRUE);
+	g_free(t->ents);
+	g_free(t);
+}
+
+static void emit(struct trace *t, const char *line, size_t n)
+{
+	g_checksum_update(t->ck, (const guchar *)line, n);
+	if (t->text)
+		g_string_append_len(t->text, line, n);
+}
+
+static void emitf(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emitf(struct trace *t, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (n > (int)sizeof(buf) - 2)
+		n = sizeof(buf) - 2;
+	buf[n++] = '\n';
+	emit(t, buf, (size_t)n);
+}
+
+static void flush_rle(struct trace *t)
+{
+	if (t->rle_cpu >= 0)
+		emitf(t, "cpu %d %" PRIu64, t->rle_cpu, t->rle_count);
+	t->rle_cpu = -1;
+	t->rle_count = 0;
+}
+
+struct header_ctx {
+	struct trace *t;
+};
+
+static void header_option(const char *name, const char *value, void *arg)
+{
+	emitf(arg, "option %s=%s", name, value);
+}
+
+void trace_header(struct trace *t, const char *scenario, const struct sim_options *opt,
+		  const struct sim_costs *costs)
+{
+	struct sim_costs def;
+
+	costs_default(&def);
+	emitf(t, "bbmsim-trace %d", TRACE_FORMAT);
+	emitf(t, "bbmsim %s", BBMSIM_VERSION);
+	emitf(t, "scenario %s", scenario);
+	emitf(t, "seed %" PRIu64, opt->seed);
+	emitf(t, "sched %s", opt->sched);
+	sim_options_foreach(opt, header_option, t);
+	for (int i = 0; i < SIM_NR_COSTS; i++)
+		if (costs->ps[i] != def.ps[i])
+			emitf(t, "cost %s=%" PRIu64, costs_name(i), costs->ps[i]);
+	emitf(t, "costs-digest %s", costs->digest);
+	emitf(t, "---");
+}
+
+void trace_cpu(struct trace *t, unsigned cpu)
+{
+	if (t->rle_cpu == (int)cpu) {
+		t->rle_count++;
+		return;
+	}
+	flush_rle(t);
+	t->rle_cpu = (int)cpu;
+	t->rle_count = 1;
+}
+
+void trace_decision(struct trace *t, enum sim_decision kind, uint32_t value)
+{
+	flush_rle(t);
+	emitf(t, "%s %" PRIu32, decision_name(kind), value);
+}
+
+void trace_line(struct trace *t, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	flush_rle(t);
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	/* One line each: a newline inside a detail would break the format. */
+	for (char *p = buf; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	emitf(t, "%s", buf);
+}
+
+const char *trace_digest(struct trace *t)
+{
+	flush_rle(t);
+	GChecksum *copy = g_checksum_copy(t->ck);
+	g_strlcpy(t->digest, g_checksum_get_string(copy), sizeof(t->digest));
+	g_checksum_free(copy);
+	return t->digest;
+}
+
+const char *trace_text(struct trace *t, size_t *len)
+{
+	flush_rle(t);
+	if (!t->text) {
+		*len = 0;
+		return "";
+	}
+	*len = t->text->len;
+	return t->text->str;
+}
+
+/* ---- parsing --------------------------------------------------------------------- */
+
+static int decision_by_name(const char *s)
+{
+	for (int i = 0; i < SIM_NR_DECISIONS; i++)
+		if (!strcmp(s, decision_name(i)))
+			return i;
+	return -1;
+}
+
+static int parse_num(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (!*s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	return errno || *end ? -1 : 0;
+}
+
+#define PERR(...)                                                                                  \
+	do {                                                                                       \
+		char _m[200];                                                                      \
+		snprintf(_m, sizeof(_m), __VA_ARGS__);                                             \
+		snprintf(err, errlen, "trace line %u: %s", lineno, _m);                            \
+		goto fail;                                                                         \
+	} while (0)
+
+struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct trace *t = g_new0(struct trace, 1);
+	GArray *ents = g_array_new(FALSE, FALSE, sizeof(struct entry));
+	const char *p = text, *end = text + len;
+	unsigned lineno = 0;
+	bool in_body = false, have_magic = false, have_end = false;
+
+	t->options = g_ptr_array_new_with_free_func(g_free);
+	t->costs = g_ptr_array_new_with_free_func(g_free);
+	t->findings = g_string_new(NULL);
+	t->rle_cpu = -1;
+
+	if (memchr(text, 0, len)) {
+		snprintf(err, errlen, "trace: binary data (NUL byte) is not a bbmsim trace");
+		goto fail;
+	}
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[1100];
+
+		lineno++;
+		if (!nl)
+			PERR("truncated: the last line has no newline");
+		if (n >= sizeof(line))
+			PERR("line too long");
+		memcpy(line, p, n);
+		line[n] = 0;
+		p += n + 1;
+		if (have_end)
+			PERR("data after the end line");
+
+		if (!have_magic) {
+			uint64_t v;
+
+			if (strncmp(line, "bbmsim-trace ", 13) || parse_num(line + 13, &v))
+				PERR("not a bbmsim trace (no 'bbmsim-trace N' line)");
+			if (v != TRACE_FORMAT)
+				PERR("trace format %" PRIu64 ", this bbmsim reads format %d", v,
+				     TRACE_FORMAT);
+			have_magic = true;
+			continue;
+		}
+		if (!in_body) {
+			char *sp = strchr(line, ' ');
+			const char *val = sp ? sp + 1 : "";
+
+			if (sp)
+				*sp = 0;
+			if (!strcmp(line, "---")) {
+				if (!t->scenario)
+					PERR("header has no scenario");
+				in_body = true;
+			} else if (!strcmp(line, "bbmsim")) {
+				if (strcmp(val, BBMSIM_VERSION))
+					PERR("recorded by bbmsim %.40s, this is bbmsim %s", val,
+					     BBMSIM_VERSION);
+			} else if (!strcmp(line, "scenario")) {
+				g_free(t->scenario);
+				t->scenario = g_strdup(val);
+			} else if (!strcmp(line, "seed")) {
+				if (parse_num(val, &t->seed))
+					PERR("bad seed '%.60s'", val);
+			} else if (!strcmp(line, "sched")) {
+				g_strlcpy(t->sched, val, sizeof(t->sched));
+			} else if (!strcmp(line, "option")) {
+				if (!strchr(val, '='))
+					PERR("bad option '%.60s'", val);
+				g_ptr_array_add(t->options, g_strdup(val));
+			} else if (!strcmp(line, "cost")) {
+				if (!strchr(val, '='))
+					PERR("bad cost '%.60s'", val);
+				g_ptr_array_add(t->costs, g_strdup(val));
+			} else if (!strcmp(line, "costs-digest")) {
+				g_strlcpy(t->costs_digest, val, sizeof(t->costs_digest));
+			} else {
+				PERR("unknown header field '%.60s'", line);
+			}
+			continue;
+		}
+
+		char word[32];
+		uint64_t a, b;
+		struct entry e = {.line = lineno};
+		if (!strncmp(line, "finding ", 8)) {
+			g_string_append(t->findings, line);
+			g_string_append_c(t->findings, '\n');
+			continue;
+		}
+		if (!strncmp(line, "end", 3) && (line[3] == ' ' || !line[3])) {
+			have_end = true;
+			continue;
+		}
+		char *sp1 = strchr(line, ' ');
+		if (!sp1 || (size_t)(sp1 - line) >= sizeof(word))
+			PERR("malformed decision '%.60s'", line);
+		memcpy(word, line, (size_t)(sp1 - line));
+		word[sp1 - line] = 0;
+		if (!strcmp(word, "cpu")) {
+			char *sp2 = strchr(sp1 + 1, ' ');
+			if (!sp2)
+				PERR("malformed 'cpu ID COUNT'");
+			*sp2 = 0;
+			if (parse_num(sp1 + 1, &a) || parse_num(sp2 + 1, &b) || a >= SIM_MAX_CPUS ||
+			    b == 0)
+				PERR("malformed 'cpu ID COUNT'");
+			e.kind = ENT_CPU;
+			e.value = (uint32_t)a;
+			e.count = b;
+		} else {
+			int k = decision_by_name(word);
+			if (k < 0 || k == DECIDE_CPU)
+				PERR("unknown decision '%.40s'", word);
+			if (parse_num(sp1 + 1, &a) || a > UINT32_MAX)
+				PERR("malformed value for %s", word);
+			e.kind = ENT_DECISION;
+			e.decision = k;
+			e.value = (uint32_t)a;
+		}
+		g_array_append_val(ents, e);
+	}
+	if (!have_magic) {
+		snprintf(err, errlen, "trace: empty file");
+		goto fail;
+	}
+	if (!in_body) {
+		snprintf(err, errlen, "trace: truncated in the header (no '---' line)");
+		goto fail;
+	}
+	if (!have_end) {
+		snprintf(err, errlen, "trace: truncated (no 'end' line)");
+		goto fail;
+	}
+	t->nents = ents->len;
+	t->ents = (struct entry *)g_array_free(ents, FALSE);
+	t->left = t->nents ? t->ents[0].count : 0;
+	return t;
+fail:
+	g_array_free(ents, TRUE);
+	trace_free(t);
+	return NULL;
+}
+
+struct trace *trace_load(const char *path, char *err, size_t errlen)
+{
+	gchar *text;
+	gsize len;
+	GError *e = NULL;
+
+	if (!g_file_get_contents(path, &text, &len, &e)) {
+		snprintf(err, errlen, "%s: %s", path, e->message);
+		g_error_free(e);
+		return NULL;
+	}
+	char perr[300];
+	struct trace *t = trace_parse(text, len, perr, sizeof(perr));
+	g_free(text);
+	if (!t)
+		snprintf(err, errlen, "%s: %s", path, perr);
+	return t;
+}
+
+const char *trace_scenario(const struct trace *t)
+{
+	return t->scenario;
+}
+
+const char *trace_findings(const struct trace *t)
+{
+	return t->findings->str;
+}
+
+int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs,
+		 char *err, size_t errlen)
+{
+	char e2[200];
+
+	sim_options_default(opt);
+	opt->seed = t->seed;
+	if (sim_options_set(opt, "sched", t->sched, e2, sizeof(e2))) {
+		snprintf(err, errlen, "trace: %s", e2);
+		return -1;
+	}
+	for (unsigned i = 0; i < t->options->len; i++) {
+		char *kv = g_strdup(t->options->pdata[i]);
+		char *eq = strchr(kv, '=');
+		*eq = 0;
+		int r = sim_options_set(opt, kv, eq + 1, e2, sizeof(e2));
+		g_free(kv);
+		if (r) {
+			snprintf(err, errlen, "trace: %s (recorded by another version?)", e2);
+			return -1;
+		}
+	}
+	costs_default(costs);
+	GString *text = g_string_new(NULL);
+	for (unsigned i = 0; i < t->costs->len; i++) {
+		const char *kv = t->costs->pdata[i];
+		const char *eq = strchr(kv, '=');
+		uint64_t ps;
+		if (parse_num(eq + 1, &ps)) {
+			snprintf(err, errlen, "trace: bad cost '%s'", kv);
+			g_string_free(text, TRUE);
+			return -1;
+		}
+		/* Back to the cost file's unit (ns, three decimals). */
+		g_string_append_printf(text, "%.*s = %" PRIu64 ".%03" PRIu64 "\n", (int)(eq - kv),
+				       kv, ps / 1000, ps % 1000);
+	}
+	int r = costs_parse(costs, text->str, text->len, e2, sizeof(e2));
+	g_string_free(text, TRUE);
+	if (r) {
+		snprintf(err, errlen, "trace: %s", e2);
+		return -1;
+	}
+	if (strcmp(costs->digest, t->costs_digest)) {
+		snprintf(err, errlen,
+			 "trace: cost table digest %.12s does not match the rebuilt table %.12s "
+			 "(recorded by another version?)",
+			 t->costs_digest, costs->digest);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *ent_name(const struct entry *e)
+{
+	return e->kind == ENT_CPU ? "cpu" : decision_name(e->decision);
+}
+
+int trace_next_cpu(struct trace *t, uint64_t step, unsigned *cpu, char *err, size_t errlen)
+{
+	if (t->pos >= t->nents) {
+		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted cpu, trace has ended",
+			 step);
+		return -1;
+	}
+	struct entry *e = &t->ents[t->pos];
+	if (e->kind != ENT_CPU) {
+		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted cpu, trace has %s (line %u)",
+			 step, ent_name(e), e->line);
+		return -1;
+	}
+	*cpu = e->value;
+	if (--t->left == 0 && ++t->pos < t->nents)
+		t->left = t->ents[t->pos].count;
+	return 0;
+}
+
+int trace_next_decision(struct trace *t, uint64_t step, enum sim_decision kind, uint32_t n,
+			uint32_t *value, char *err, size_t errlen)
+{
+	if (t->pos >= t->nents) {
+		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted %s, trace has ended",
+			 step, decision_name(kind));
+		return -1;
+	}
+	struct entry *e = &t->ents[t->pos];
+	if (e->kind != ENT_DECISION || e->decision != kind) {
+		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted %s, trace has %s (line %u)",
+			 step, decision_name(kind), ent_name(e), e->line);
+		return -1;
+	}
+	if (e->value >= n) {
+		snprintf(err, errlen,
+			 "diverged at step %" PRIu64 ": %s %u out of range [0, %u) (line %u)", step,
+			 decision_name(kind), e->value, n, e->line);
+		return -1;
+	}
+	*value = e->value;
+	if (++t->pos < t->nents)
+		t->left = t->ents[t->pos].count;
+	return 0;
+}
+
+size_t trace_remaining(const struct trace *t)
+{
+	return t->nents - t->pos;
+}
+
+int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	gchar *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
+	int fd = g_mkstemp(tmp);
+
+	if (fd < 0) {
+		snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
+		g_free(tmp);
+		return -1;
+	}
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
+			close(fd);
+			g_unlink(tmp);
+			g_free(tmp);
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	if (fchmod(fd, 0644) || close(fd) || g_rename(tmp, path)) {
+		snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
+		g_unlink(tmp);
+		g_free(tmp);
+		return -1;
+	}
+	g_free(tmp);
+	return 0;
+}
