@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Sparse physical memory: a two-level radix table (1 GiB chunks of 262144
+ * Sparse physical memory: a three-level radix table (1 GiB -> 2 MiB -> 4 KiB
  * page slots) so that terabytes of address space cost nothing until a page
- * is written. A page slot holds its flags and, once written with non-zero
+ * is written, and a run that touches a few pages creates and frees a few
+ * small tables. A page slot holds its flags and, once written with non-zero
  * data, a 4 KiB data buffer.
  */
 #include "pmem.h"
@@ -11,18 +12,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK_SHIFT 30
-#define CHUNK_PAGES (1u << (CHUNK_SHIFT - PMEM_PAGE_SHIFT))
+#define CHUNK_SHIFT 30 /* a top-level entry: 1 GiB */
+#define LEAF_SHIFT  21 /* a leaf table: 2 MiB of page slots */
+#define MID_ENTRIES (1u << (CHUNK_SHIFT - LEAF_SHIFT))
+#define LEAF_PAGES  (1u << (LEAF_SHIFT - PMEM_PAGE_SHIFT))
 
 struct pmem_page {
 	uint8_t *data; /* NULL: all zeros */
 	uint32_t flags;
 };
 
+struct pmem_leaf {
+	struct pmem_page page[LEAF_PAGES];
+	struct pmem_leaf *next; /* all leaves, for teardown */
+};
+
 struct pmem {
 	uint64_t size;
 	uint64_t nchunks;
-	struct pmem_page **chunks;
+	struct pmem_leaf ***chunks; /* [chunk][mid] */
+	struct pmem_leaf *leaves;
 	uint64_t resident;
 };
 
@@ -49,13 +58,14 @@ void pmem_destroy(struct pmem *m)
 {
 	if (!m)
 		return;
-	for (uint64_t c = 0; c < m->nchunks; c++) {
-		if (!m->chunks[c])
-			continue;
-		for (unsigned i = 0; i < CHUNK_PAGES; i++)
-			free(m->chunks[c][i].data);
-		free(m->chunks[c]);
+	for (struct pmem_leaf *l = m->leaves, *next; l; l = next) {
+		next = l->next;
+		for (unsigned i = 0; i < LEAF_PAGES; i++)
+			free(l->page[i].data);
+		free(l);
 	}
+	for (uint64_t c = 0; c < m->nchunks; c++)
+		free(m->chunks[c]);
 	free(m->chunks);
 	free(m);
 }
@@ -74,14 +84,24 @@ uint64_t pmem_resident(const struct pmem *m)
 static struct pmem_page *slot(struct pmem *m, uint64_t pa, bool create)
 {
 	uint64_t c = pa >> CHUNK_SHIFT;
+	unsigned mid = (pa >> LEAF_SHIFT) & (MID_ENTRIES - 1);
 
 	assert(pa < m->size);
 	if (!m->chunks[c]) {
 		if (!create)
 			return NULL;
-		m->chunks[c] = xcalloc(CHUNK_PAGES, sizeof(struct pmem_page));
+		m->chunks[c] = xcalloc(MID_ENTRIES, sizeof(struct pmem_leaf *));
 	}
-	return &m->chunks[c][(pa >> PMEM_PAGE_SHIFT) & (CHUNK_PAGES - 1)];
+	struct pmem_leaf *l = m->chunks[c][mid];
+	if (!l) {
+		if (!create)
+			return NULL;
+		l = xcalloc(1, sizeof(*l));
+		l->next = m->leaves;
+		m->leaves = l;
+		m->chunks[c][mid] = l;
+	}
+	return &l->page[(pa >> PMEM_PAGE_SHIFT) & (LEAF_PAGES - 1)];
 }
 
 static uint8_t *page_data(struct pmem *m, uint64_t pa, bool create)

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * testlib: running scenarios from Check tests.
+ *
+ * t_run("demo-counter", "seed=7 sched=pct cpus=4") runs one schedule with the
+ * scenario's defaults overridden by the given "name=value" options and
+ * returns the finished run (sim_destroy() it); it fails the test on bad
+ * input. t_explore() runs seeds 1..n and returns how many schedules had a
+ * finding of @kind (-1: any finding).
+ */
+#ifndef BBMSIM_TESTLIB_H
+#define BBMSIM_TESTLIB_H
+
+#include "sim/scenario.h"
+#include "sim/sim.h"
+
+struct sim *t_run(const char *scenario, const char *opts);
+struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim_costs *costs);
+unsigned t_explore(const char *scenario, const char *opts, unsigned n, int kind);
+/* The first finding of @kind in @sim, or NULL. */
+const struct sim_finding *t_finding(const struct sim *sim, int kind);
+
+#endif
