@@ -113,6 +113,7 @@ static void parse_args(const char *cmd, const char *params, const char *summary,
 		g_option_context_add_main_entries(ctx, extra, NULL);
 	gchar *prg = g_strdup_printf("bbmsim %s", cmd);
 	g_set_prgname(prg);
+	g_free(prg);
 	if (!g_option_context_parse(ctx, argc, argv, &e))
 		die("%s: %s", cmd, e->message);
 	g_option_context_free(ctx);
