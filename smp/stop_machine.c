@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * stop_machine() after kernel/stop_machine.c: a stopper per CPU, woken by
+ * queueing work and a reschedule IPI, running multi_cpu_stop(), whose
+ * states (prepare, disable IRQs, run, exit) every CPU acknowledges on a
+ * shared counter; the last to acknowledge moves the machine to the next.
+ */
+#include "smp/smp_internal.h"
+
+#include "sim/cpu.h"
+
+#include <glib.h>
+
+int smp_stop_setup(struct sim *sim)
+{
+	struct smp *s = sim->smp;
+
+	s->stop_cpus_mutex = raw_spin_lock_alloc(sim);
+	s->ms_state = sim_kdata_alloc(sim, 64, 64);
+	s->ms_thread_ack = sim_kdata_alloc(sim, 64, 64);
+	s->ms_num_threads = sim_kdata_alloc(sim, 64, 64);
+	s->stop_nr_todo = sim_kdata_alloc(sim, 64, 64);
+	return 0;
+}
+
+static void set_state(struct sim_cpu *cpu, enum multi_stop_state newstate)
+{
+	struct smp *s = smp_of(cpu);
+
+	/* Reset the ack counter before anyone can see the new state. */
+	cpu_store(cpu, s->ms_thread_ack, 4, cpu_load(cpu, s->ms_num_threads, 4));
+	cpu_store(cpu, s->ms_state, 4, newstate);
+}
+
+/* The last CPU to acknowledge a state moves to the next one. */
+static void ack_state(struct sim_cpu *cpu, enum multi_stop_state curstate)
+{
+	struct smp *s = smp_of(cpu);
+
+	s->cpus[cpu->id].stop_acked |= 1u << curstate;
+	if (cpu_fetch_add(cpu, s->ms_thread_ack, 4, (uint32_t)-1) == 1)
+		set_state(cpu, curstate + 1);
+}
+
+static unsigned next_online_first(const struct cpumask *m, unsigned ncpus)
+{
+	for (unsigned i = 0; i < ncpus; i++)
+		if (cpumask_test_cpu(i, m))
+			return i;
+	return ncpus;
+}
+
+static unsigned long local_save_flags(struct sim_cpu *cpu)
+{
+	if (system_uses_irq_prio_masking(cpu->sim))
+		return icc_read_pmr(cpu);
+	return ((struct smp_cpu *)cpu->smp)->daif;
+}
+
+static int multi_cpu_stop(struct sim_cpu *cpu)
+{
+	struct smp *s = smp_of(cpu);
+	struct smp_cpu *pc = cpu->smp;
+	enum multi_stop_state newstate, curstate = MULTI_STOP_NONE;
+	unsigned long flags = local_save_flags(cpu);
+	struct cpumask online;
+	bool is_active;
+	int err = 0;
+
+	cpu_online_mask(cpu, &online);
+	is_active = next_online_first(&online, s->ncpus) == cpu->id;
+	pc->stop_acked = 0;
+	do {
+		newstate = (enum multi_stop_state)cpu_load(cpu, s->ms_state, 4);
+		if (newstate == curstate) {
+			/* stop_machine_yield(): cpu_relax() until the state moves */
+			cpu_spin_while(cpu, s->ms_state, 4, 0xffffffff, curstate,
+				       "multi_stop_state");
+			continue;
+		}
+		curstate = newstate;
+		switch (curstate) {
+		case MULTI_STOP_DISABLE_IRQ:
+			local_irq_disable(cpu);
+			break;
+		case MULTI_STOP_RUN:
+			pc->stop_irqs_off_at_run = irqs_disabled(cpu);
+			if (is_active)
+				err = s->ms_fn(cpu, s->ms_arg);
+			break;
+		default:
+			break;
+		}
+		ack_state(cpu, curstate);
+	} while (curstate != MULTI_STOP_EXIT);
+	local_irq_restore(cpu, flags);
+	return err;
+}
+
+/* cpu_stopper_thread(): runs the queued multi_cpu_stop, then signals done. */
+void cpu_stopper_run(struct sim_cpu *cpu)
+{
+	struct smp *s = smp_of(cpu);
+	struct smp_cpu *pc = cpu->smp;
+	uint64_t work = smp_percpu(cpu, cpu->id, PCPU_STOPPER_WORK);
+	int ret;
+
+	if (!cpu_load64(cpu, work))
+		return;
+	cpu_store64(cpu, work, 0);
+	pc->preempt_count++; /* the stopper is not preempted by itself */
+	ret = multi_cpu_stop(cpu);
+	if (ret)
+		s->ms_ret = ret;
+	pc->preempt_count--;
+	cpu_fetch_add(cpu, s->stop_nr_todo, 4, (uint32_t)-1);
+}
+
+void smp_schedule(struct sim_cpu *cpu)
+{
+	struct smp_cpu *pc = cpu->smp;
+	uint64_t nr = smp_percpu(cpu, cpu->id, PCPU_NEED_RESCHED);
+
+	if (pc->preempt_count || !cpu_load(cpu, nr, 4))
+		return;
+	cpu_store(cpu, nr, 4, 0);
+	cpu_stopper_run(cpu);
+}
+
+int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
+{
+	struct smp *s = smp_of(cpu);
+	struct cpumask online;
+	unsigned n;
+	int ret;
+
+	raw_spin_lock(cpu, s->stop_cpus_mutex);
+	s->ms_fn = fn;
+	s->ms_arg = arg;
+	s->ms_ret = 0;
+	n = num_online_cpus(cpu);
+	cpu_store(cpu, s->ms_num_threads, 4, n);
+	set_state(cpu, MULTI_STOP_PREPARE);
+	cpu_store(cpu, s->stop_nr_todo, 4, n);
+
+	/* queue_stop_cpus_work(): each stopper gets the work and a wake-up */
+	cpu_online_mask(cpu, &online);
+	for (unsigned c = 0; c < s->ncpus; c++) {
+		if (!cpumask_test_cpu(c, &online))
+			continue;
+		cpu_store64(cpu, smp_percpu(cpu, c, PCPU_STOPPER_WORK), 1);
+		if (c != cpu->id)
+			smp_send_reschedule(cpu, c);
+	}
+	/* Our own stopper preempts us right away. */
+	cpu_stopper_run(cpu);
+	/* wait_for_completion(): the other stoppers signal done */
+	cpu_spin_until(cpu, s->stop_nr_todo, 4, 0xffffffff, 0, "stop_machine done");
+	ret = s->ms_ret;
+	raw_spin_unlock(cpu, s->stop_cpus_mutex);
+	return ret;
+}
+
+uint32_t smp_stop_acked(struct sim *sim, unsigned cpu)
+{
+	return ((struct smp *)sim->smp)->cpus[cpu].stop_acked;
+}
+
+bool smp_stop_irqs_off_at_run(struct sim *sim, unsigned cpu)
+{
+	return ((struct smp *)sim->smp)->cpus[cpu].stop_irqs_off_at_run;
+}
