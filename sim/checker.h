@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * checker: the Arm rules on live translation-table changes, applied to
+ * every store into a live table, every TLB lookup and every access (the
+ * MMU calls it; see sim/mmu.h), and reported with sim_report():
+ *
+ *  bbm-violation    a change that needs break-before-make made while the old
+ *                   translation may still be cached or walked (D8.16.1);
+ *                   FEAT_BBM level 2 relaxes block-size changes (D8.16.2)
+ *  tlb-conflict     a lookup that hits two entries that do not translate
+ *                   alike (the TLB conflict abort)
+ *  break-fault      a kernel access with no fix-up faulting on an entry
+ *                   between break and make
+ *  stale-access     an access through a TLB entry whose descriptor changed,
+ *                   to a page freed or reallocated since the entry was filled
+ *  permission-fault a kernel write through a read-only mapping, no fix-up
+ *
+ * For stale-access the checker must know page ownership: the kernel's page
+ * allocator (or a scenario) annotates it, KASAN-style, with the calls below.
+ * Without an MMU installed they do nothing.
+ */
+#ifndef BBMSIM_CHECKER_H
+#define BBMSIM_CHECKER_H
+
+#include "sim.h"
+
+/* @npages pages from @pa were handed to a new owner. */
+void chk_page_alloc(struct sim *sim, uint64_t pa, uint64_t npages);
+/* @npages pages from @pa went back to the allocator. */
+void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages);
+/* The page holding @pa is free (annotated free and not since allocated). */
+bool chk_page_is_free(struct sim *sim, uint64_t pa);
+/* Break records (entries made invalid, not yet remade and invalidated): for tests. */
+unsigned chk_pending_breaks(struct sim *sim);
+
+#endif

@@ -1,0 +1,688 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mmu: installation, the boot-time table builder, translation for the
+ * engine's accessors, live-table tracking, and the TLB maintenance
+ * instructions (TLBI, DSB, ISB) with broadcast delivery to remote TLBs.
+ */
+#include "mmu_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VA_TOP 0xffff000000000000ull /* TTBR1 VAs: bits 63:48 all ones */
+
+/* ---- live tables ----------------------------------------------------------- */
+
+/* Packs a table's (VA base, level) as a non-NULL hash value. */
+static gpointer table_pack(uint64_t va_base, int level)
+{
+	return GUINT_TO_POINTER((((va_base & ~VA_TOP) >> 12) << 3) | ((uint64_t)level << 1) | 1);
+}
+
+bool mmu_table_info(struct sim *sim, uint64_t pa, int *level, uint64_t *va_base)
+{
+	struct mmu *m = mmu_of(sim);
+	uint64_t v = GPOINTER_TO_SIZE(
+		g_hash_table_lookup(m->tables, GSIZE_TO_POINTER(pa >> MMU_PAGE_SHIFT)));
+
+	if (!v)
+		return false;
+	*level = (v >> 1) & 3;
+	*va_base = ((v >> 3) << 12) | VA_TOP;
+	return true;
+}
+
+/* Makes @pa a live table at @level covering @va_base, and its subtables too. */
+static void table_attach(struct sim *sim, uint64_t pa, int level, uint64_t va_base)
+{
+	struct mmu *m = mmu_of(sim);
+
+	g_hash_table_insert(m->tables, GSIZE_TO_POINTER(pa >> MMU_PAGE_SHIFT),
+			    table_pack(va_base, level));
+	pmem_set_flags(sim->mem, pa, PMEM_F_HOOK);
+	if (level == 3)
+		return;
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t d = pmem_read(sim->mem, pa + i * 8, 8);
+
+		if (mmu_desc_is_table(d, level))
+			table_attach(sim, d & DESC_OA_MASK, level + 1,
+				     va_base + ((uint64_t)i << mmu_level_shift(level)));
+	}
+}
+
+/* A table left the live tree: stores to it no longer change translations. */
+static void table_detach(struct sim *sim, uint64_t pa, int level)
+{
+	struct mmu *m = mmu_of(sim);
+
+	if (!g_hash_table_remove(m->tables, GSIZE_TO_POINTER(pa >> MMU_PAGE_SHIFT)))
+		return;
+	pmem_clear_flags(sim->mem, pa, PMEM_F_HOOK);
+	if (level == 3)
+		return;
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t d = pmem_read(sim->mem, pa + i * 8, 8);
+
+		if (mmu_desc_is_table(d, level))
+			table_detach(sim, d & DESC_OA_MASK, level + 1);
+	}
+}
+
+/*
+ * A new valid descriptor for [va, va+size): each TLB that holds an entry
+ * there may now also pick up the new translation by a speculative walk
+ * (a decision). This is how a TLB comes to hold two entries for one VA.
+ */
+static void speculative_fill(struct sim *sim, uint64_t va)
+{
+	for (unsigned j = 0; j < sim->ncpus; j++) {
+		struct mmu_cpu *mc = sim->cpus[j].mmu;
+		struct mmu_result r;
+		struct mmu_fault f;
+		uint32_t idx;
+
+		if (!tlb_lookup(&mc->tlb, va, &idx, 1))
+			continue;
+		if (!sim_decide(sim, DECIDE_TLB_FILL, 2))
+			continue;
+		if (!ptw_walk(sim, NULL, va, &r, &f))
+			tlb_insert(sim, &mc->tlb, va, &r, chk_epoch(sim));
+	}
+}
+
+static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
+			   uint64_t val)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu *m = mmu_of(sim);
+	uint64_t slot = pa & ~7ull, va_base, va, old64, new64;
+	int level;
+
+	if (!mmu_table_info(sim, pa, &level, &va_base)) {
+		if (m->prev_store_hook)
+			m->prev_store_hook(cpu, pa, size, old, val);
+		return;
+	}
+	new64 = pmem_read(sim->mem, slot, 8);
+	if (size == 8) {
+		old64 = old;
+	} else {
+		unsigned sh = (pa & 7) * 8;
+		uint64_t mask = ((1ull << (size * 8)) - 1) << sh;
+
+		old64 = (new64 & ~mask) | ((old << sh) & mask);
+	}
+	if (old64 == new64)
+		return;
+	va = va_base + (((slot & (MMU_PAGE_SIZE - 1)) >> 3) << mmu_level_shift(level));
+	chk_desc_store(cpu, slot, level, va, old64, new64);
+
+	if (mmu_desc_is_table(old64, level) &&
+	    (!mmu_desc_is_table(new64, level) || ((old64 ^ new64) & DESC_OA_MASK)))
+		table_detach(sim, old64 & DESC_OA_MASK, level + 1);
+	if (mmu_desc_is_table(new64, level) &&
+	    (!mmu_desc_is_table(old64, level) || ((old64 ^ new64) & DESC_OA_MASK)))
+		table_attach(sim, new64 & DESC_OA_MASK, level + 1, va);
+	if (mmu_desc_is_table(new64, level) || mmu_desc_is_leaf(new64, level))
+		speculative_fill(sim, va);
+}
+
+/* ---- translation ----------------------------------------------------------- */
+
+/* Would performing @op change what a lookup or walk of @va uses? */
+static bool op_affects(struct mmu_cpu *mc, const struct tlbi_op *op, uint64_t va)
+{
+	uint32_t idx[TLB_MAX_MATCH];
+	unsigned n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	struct tlb_walk *w;
+
+	for (unsigned i = 0; i < n; i++) {
+		const struct tlb_entry *e = &mc->tlb.e[idx[i]];
+
+		if (e->va <= op->end - 1 && op->start <= e->va + ((1ull << e->shift) - 1))
+			return true;
+	}
+	if (op->last_level)
+		return false;
+	w = tlb_walk_lookup(&mc->tlb, va);
+	return w && w->va <= op->end - 1 &&
+	       op->start <= w->va + ((1ull << mmu_level_shift(w->level)) - 1);
+}
+
+static void pending_remove(struct mmu_cpu *mc, unsigned i)
+{
+	memmove(&mc->pending[i], &mc->pending[i + 1],
+		(mc->npending - i - 1) * sizeof(mc->pending[0]));
+	mc->npending--;
+}
+
+/*
+ * Broadcast TLBIs are performed on a remote TLB lazily: only when one would
+ * change what this lookup sees is it a decision whether it has arrived.
+ * Performing it earlier could not be observed, so no schedule is lost.
+ */
+static void sync_pending(struct sim_cpu *cpu, uint64_t va)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	for (unsigned i = 0; i < mc->npending;) {
+		struct tlbi_op *op = &mc->pending[i];
+
+		if (!op_affects(mc, op, va) || !sim_decide(cpu->sim, DECIDE_TLBI_REACH, 2)) {
+			i++;
+			continue;
+		}
+		tlb_invalidate(&mc->tlb, op->start, op->end, op->last_level);
+		pending_remove(mc, i);
+	}
+}
+
+int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_result *res,
+		  struct mmu_fault *f)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+	uint32_t idx[TLB_MAX_MATCH];
+	unsigned n;
+
+	if (mc->npending)
+		sync_pending(cpu, va);
+	n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	if (n) {
+		const struct tlb_entry *e = &mc->tlb.e[idx[0]];
+
+		sim_tick(cpu, COST_tlb_hit);
+		if (n > 1)
+			chk_tlb_conflict(cpu, va, idx, n);
+		if (e->epoch != chk_epoch(sim))
+			chk_tlb_use(cpu, va, e);
+		res->pa = e->pa + (va - e->va);
+		res->desc = e->desc;
+		res->desc_pa = e->desc_pa;
+		res->level = e->level;
+		res->tlb_hit = true;
+	} else {
+		if (ptw_walk(sim, cpu, va, res, f))
+			return -1;
+		tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
+	}
+	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
+	if (write && !mmu_desc_writable(res->desc)) {
+		memset(f, 0, sizeof(*f));
+		f->type = MMU_FAULT_PERMISSION;
+		f->level = res->level;
+		f->va = va;
+		f->desc = res->desc;
+		f->desc_pa = res->desc_pa;
+		f->write = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write,
+			      uint64_t *pa)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	struct mmu_result r;
+	struct mmu_fault f;
+
+	if (!mmu_translate(cpu, va, write, &r, &f)) {
+		*pa = r.pa;
+		return 0;
+	}
+	f.write = write;
+	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY)
+		return 1;
+	chk_unhandled_fault(cpu, &f);
+	return -1; /* --keep-going: the faulting access is dropped */
+}
+
+void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *arg)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	mc->handler = fn;
+	mc->handler_arg = arg;
+}
+
+int mmu_load_nofault(struct sim_cpu *cpu, uint64_t va, unsigned size, uint64_t *val)
+{
+	struct mmu_result r;
+	struct mmu_fault f;
+
+	sim_yield(cpu);
+	if (mmu_translate(cpu, va, false, &r, &f))
+		return -1;
+	sim_tick(cpu, COST_load);
+	*val = pmem_read(cpu->sim->mem, r.pa, size);
+	return 0;
+}
+
+int mmu_store_nofault(struct sim_cpu *cpu, uint64_t va, unsigned size, uint64_t val)
+{
+	struct mmu_result r;
+	struct mmu_fault f;
+
+	sim_yield(cpu);
+	if (mmu_translate(cpu, va, true, &r, &f))
+		return -1;
+	cpu_store_pa(cpu, r.pa, size, val);
+	return 0;
+}
+
+/* ---- TLB maintenance ------------------------------------------------------- */
+
+static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level, bool bcast)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+
+	sim_yield(cpu);
+	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
+	tlb_invalidate(&mc->tlb, start, end, last_level);
+	if (bcast) {
+		for (unsigned j = 0; j < sim->ncpus; j++) {
+			struct mmu_cpu *rc = sim->cpus[j].mmu;
+
+			if (j == cpu->id)
+				continue;
+			if (rc->npending == rc->cappending) {
+				rc->cappending = rc->cappending ? rc->cappending * 2 : 16;
+				rc->pending = g_renew(struct tlbi_op, rc->pending, rc->cappending);
+			}
+			rc->pending[rc->npending++] = (struct tlbi_op){
+				.start = start,
+				.end = end,
+				.last_level = last_level,
+				.issuer = cpu->id,
+			};
+		}
+		mc->outstanding++;
+	}
+	chk_tlbi(cpu, start, end, last_level, bcast);
+}
+
+static void tlbi_va(struct sim_cpu *cpu, uint64_t va, bool last_level, bool bcast)
+{
+	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
+
+	mmu_tlbi(cpu, page, page + MMU_PAGE_SIZE, last_level, bcast);
+}
+
+void tlbi_vae1is(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, false, true);
+}
+
+void tlbi_vale1is(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, true, true);
+}
+
+void tlbi_vaae1is(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, false, true);
+}
+
+void tlbi_vaale1is(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, true, true);
+}
+
+void tlbi_vmalle1is(struct sim_cpu *cpu)
+{
+	mmu_tlbi(cpu, 0, UINT64_MAX, false, true);
+}
+
+void tlbi_vae1(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, false, false);
+}
+
+void tlbi_vale1(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, true, false);
+}
+
+void tlbi_vaae1(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, false, false);
+}
+
+void tlbi_vaale1(struct sim_cpu *cpu, uint64_t va)
+{
+	tlbi_va(cpu, va, true, false);
+}
+
+void tlbi_vmalle1(struct sim_cpu *cpu)
+{
+	mmu_tlbi(cpu, 0, UINT64_MAX, false, false);
+}
+
+#define TLBIR_BADDR_MASK  ((1ull << 37) - 1)
+#define TLBIR_NUM_SHIFT	  39
+#define TLBIR_SCALE_SHIFT 44
+#define TLBIR_TG_SHIFT	  46
+#define TLBIR_TG_4K	  1ull
+
+uint64_t mmu_tlbi_range_arg(uint64_t va, unsigned scale, unsigned num)
+{
+	return ((va >> MMU_PAGE_SHIFT) & TLBIR_BADDR_MASK) |
+	       ((uint64_t)(num & 31) << TLBIR_NUM_SHIFT) |
+	       ((uint64_t)(scale & 3) << TLBIR_SCALE_SHIFT) | (TLBIR_TG_4K << TLBIR_TG_SHIFT);
+}
+
+void mmu_tlbi_range_bounds(uint64_t arg, uint64_t *start, uint64_t *end)
+{
+	unsigned num = (arg >> TLBIR_NUM_SHIFT) & 31, scale = (arg >> TLBIR_SCALE_SHIFT) & 3;
+	uint64_t base = (arg & TLBIR_BADDR_MASK) << MMU_PAGE_SHIFT; /* VA[48:12] */
+
+	/* Bit 48 of the VA selects TTBR1: sign-extend it. */
+	if (base & (1ull << 48))
+		base |= ~((1ull << 49) - 1);
+	*start = base;
+	*end = base + (((uint64_t)num + 1) << (5 * scale + 1)) * MMU_PAGE_SIZE;
+}
+
+static void tlbi_range(struct sim_cpu *cpu, uint64_t arg, bool last_level, bool bcast)
+{
+	uint64_t start, end;
+
+	mmu_tlbi_range_bounds(arg, &start, &end);
+	mmu_tlbi(cpu, start, end, last_level, bcast);
+}
+
+void tlbi_rvae1is(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, false, true);
+}
+
+void tlbi_rvaae1is(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, false, true);
+}
+
+void tlbi_rvale1is(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, true, true);
+}
+
+void tlbi_rvaale1is(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, true, true);
+}
+
+void tlbi_rvae1(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, false, false);
+}
+
+void tlbi_rvaale1(struct sim_cpu *cpu, uint64_t arg)
+{
+	tlbi_range(cpu, arg, true, false);
+}
+
+void dsb_ish(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+
+	sim_yield(cpu);
+	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
+	if (mc->outstanding) {
+		/* The DSB completes only when every remote TLB performed them. */
+		for (unsigned j = 0; j < sim->ncpus; j++) {
+			struct mmu_cpu *rc = sim->cpus[j].mmu;
+
+			for (unsigned i = 0; i < rc->npending;) {
+				struct tlbi_op *op = &rc->pending[i];
+
+				if (op->issuer != cpu->id) {
+					i++;
+					continue;
+				}
+				tlb_invalidate(&rc->tlb, op->start, op->end, op->last_level);
+				pending_remove(rc, i);
+				rc->walk_restart = true;
+			}
+		}
+		mc->outstanding = 0;
+	}
+	chk_dsb(cpu, true);
+}
+
+void dsb_ishst(struct sim_cpu *cpu)
+{
+	sim_yield(cpu);
+	sim_tick(cpu, COST_dsb);
+	chk_dsb(cpu, false);
+}
+
+void isb(struct sim_cpu *cpu)
+{
+	sim_yield(cpu);
+	sim_tick(cpu, COST_isb);
+}
+
+/* ---- setup ------------------------------------------------------------------ */
+
+uint64_t mmu_alloc_table_page(struct sim *sim)
+{
+	struct mmu *m = mmu_of(sim);
+	uint64_t pa = m->pool_next;
+
+	if (pa >= m->pool_end)
+		return 0;
+	m->pool_next += MMU_PAGE_SIZE;
+	pmem_zero_page(sim->mem, pa);
+	return pa;
+}
+
+int mmu_boot_map(struct sim *sim, uint64_t va, uint64_t pa, uint64_t size, uint64_t prot,
+		 int leaf_level)
+{
+	struct mmu *m = mmu_of(sim);
+	uint64_t step;
+
+	if (leaf_level < 1 || leaf_level > 3)
+		return -1;
+	step = 1ull << mmu_level_shift(leaf_level);
+	if ((va | pa | size) & (step - 1) || (va >> MMU_VA_BITS) != 0xffff)
+		return -1;
+	for (uint64_t off = 0; off < size; off += step) {
+		uint64_t table = m->ttbr1, v = va + off, slot, old, new;
+
+		for (int level = 0; level < leaf_level; level++) {
+			uint64_t d;
+
+			slot = table + ((v >> mmu_level_shift(level)) & 511) * 8;
+			d = pmem_read(sim->mem, slot, 8);
+			if (!mmu_desc_valid(d)) {
+				uint64_t nt = mmu_alloc_table_page(sim);
+
+				if (!nt)
+					return -1;
+				d = mmu_mk_table(nt);
+				pmem_write(sim->mem, slot, 8, d);
+				table_attach(sim, nt, level + 1,
+					     v & ~((1ull << mmu_level_shift(level)) - 1));
+			} else if (!mmu_desc_is_table(d, level)) {
+				return -1; /* a block is in the way */
+			}
+			table = d & DESC_OA_MASK;
+		}
+		slot = table + ((v >> mmu_level_shift(leaf_level)) & 511) * 8;
+		old = pmem_read(sim->mem, slot, 8);
+		new = mmu_mk_leaf(pa + off, prot, leaf_level);
+		if (mmu_desc_valid(old) && old != new)
+			return -1;
+		pmem_write(sim->mem, slot, 8, new);
+	}
+	return 0;
+}
+
+uint64_t mmu_slot_pa(struct sim *sim, uint64_t va, int level)
+{
+	struct mmu *m = mmu_of(sim);
+	uint64_t table = m->ttbr1;
+
+	for (int l = 0; l < level; l++) {
+		uint64_t d = pmem_read(sim->mem, table + ((va >> mmu_level_shift(l)) & 511) * 8, 8);
+
+		if (!mmu_desc_is_table(d, l))
+			return UINT64_MAX;
+		table = d & DESC_OA_MASK;
+	}
+	return table + ((va >> mmu_level_shift(level)) & 511) * 8;
+}
+
+int mmu_walk_host(struct sim *sim, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
+{
+	return ptw_walk(sim, NULL, va, res, f);
+}
+
+int mmu_install(struct sim *sim, char *err, size_t errlen)
+{
+	uint64_t memsz = pmem_size(sim->mem);
+	struct mmu *m;
+
+	if (sim->mmu) {
+		snprintf(err, errlen, "the MMU is already installed");
+		return -1;
+	}
+	if (sim->kdata_next != SIM_KDATA_BASE) {
+		snprintf(err, errlen, "kernel data was allocated before the MMU mapped it");
+		return -1;
+	}
+	if (memsz < MMU_PGTABLE_BASE + MMU_PGTABLE_SIZE) {
+		snprintf(err, errlen, "memory too small for the page-table pool");
+		return -1;
+	}
+	m = g_new0(struct mmu, 1);
+	sim->mmu = m;
+	m->tables = g_hash_table_new(NULL, NULL);
+	m->pool_next = MMU_PGTABLE_BASE;
+	m->pool_end = MMU_PGTABLE_BASE + MMU_PGTABLE_SIZE;
+	m->ttbr1 = mmu_alloc_table_page(sim);
+	table_attach(sim, m->ttbr1, 0, VA_TOP);
+	m->chk = chk_create(sim);
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
+
+		tlb_init(&mc->tlb, sim->opt.tlb_entries, sim->opt.walk_cache_entries);
+		sim->cpus[i].mmu = mc;
+	}
+	/* The linear map, in 1 GiB blocks as arm64 maps it without rodata=full. */
+	if (mmu_boot_map(sim, MMU_PAGE_OFFSET, 0, memsz & ~(MMU_PUD_SIZE - 1), MMU_PROT_KERNEL,
+			 1)) {
+		snprintf(err, errlen, "cannot build the linear map");
+		mmu_teardown(sim);
+		return -1;
+	}
+	sim->kdata_offset = MMU_PAGE_OFFSET;
+	sim->hooks.translate = mmu_translate_hook;
+	m->prev_store_hook = sim->hooks.store_hook;
+	sim->hooks.store_hook = mmu_store_hook;
+	return 0;
+}
+
+void mmu_teardown(struct sim *sim)
+{
+	struct mmu *m = mmu_of(sim);
+
+	if (!m)
+		return;
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct mmu_cpu *mc = sim->cpus[i].mmu;
+
+		if (!mc)
+			continue;
+		tlb_free(&mc->tlb);
+		g_free(mc->pending);
+		g_free(mc);
+		sim->cpus[i].mmu = NULL;
+	}
+	if (sim->hooks.translate == mmu_translate_hook)
+		sim->hooks.translate = NULL;
+	if (sim->hooks.store_hook == mmu_store_hook)
+		sim->hooks.store_hook = m->prev_store_hook;
+	chk_destroy(m->chk);
+	g_hash_table_destroy(m->tables);
+	g_free(m);
+	sim->mmu = NULL;
+}
+
+/* ---- inspection ----------------------------------------------------------- */
+
+const char *mmu_fault_name(enum mmu_fault_type t)
+{
+	switch (t) {
+	case MMU_FAULT_TRANSLATION:
+		return "translation";
+	case MMU_FAULT_ACCESS_FLAG:
+		return "access-flag";
+	case MMU_FAULT_PERMISSION:
+		return "permission";
+	default:
+		return "none";
+	}
+}
+
+void mmu_desc_str(uint64_t d, int level, char *buf, size_t len)
+{
+	if (!mmu_desc_valid(d))
+		snprintf(buf, len, "%#" PRIx64 " (L%d invalid)", d, level);
+	else if (mmu_desc_is_table(d, level))
+		snprintf(buf, len, "%#" PRIx64 " (L%d table %#" PRIx64 ")", d, level,
+			 (uint64_t)(d & DESC_OA_MASK));
+	else if (!mmu_desc_is_leaf(d, level))
+		snprintf(buf, len, "%#" PRIx64 " (L%d reserved)", d, level);
+	else
+		snprintf(buf, len, "%#" PRIx64 " (L%d %s oa=%#" PRIx64 " %s attr=%u sh=%u%s%s%s%s)",
+			 d, level, level == 3 ? "page" : "block", mmu_desc_oa(d, level),
+			 mmu_desc_writable(d) ? "RW" : "RO",
+			 (unsigned)((d & DESC_ATTRINDX_MASK) >> 2), (unsigned)((d >> 8) & 3),
+			 d & DESC_AF ? " AF" : "", d & DESC_NG ? " nG" : "",
+			 d & DESC_CONT ? " cont" : "", d & DESC_NT ? " nT" : "");
+}
+
+unsigned mmu_tlb_count_va(struct sim_cpu *cpu, uint64_t va)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	uint32_t idx[TLB_MAX_MATCH];
+
+	return tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+}
+
+unsigned mmu_walk_cache_count_va(struct sim_cpu *cpu, uint64_t va)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < mc->tlb.wcap; i++) {
+		const struct tlb_walk *w = &mc->tlb.w[i];
+		unsigned shift = mmu_level_shift(w->level);
+
+		if (w->used && (va >> shift) == (w->va >> shift))
+			n++;
+	}
+	return n;
+}
+
+unsigned mmu_tlb_size(struct sim_cpu *cpu)
+{
+	return ((struct mmu_cpu *)cpu->mmu)->tlb.nr;
+}
+
+unsigned mmu_walk_cache_size(struct sim_cpu *cpu)
+{
+	return ((struct mmu_cpu *)cpu->mmu)->tlb.wnr;
+}
+
+unsigned mmu_tlbi_pending(struct sim_cpu *cpu)
+{
+	return ((struct mmu_cpu *)cpu->mmu)->npending;
+}

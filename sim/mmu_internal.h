@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * mmu_internal: what mmu.c, tlb.c, ptw.c and checker.c share. Nobody else
+ * includes this.
+ *
+ * The TLB holds leaf entries in one hash table per size class (so a lookup
+ * is a few bucket probes, never a scan) and a small walk cache of table
+ * descriptors. Entries are never merged: a lookup that matches two entries
+ * is what a real TLB would see after a missing break-before-make.
+ */
+#ifndef BBMSIM_MMU_INTERNAL_H
+#define BBMSIM_MMU_INTERNAL_H
+
+#include "mmu.h"
+#include "pmem.h"
+
+#include <glib.h>
+
+#define TLB_NR_CLASSES 5 /* 4K, 64K (contiguous 4K), 2M, 32M (contiguous 2M), 1G */
+#define TLB_NIL	       UINT32_MAX
+#define TLB_MAX_MATCH  8
+
+struct tlb_entry {
+	uint64_t va;	  /* aligned to 1 << shift */
+	uint64_t pa;	  /* output base */
+	uint64_t desc;	  /* leaf descriptor as read by the walk */
+	uint64_t desc_pa; /* where it was read */
+	uint64_t epoch;	  /* checker page epoch at fill time */
+	uint32_t next;	  /* hash chain */
+	uint8_t shift;
+	uint8_t level;
+	uint8_t cls;
+	bool used;
+};
+
+struct tlb_walk {
+	uint64_t va;	/* aligned to what the descriptor covers */
+	uint64_t table; /* next-level table PA */
+	uint64_t desc, desc_pa;
+	uint64_t epoch;
+	uint8_t level; /* level of the table descriptor (0..2) */
+	bool used;
+};
+
+struct tlb {
+	struct tlb_entry *e;
+	uint32_t cap, nr, free_head;
+	struct {
+		uint32_t count;
+		uint32_t mask;
+		uint32_t *bucket;
+	} cls[TLB_NR_CLASSES];
+	struct tlb_walk *w;
+	uint32_t wcap, wnr;
+};
+
+extern const uint8_t tlb_class_shift[TLB_NR_CLASSES];
+
+int tlb_init(struct tlb *t, uint32_t cap, uint32_t wcap);
+void tlb_free(struct tlb *t);
+/* Entries that translate @va, in chain order, at most @max: their indices. */
+unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max);
+/* Inserts a leaf; an identical entry is not duplicated. Evicts by decision when full. */
+void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_result *r,
+		uint64_t epoch);
+/* Removes leaf entries overlapping [start, end), and walk entries too unless @last_level. */
+void tlb_invalidate(struct tlb *t, uint64_t start, uint64_t end, bool last_level);
+/* Deepest walk-cache entry covering @va, or NULL. */
+struct tlb_walk *tlb_walk_lookup(struct tlb *t, uint64_t va);
+void tlb_walk_insert(struct sim *sim, struct tlb *t, int level, uint64_t va, uint64_t table,
+		     uint64_t desc, uint64_t desc_pa, uint64_t epoch);
+
+/* A broadcast TLBI on its way to one remote TLB. */
+struct tlbi_op {
+	uint64_t start, end;
+	bool last_level;
+	unsigned issuer;
+};
+
+struct mmu_cpu {
+	struct tlb tlb;
+	mmu_fault_handler_t handler;
+	void *handler_arg;
+	struct tlbi_op *pending;
+	unsigned npending, cappending;
+	unsigned outstanding; /* broadcast TLBIs this CPU issued since its last DSB ISH */
+	bool walk_restart;    /* a TLBI reached this TLB while a walk was in flight */
+};
+
+struct chk;
+
+struct mmu {
+	uint64_t ttbr1; /* root (L0) table PA, shared by all CPUs */
+	uint64_t epoch; /* bumped by every chk_page_alloc/free: TLB fill stamps */
+	uint64_t pool_next, pool_end;
+	/* Live translation tables: pfn -> packed (va base, level), see mmu.c. */
+	GHashTable *tables;
+	struct chk *chk;
+	void (*prev_store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
+				uint64_t val);
+};
+
+static inline struct mmu *mmu_of(struct sim *sim)
+{
+	return sim->mmu;
+}
+
+/* Live table lookup: true with @level and @va_base when @pa is in a live table. */
+bool mmu_table_info(struct sim *sim, uint64_t pa, int *level, uint64_t *va_base);
+
+/*
+ * The walker. With @cpu it is a CPU's walk: one cpu_load_pa() per level,
+ * walk cache used and filled, restarted when a TLBI reaches the TLB
+ * mid-walk. Without, it reads memory host-side (setup, speculative fills).
+ */
+int ptw_walk(struct sim *sim, struct sim_cpu *cpu, uint64_t va, struct mmu_result *res,
+	     struct mmu_fault *f);
+
+/* ---- checker side (checker.c) ---------------------------------------------- */
+
+struct chk *chk_create(struct sim *sim);
+void chk_destroy(struct chk *c);
+/* Current page epoch: entries filled at an older epoch may be stale. */
+static inline uint64_t chk_epoch(struct sim *sim)
+{
+	return mmu_of(sim)->epoch;
+}
+/* A store changed the descriptor at @slot_pa (level, the VA it maps) from @old to @new. */
+void chk_desc_store(struct sim_cpu *cpu, uint64_t slot_pa, int level, uint64_t va, uint64_t old,
+		    uint64_t new);
+/* A TLBI by @cpu over [start, end) was issued. */
+void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level, bool broadcast);
+/* @cpu executed a DSB; @full: it completes TLB maintenance (not ...ST). */
+void chk_dsb(struct sim_cpu *cpu, bool full);
+/* A lookup of @va matched @n > 1 entries. */
+void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
+/* An access through TLB entry @e (filled before the last page (re)allocation). */
+void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_entry *e);
+/* A walk used walk-cache entry @w filled before the last page (re)allocation. */
+void chk_walk_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_walk *w);
+/* A fault nobody fixed up: the finding. */
+void chk_unhandled_fault(struct sim_cpu *cpu, const struct mmu_fault *f);
+
+#endif
