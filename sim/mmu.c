@@ -70,25 +70,61 @@ static void table_detach(struct sim *sim, uint64_t pa, int level)
 	}
 }
 
+static void spec_remove(struct mmu_cpu *mc, unsigned i)
+{
+	mc->spec[i] = mc->spec[--mc->nspec];
+}
+
 /*
- * A new valid descriptor for [va, va+size): each TLB that holds an entry
- * there may now also pick up the new translation by a speculative walk
- * (a decision). This is how a TLB comes to hold two entries for one VA.
+ * A new valid descriptor for [va, va+size): a TLB that holds an entry there
+ * may, at any later lookup in the range, also pick up the new translation
+ * by a speculative walk. This is how a TLB comes to hold two entries for
+ * one VA. Remembered per CPU; the fill itself is decided at the lookup.
  */
-static void speculative_fill(struct sim *sim, uint64_t va)
+static void spec_note(struct sim *sim, uint64_t va, uint64_t size)
 {
 	for (unsigned j = 0; j < sim->ncpus; j++) {
 		struct mmu_cpu *mc = sim->cpus[j].mmu;
-		struct mmu_result r;
-		struct mmu_fault f;
 		uint32_t idx;
 
 		if (!tlb_lookup(&mc->tlb, va, &idx, 1))
 			continue;
-		if (!sim_decide(sim, DECIDE_TLB_FILL, 2))
+		if (mc->nspec == MMU_MAX_SPEC)
+			spec_remove(mc, 0);
+		mc->spec[mc->nspec].start = va;
+		mc->spec[mc->nspec].end = va + size;
+		mc->nspec++;
+	}
+}
+
+/* Invalidation of this TLB: what it dropped will be walked afresh anyway. */
+static void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level)
+{
+	tlb_invalidate(&mc->tlb, start, end, last_level);
+	for (unsigned i = 0; i < mc->nspec;) {
+		if (mc->spec[i].start <= end - 1 && start <= mc->spec[i].end - 1)
+			spec_remove(mc, i);
+		else
+			i++;
+	}
+}
+
+/* A hit at @va inside a noted range: maybe fill the current translation too. */
+static void spec_fill(struct sim_cpu *cpu, uint64_t va)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	struct mmu_result r;
+	struct mmu_fault f;
+
+	for (unsigned i = 0; i < mc->nspec; i++) {
+		if (va < mc->spec[i].start || va > mc->spec[i].end - 1)
 			continue;
-		if (!ptw_walk(sim, NULL, va, &r, &f))
-			tlb_insert(sim, &mc->tlb, va, &r, chk_epoch(sim));
+		if (!sim_decide(cpu->sim, DECIDE_TLB_FILL, 2))
+			return;
+		spec_remove(mc, i);
+		if (!ptw_walk(cpu->sim, NULL, va, &r, &f))
+			tlb_insert(cpu->sim, &mc->tlb, va, &r, chk_epoch(cpu->sim));
+		return;
 	}
 }
 
@@ -126,7 +162,7 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	    (!mmu_desc_is_table(old64, level) || ((old64 ^ new64) & DESC_OA_MASK)))
 		table_attach(sim, new64 & DESC_OA_MASK, level + 1, va);
 	if (mmu_desc_is_table(new64, level) || mmu_desc_is_leaf(new64, level))
-		speculative_fill(sim, va);
+		spec_note(sim, va, 1ull << mmu_level_shift(level));
 }
 
 /* ---- translation ----------------------------------------------------------- */
@@ -174,7 +210,7 @@ static void sync_pending(struct sim_cpu *cpu, uint64_t va)
 			i++;
 			continue;
 		}
-		tlb_invalidate(&mc->tlb, op->start, op->end, op->last_level);
+		mmu_tlb_invalidate(mc, op->start, op->end, op->last_level);
 		pending_remove(mc, i);
 	}
 }
@@ -190,6 +226,10 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	if (mc->npending)
 		sync_pending(cpu, va);
 	n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	if (n && mc->nspec) {
+		spec_fill(cpu, va);
+		n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	}
 	if (n) {
 		const struct tlb_entry *e = &mc->tlb.e[idx[0]];
 
@@ -282,7 +322,7 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 
 	sim_yield(cpu);
 	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
-	tlb_invalidate(&mc->tlb, start, end, last_level);
+	mmu_tlb_invalidate(mc, start, end, last_level);
 	if (bcast) {
 		for (unsigned j = 0; j < sim->ncpus; j++) {
 			struct mmu_cpu *rc = sim->cpus[j].mmu;
@@ -444,7 +484,7 @@ void dsb_ish(struct sim_cpu *cpu)
 					i++;
 					continue;
 				}
-				tlb_invalidate(&rc->tlb, op->start, op->end, op->last_level);
+				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
 				pending_remove(rc, i);
 				rc->walk_restart = true;
 			}

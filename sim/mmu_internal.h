@@ -77,8 +77,18 @@ struct tlbi_op {
 	unsigned issuer;
 };
 
+#define MMU_MAX_SPEC 8
+
 struct mmu_cpu {
 	struct tlb tlb;
+	/*
+	 * Ranges whose descriptor changed while this TLB held an entry there:
+	 * the next hit in one may also fill the new translation (a decision).
+	 */
+	struct {
+		uint64_t start, end;
+	} spec[MMU_MAX_SPEC];
+	unsigned nspec;
 	mmu_fault_handler_t handler;
 	void *handler_arg;
 	struct tlbi_op *pending;
