@@ -201,7 +201,7 @@ struct smp_workload {
 };
 
 void smp_workload_init(struct sim *sim, struct smp_workload *w);
-/* Busy in normal context, IRQs on, until done. */
+/* Busy in normal context, IRQs on, for a while; then waits for done, IRQs on. */
 void smp_work_busy(struct sim_cpu *cpu, struct smp_workload *w);
 /* Idle: WFI with IRQs masked, wake, take interrupts, until done. */
 void smp_work_idle(struct sim_cpu *cpu, struct smp_workload *w);

@@ -8,6 +8,8 @@
 
 #include "sim/cpu.h"
 
+#define SMP_WORK_STEPS 32
+
 void smp_workload_init(struct sim *sim, struct smp_workload *w)
 {
 	w->done = sim_kdata_alloc(sim, 64, 64);
@@ -39,10 +41,20 @@ static bool is_done(struct sim_cpu *cpu, struct smp_workload *w)
 	return cpu_load(cpu, w->done, 4) != 0;
 }
 
+/*
+ * Busy loops are bounded, then wait (IRQs on) for the end: a loop that
+ * never blocks would let a priority scheduler (PCT) starve every other CPU.
+ */
+static void wait_done(struct sim_cpu *cpu, struct smp_workload *w)
+{
+	cpu_spin_while(cpu, w->done, 4, 0xffffffff, 0, "done");
+}
+
 void smp_work_busy(struct sim_cpu *cpu, struct smp_workload *w)
 {
-	while (!is_done(cpu, w))
+	for (unsigned i = 0; i < SMP_WORK_STEPS && !is_done(cpu, w); i++)
 		work_step(cpu, w);
+	wait_done(cpu, w);
 }
 
 /* WFI: wakes when the interface signals, whatever PSTATE.I says. */
@@ -137,10 +149,11 @@ void smp_work_mixed(struct sim_cpu *cpu, struct smp_workload *w)
 		smp_work_idle(cpu, w);
 		break;
 	default:
-		while (!is_done(cpu, w)) {
+		for (unsigned i = 0; i < SMP_WORK_STEPS / 4 && !is_done(cpu, w); i++) {
 			smp_work_irqs_off(cpu, w, 4);
 			work_step(cpu, w);
 		}
+		wait_done(cpu, w);
 		break;
 	}
 }
