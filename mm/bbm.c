@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The vmemmap update strategies: one implementation each of the series'
+ * arch hooks (struct vmemmap_update_ops). The generic HVO code is the same
+ * for all of them; only how an entry changes differs.
+ *
+ *  none  what x86 does: write the new entry over the live one.
+ *  A     BBM under init_mm.page_table_lock; a translation fault on the
+ *        vmemmap waits for the lock in the fault handler and retries.
+ *  B     BBM inside stop_machine().
+ *  C     FEAT_BBM level 2: no break; a size change keeps the contents, and
+ *        an address change only ever happens between read-only entries
+ *        whose pages hold the same bytes.
+ *  D     BBM while every other CPU is paused by a broadcast pseudo-NMI; one
+ *        pause per range, with one flush for all of its entries.
+ */
+#include "mm_internal.h"
+#include "sim/pmem.h"
+
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+static void ptl_lock(struct sim_cpu *cpu)
+{
+	raw_spin_lock(cpu, mm_of(cpu->sim)->page_table_lock);
+}
+
+static void ptl_unlock(struct sim_cpu *cpu)
+{
+	raw_spin_unlock(cpu, mm_of(cpu->sim)->page_table_lock);
+}
+
+static void nop_range(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+}
+
+static void nop_cpu(struct sim_cpu *cpu)
+{
+}
+
+static void direct_update(struct sim_cpu *cpu, uint64_t entryp, uint64_t addr, uint64_t val)
+{
+	set_pte_at(cpu, entryp, val);
+}
+
+/* The PTE slots of [start, end) in the (split) vmemmap. */
+static uint64_t vmemmap_ptep(struct sim_cpu *cpu, uint64_t addr)
+{
+	uint64_t pmd = cpu_load64(cpu, vmemmap_pmdp(cpu->sim, addr));
+
+	return mmu_phys_to_virt(mmu_desc_oa(pmd, 3)) + 8 * ((addr >> PAGE_SHIFT) & 511);
+}
+
+/* Break: invalidate every entry of the range, then one flush for them all. */
+static void break_ptes(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	for (uint64_t a = start; a < end; a += PAGE_SIZE)
+		pte_clear(cpu, vmemmap_ptep(cpu, a));
+	flush_tlb_kernel_range(cpu, start, end);
+}
+
+static void break_pmd(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	cpu_store64(cpu, vmemmap_pmdp(cpu->sim, start), 0);
+	flush_tlb_kernel_range(cpu, start, end);
+}
+
+/* ---- none ---------------------------------------------------------------------------- */
+
+const struct vmemmap_update_ops vmemmap_ops_none = {
+	.name = "none",
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	.pmd_range_start = nop_range,
+	.pmd_range_end = nop_range,
+	.pte_range_start = nop_range,
+	.pte_range_end = nop_range,
+	.update_pmd = direct_update,
+	.update_pte = direct_update,
+};
+
+/* ---- A: BBM + fault fix-up ------------------------------------------------------------ */
+
+/*
+ * The kernel's translation-fault handler for the vmemmap: wait for the
+ * updater by taking page_table_lock, then retry. Taken on the CPU that
+ * holds the lock (an interrupt in the break window), it spins forever.
+ */
+static enum mmu_fault_action a_fault(struct sim_cpu *cpu, const struct mmu_fault *f, void *arg)
+{
+	if (f->type != MMU_FAULT_TRANSLATION || f->va < MMU_VMEMMAP_START ||
+	    f->va >= MMU_VMEMMAP_END)
+		return MMU_FAULT_NO_FIXUP;
+	ptl_lock(cpu);
+	ptl_unlock(cpu);
+	return MMU_FAULT_RETRY;
+}
+
+static void a_setup(struct sim *sim)
+{
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		mmu_set_fault_handler(&sim->cpus[i], a_fault, NULL);
+}
+
+static void a_pte_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	ptl_lock(cpu);
+	break_ptes(cpu, start, end);
+}
+
+static void a_pte_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	ptl_unlock(cpu);
+}
+
+const struct vmemmap_update_ops vmemmap_ops_a = {
+	.name = "A",
+	.setup = a_setup,
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	/* The split runs under page_table_lock already (ops->lock). */
+	.pmd_range_start = break_pmd,
+	.pmd_range_end = nop_range,
+	.pte_range_start = a_pte_range_start,
+	.pte_range_end = a_pte_range_end,
+	.update_pmd = direct_update,
+	.update_pte = direct_update,
+	.arch_flushes_tlb = true,
+};
+
+/* ---- B: stop_machine() ------------------------------------------------------------------- */
+
+/* The range's new entries, gathered until stop_machine() applies them. */
+struct b_batch {
+	uint64_t start, end;
+	bool pmd;
+	GArray *entry; /* pairs: entry VA, new value */
+};
+
+static struct b_batch *b_batch(struct sim *sim)
+{
+	struct mm *mm = mm_of(sim);
+
+	if (!mm->strategy_state) {
+		struct b_batch *b = g_new0(struct b_batch, 1);
+
+		mm->strategy_state = b;
+	}
+	return mm->strategy_state;
+}
+
+static void b_start(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool pmd)
+{
+	struct b_batch *b = b_batch(cpu->sim);
+
+	b->start = start;
+	b->end = end;
+	b->pmd = pmd;
+	if (!b->entry)
+		b->entry = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	g_array_set_size(b->entry, 0);
+}
+
+static void b_pmd_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	b_start(cpu, start, end, true);
+}
+
+static void b_pte_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	b_start(cpu, start, end, false);
+}
+
+static void b_update(struct sim_cpu *cpu, uint64_t entryp, uint64_t addr, uint64_t val)
+{
+	struct b_batch *b = b_batch(cpu->sim);
+
+	g_array_append_val(b->entry, entryp);
+	g_array_append_val(b->entry, val);
+}
+
+/* Runs on one CPU while every other spins in its stopper with IRQs off. */
+static int b_apply(struct sim_cpu *cpu, void *arg)
+{
+	struct b_batch *b = arg;
+
+	if (b->pmd)
+		break_pmd(cpu, b->start, b->end);
+	else
+		break_ptes(cpu, b->start, b->end);
+	for (unsigned i = 0; i < b->entry->len; i += 2)
+		set_pte_at(cpu, g_array_index(b->entry, uint64_t, i),
+			   g_array_index(b->entry, uint64_t, i + 1));
+	return 0;
+}
+
+static void b_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	struct b_batch *b = b_batch(cpu->sim);
+
+	if (!b->entry->len)
+		return;
+	stop_machine(cpu, b_apply, b);
+	mm_of(cpu->sim)->stats.stop_machine_rounds++;
+}
+
+static void b_teardown(struct sim *sim)
+{
+	struct b_batch *b = mm_of(sim)->strategy_state;
+
+	if (b && b->entry)
+		g_array_free(b->entry, TRUE);
+}
+
+const struct vmemmap_update_ops vmemmap_ops_b = {
+	.name = "B",
+	.teardown = b_teardown,
+	/* stop_machine() sleeps: no spinlock around it; it serialises by itself. */
+	.lock = nop_cpu,
+	.unlock = nop_cpu,
+	.pmd_range_start = b_pmd_range_start,
+	.pmd_range_end = b_range_end,
+	.pte_range_start = b_pte_range_start,
+	.pte_range_end = b_range_end,
+	.update_pmd = b_update,
+	.update_pte = b_update,
+	.arch_flushes_tlb = true,
+};
+
+/* ---- C: FEAT_BBM level 2, no break ------------------------------------------------------------ */
+
+static bool c_supported(struct sim *sim, char *why, size_t len)
+{
+	if (sim->opt.bbm_level < 2 || !sim->opt.bbml2_noabort) {
+		snprintf(why, len, "needs --bbm-level 2 --bbml2-noabort (BBML2 without conflict aborts)");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * A block becomes a table of pages with the same output and attributes:
+ * a size change only, which level 2 allows without a break (Arm ARM D8.16.2).
+ * An address change is made only between read-only entries whose pages
+ * hold identical bytes, so no CPU can observe which one it used:
+ *   1. old entry read-only (a permission change), flushed, so nobody can
+ *      still write the old page;
+ *   2. the old page made to hold what the new one holds;
+ *   3. the new address, still read-only; flushed;
+ *   4. read-write if the new entry wants it (a permission change).
+ */
+static void c_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val)
+{
+	uint64_t old = cpu_load64(cpu, ptep);
+	uint64_t old_pa = mmu_desc_oa(old, 3), new_pa = mmu_desc_oa(val, 3);
+
+	if (!mmu_desc_valid(old) || old_pa == new_pa) {
+		set_pte_at(cpu, ptep, val);
+		return;
+	}
+	if (mmu_desc_writable(old)) {
+		set_pte_at(cpu, ptep, old | DESC_AP_RDONLY);
+		flush_tlb_kernel_range(cpu, addr, addr + PAGE_SIZE);
+	}
+	if (!pmem_page_equal(cpu->sim->mem, old_pa, new_pa)) {
+		cpu_load64(cpu, mmu_phys_to_virt(new_pa));
+		pmem_copy_page(cpu->sim->mem, old_pa, new_pa);
+		cpu_store64(cpu, mmu_phys_to_virt(old_pa), pmem_read(cpu->sim->mem, old_pa, 8));
+		sim_tick(cpu, COST_copy_page);
+	}
+	set_pte_at(cpu, ptep, val | DESC_AP_RDONLY);
+	flush_tlb_kernel_range(cpu, addr, addr + PAGE_SIZE);
+	if (mmu_desc_writable(val))
+		set_pte_at(cpu, ptep, val);
+}
+
+const struct vmemmap_update_ops vmemmap_ops_c = {
+	.name = "C",
+	.supported = c_supported,
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	.pmd_range_start = nop_range,
+	.pmd_range_end = nop_range,
+	.pte_range_start = nop_range,
+	.pte_range_end = nop_range,
+	.update_pmd = direct_update,
+	.update_pte = c_update_pte,
+};
+
+/* ---- D: pause every other CPU ------------------------------------------------------------------ */
+
+static bool d_supported(struct sim *sim, char *why, size_t len)
+{
+	if (!sim->opt.pseudo_nmi) {
+		snprintf(why, len,
+			 "pause_remote_cpus() needs pseudo-NMI: a CPU spinning with IRQs "
+			 "masked would never answer");
+		return false;
+	}
+	return true;
+}
+
+struct d_state {
+	unsigned long flags;
+};
+
+static struct d_state *d_state(struct sim *sim)
+{
+	struct mm *mm = mm_of(sim);
+
+	if (!mm->strategy_state)
+		mm->strategy_state = g_new0(struct d_state, 1);
+	return mm->strategy_state;
+}
+
+static void d_pause(struct sim_cpu *cpu)
+{
+	struct mm *mm = mm_of(cpu->sim);
+
+	d_state(cpu->sim)->flags = local_irq_save(cpu);
+	if (cpu->sim->opt.pseudo_nmi)
+		pause_remote_cpus(cpu);
+	else
+		__pause_remote_cpus(cpu); /* hvo-2m-d-no-nmi: what the refusal avoids */
+	mm->stats.pause_rounds++;
+}
+
+static void d_resume(struct sim_cpu *cpu)
+{
+	resume_remote_cpus(cpu);
+	local_irq_restore(cpu, d_state(cpu->sim)->flags);
+}
+
+static void d_pmd_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	d_pause(cpu);
+	break_pmd(cpu, start, end);
+}
+
+static void d_pte_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	d_pause(cpu);
+	break_ptes(cpu, start, end);
+}
+
+static void d_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	d_resume(cpu);
+}
+
+const struct vmemmap_update_ops vmemmap_ops_d = {
+	.name = "D",
+	.supported = d_supported,
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	.pmd_range_start = d_pmd_range_start,
+	.pmd_range_end = d_range_end,
+	.pte_range_start = d_pte_range_start,
+	.pte_range_end = d_range_end,
+	.update_pmd = direct_update,
+	.update_pte = direct_update,
+	.arch_flushes_tlb = true,
+};
+
+/*
+ * D without its safety net: pauses even without pseudo-NMI (the refusal
+ * the series makes is what hvo-2m-d-no-nmi shows to be needed).
+ */
+static const struct vmemmap_update_ops vmemmap_ops_d_no_nmi = {
+	.name = "D-no-nmi",
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	.pmd_range_start = d_pmd_range_start,
+	.pmd_range_end = d_range_end,
+	.pte_range_start = d_pte_range_start,
+	.pte_range_end = d_range_end,
+	.update_pmd = direct_update,
+	.update_pte = direct_update,
+	.arch_flushes_tlb = true,
+};
+
+/*
+ * D with a deliberate bug, for the tests: the TLBIs are issued but the
+ * DSB that completes them comes after the resume, so a remote CPU can run
+ * on with the old translation while the entries change.
+ */
+static void d_broken_pte_range_start(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	d_pause(cpu);
+	for (uint64_t a = start; a < end; a += PAGE_SIZE)
+		pte_clear(cpu, vmemmap_ptep(cpu, a));
+	dsb_ishst(cpu);
+	for (uint64_t a = start; a < end; a += PAGE_SIZE)
+		tlbi_vaale1is(cpu, a);
+	d_resume(cpu);
+}
+
+static void d_broken_pte_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t end)
+{
+	dsb_ish(cpu);
+	isb(cpu);
+}
+
+static const struct vmemmap_update_ops vmemmap_ops_d_broken = {
+	.name = "D-broken",
+	.supported = d_supported,
+	.lock = ptl_lock,
+	.unlock = ptl_unlock,
+	.pmd_range_start = d_pmd_range_start,
+	.pmd_range_end = d_range_end,
+	.pte_range_start = d_broken_pte_range_start,
+	.pte_range_end = d_broken_pte_range_end,
+	.update_pmd = direct_update,
+	.update_pte = direct_update,
+	.arch_flushes_tlb = true,
+};
+
+const struct vmemmap_update_ops *vmemmap_ops_find(const char *name)
+{
+	static const struct vmemmap_update_ops *const all[] = {
+		&vmemmap_ops_none, &vmemmap_ops_a,	  &vmemmap_ops_b,	 &vmemmap_ops_c,
+		&vmemmap_ops_d,	   &vmemmap_ops_d_no_nmi, &vmemmap_ops_d_broken,
+	};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(all); i++)
+		if (!strcmp(all[i]->name, name))
+			return all[i];
+	return NULL;
+}

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HVO scenarios: CPU 0 runs the kernel's HVO work on huge pages prepared at
+ * boot while every other CPU reads their struct pages the way PFN walkers
+ * do (compound_head() with fake-head handling, flags, a speculative
+ * refcount under RCU), some with IRQs off, some idle and taking interrupts.
+ * --strategy picks how the vmemmap entries change; the checker judges.
+ *
+ * The run ends with exact accounting: vmemmap pages freed and allocated,
+ * PMDs split, folios back to unoptimised, and no page lost.
+ */
+#include "mm_internal.h"
+#include "sim/checker.h"
+#include "sim/scenario.h"
+
+#include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+enum hvo_job { JOB_2M, JOB_1G, JOB_DEMOTE, JOB_2M_A_IRQ };
+
+struct scn_hvo {
+	enum hvo_job job;
+	struct smp_workload w;
+	struct folio_list boot; /* the pool prepared at boot */
+	const struct hstate *h;
+	uint64_t first_pfn, nr_pages; /* what the readers look at */
+	unsigned reader_iters;
+	uint64_t free_before;
+	uint64_t irq_page; /* JOB_2M_A_IRQ: the struct page the IRQ handler reads */
+};
+
+static struct scn_hvo *hvo(struct sim *sim)
+{
+	return sim->scn_state;
+}
+
+static int hvo_setup_common(struct sim *sim, enum hvo_job job, char *err, size_t errlen)
+{
+	struct scn_hvo *st = g_new0(struct scn_hvo, 1);
+	struct smp_config cfg;
+	unsigned n;
+
+	sim->scn_state = st;
+	st->job = job;
+	if (mmu_install(sim, err, errlen))
+		return -1;
+	smp_config_default(sim, &cfg);
+	if (smp_setup(sim, &cfg, err, errlen))
+		return -1;
+	if (mm_setup(sim, err, errlen))
+		return -1;
+	smp_workload_init(sim, &st->w);
+
+	st->h = job == JOB_1G || job == JOB_DEMOTE ? &hstate_1g : &hstate_2m;
+	n = sim->opt.pages ? sim->opt.pages : (st->h == &hstate_1g ? 1 : 4);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t head = mm_boot_huge_page(sim, st->h);
+
+		if (!head) {
+			snprintf(err, errlen, "%u huge pages of %llu MiB do not fit in --mem-gb %u", n,
+				 (unsigned long long)(PAGE_SIZE << st->h->order) >> 20,
+				 sim->opt.mem_gb);
+			return -1;
+		}
+		folio_list_add(&st->boot, head);
+	}
+	st->first_pfn = page_to_pfn(st->boot.folio[0]);
+	st->nr_pages = (uint64_t)n << st->h->order;
+	/* Enough reads to overlap the updater's work under a fair schedule. */
+	st->reader_iters = job == JOB_2M || job == JOB_2M_A_IRQ ? 60 * n : 400;
+	st->free_before = mm_nr_free_pages(sim);
+	return 0;
+}
+
+static void hvo_teardown(struct sim *sim)
+{
+	struct scn_hvo *st = hvo(sim);
+
+	mm_teardown(sim);
+	smp_teardown(sim);
+	mmu_teardown(sim);
+	if (st)
+		folio_list_free(&st->boot);
+	g_free(st);
+	sim->scn_state = NULL;
+}
+
+/* ---- readers ------------------------------------------------------------------------------ */
+
+/* The head a correct compound_head() may give for @pfn now. */
+static bool head_ok(struct scn_hvo *st, uint64_t pfn, uint64_t head)
+{
+	uint64_t off = pfn - st->first_pfn;
+	uint64_t h_pfn = st->first_pfn + (off & ~((1ull << st->h->order) - 1));
+
+	if (head == pfn_to_page(h_pfn))
+		return true;
+	/* Demote turns a gigantic folio into 2 MiB ones while we look. */
+	return st->job == JOB_DEMOTE && head == pfn_to_page(pfn & ~511ull);
+}
+
+/* A PFN walker's look at one page: compound_head(), flags, a speculative ref. */
+static void read_struct_page(struct sim_cpu *cpu, struct scn_hvo *st, uint64_t pfn)
+{
+	uint64_t page = pfn_to_page(pfn);
+
+	rcu_read_lock(cpu);
+	uint64_t head = compound_head(cpu, page);
+	if (!head_ok(st, pfn, head))
+		sim_report(cpu->sim, cpu, FINDING_ASSERTION, page, 0,
+			   "compound_head() of a huge page's struct page is its head",
+			   "compound_head(pfn %#" PRIx64 ") = %#" PRIx64, pfn, head);
+	uint64_t flags = page_flags(cpu, head);
+	if (!(flags & (1ull << PG_head)))
+		sim_report(cpu->sim, cpu, FINDING_ASSERTION, head, 0,
+			   "a huge page's head has PG_head",
+			   "head %#" PRIx64 " of pfn %#" PRIx64 " has flags %#" PRIx64, head, pfn,
+			   flags);
+	if (page_ref_add_unless(cpu, head, 1, 0))
+		page_ref_sub(cpu, head, 1);
+	rcu_read_unlock(cpu);
+}
+
+static uint64_t reader_pfn(struct scn_hvo *st, struct sim_cpu *cpu, unsigned i)
+{
+	/* A stride that visits every vmemmap page of the range, head and tails. */
+	return st->first_pfn + ((uint64_t)i * 67 + cpu->id * 131) % st->nr_pages;
+}
+
+static void reader(struct sim_cpu *cpu, struct scn_hvo *st, bool irqs_off_sections)
+{
+	for (unsigned i = 0; i < st->reader_iters; i++) {
+		if (cpu_load(cpu, st->w.done, 4))
+			break;
+		if (irqs_off_sections && i % 4 == 0) {
+			unsigned long flags = local_irq_save(cpu);
+
+			read_struct_page(cpu, st, reader_pfn(st, cpu, i));
+			read_struct_page(cpu, st, reader_pfn(st, cpu, i + 1000));
+			local_irq_restore(cpu, flags);
+		} else {
+			read_struct_page(cpu, st, reader_pfn(st, cpu, i));
+		}
+	}
+	cpu_spin_while(cpu, st->w.done, 4, 0xffffffff, 0, "done");
+}
+
+static void others_main(struct sim_cpu *cpu, struct scn_hvo *st)
+{
+	switch (cpu->id % 3) {
+	case 1:
+		reader(cpu, st, false);
+		break;
+	case 2:
+		reader(cpu, st, true);
+		break;
+	default:
+		smp_work_idle(cpu, &st->w);
+		break;
+	}
+	smp_work_exit(cpu, &st->w);
+}
+
+/* ---- the updater ---------------------------------------------------------------------------- */
+
+static void hvo_main(struct sim_cpu *cpu)
+{
+	struct scn_hvo *st = hvo(cpu->sim);
+
+	if (cpu->id) {
+		others_main(cpu, st);
+		return;
+	}
+	switch (st->job) {
+	case JOB_2M:
+	case JOB_1G:
+	case JOB_2M_A_IRQ:
+		hugetlb_vmemmap_optimize_folios(cpu, st->h, &st->boot);
+		for (unsigned i = 0; i < st->boot.nr; i++)
+			if (!folio_test_hugetlb_vmemmap_optimized(cpu, st->boot.folio[i]))
+				sim_report(cpu->sim, cpu, FINDING_ASSERTION, st->boot.folio[i], 0,
+					   "every folio of the batch is optimised",
+					   "folio %u not optimised", i);
+		hugetlb_vmemmap_restore_folios(cpu, st->h, &st->boot);
+		break;
+	case JOB_DEMOTE: {
+		struct folio_list small = {0};
+
+		hugetlb_vmemmap_optimize_folios(cpu, st->h, &st->boot);
+		hugetlb_demote_pool(cpu, &st->boot, &small);
+		hugetlb_free_pool(cpu, &hstate_2m, &small);
+		folio_list_free(&small);
+		break;
+	}
+	}
+	smp_work_finish(cpu, &st->w);
+}
+
+/* ---- the end: exact accounting -------------------------------------------------------------- */
+
+#define EXPECT(what, got, want)                                                                    \
+	do {                                                                                       \
+		if ((uint64_t)(got) != (uint64_t)(want))                                           \
+			sim_report(sim, NULL, FINDING_ASSERTION, 0, 0, what,                       \
+				   "%s: %" PRIu64 ", expected %" PRIu64, #got, (uint64_t)(got),    \
+				   (uint64_t)(want));                                              \
+	} while (0)
+
+static void hvo_check(struct sim *sim)
+{
+	struct scn_hvo *st = hvo(sim);
+	struct mm *mm = mm_of(sim);
+	const struct mm_stats *s = &mm->stats;
+	uint64_t n = st->boot.nr, per = hugetlb_vmemmap_size(st->h) / PAGE_SIZE;
+
+	switch (st->job) {
+	case JOB_2M:
+	case JOB_1G:
+	case JOB_2M_A_IRQ:
+		/* Optimise: 1 allocated, all freed; restore: all but the head allocated. */
+		EXPECT("HVO frees every vmemmap page of a folio", s->vmemmap_freed, n * per);
+		EXPECT("HVO allocates 1 page per folio, restore the rest", s->vmemmap_alloced,
+		       n + n * (per - 1));
+		EXPECT("one PMD split per 2 MiB of vmemmap", s->pmd_splits,
+		       (n * per * PAGE_SIZE + PMD_SIZE - 1) / PMD_SIZE);
+		break;
+	case JOB_DEMOTE:
+		/* 1 GiB optimise + restore, 512 x 2 MiB optimise + restore. */
+		EXPECT("demote and free account every vmemmap page", s->vmemmap_freed,
+		       n * 4096 + n * 512 * 8);
+		EXPECT("demote and free account every vmemmap page", s->vmemmap_alloced,
+		       n * 4096 + n * 512 * 8);
+		break;
+	}
+	EXPECT("page tables come from the allocator", s->pgtable_alloced, s->pmd_splits);
+	/* What the allocator holds now: no page lost, none made up. */
+	uint64_t freed_pool = st->job == JOB_DEMOTE ? n << 18 : 0;
+	EXPECT("no page leaks", mm_nr_free_pages(sim),
+	       st->free_before - s->pgtable_alloced + s->vmemmap_freed - s->vmemmap_alloced +
+		       freed_pool);
+	smp_check_lost_interrupts(sim);
+}
+
+/* ---- registration ------------------------------------------------------------------------------ */
+
+static int setup_2m(struct sim *sim, char *err, size_t errlen)
+{
+	return hvo_setup_common(sim, JOB_2M, err, errlen);
+}
+
+static int setup_1g(struct sim *sim, char *err, size_t errlen)
+{
+	return hvo_setup_common(sim, JOB_1G, err, errlen);
+}
+
+static int setup_demote(struct sim *sim, char *err, size_t errlen)
+{
+	return hvo_setup_common(sim, JOB_DEMOTE, err, errlen);
+}
+
+static const struct scenario scn_hvo_2m = {
+	.name = "hvo-2m",
+	.summary = "optimise and restore a batch of 2 MiB pages while other CPUs read their "
+		   "struct pages (--strategy none|A|B|C|D)",
+	.default_cpus = 4,
+	.expect = -1,
+	.est_steps = 6000,
+	.setup = setup_2m,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_2m)
+
+static const struct scenario scn_hvo_1g = {
+	.name = "hvo-1g",
+	.summary = "optimise and restore a 1 GiB page (8 PMD splits, 4096 vmemmap pages)",
+	.default_cpus = 4,
+	.expect = -1,
+	.est_steps = 60000,
+	.setup = setup_1g,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_1g)
+
+static const struct scenario scn_hvo_demote = {
+	.name = "hvo-demote",
+	.summary = "optimise a 1 GiB page, demote it to 512 x 2 MiB (restore, split, "
+		   "optimise the batch), free them",
+	.default_cpus = 4,
+	.expect = -1,
+	.est_steps = 200000,
+	.setup = setup_demote,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_demote)
