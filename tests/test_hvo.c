@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HVO on the model: the descriptors before and after optimise and restore
+ * of 2 MiB and 1 GiB pages, the batch's two flushes, fake heads, the
+ * accounting, each strategy's hooks, and the checker's verdict on each
+ * strategy (including a deliberately broken D).
+ */
+#include "mm/mm.h"
+#include "sim/checker.h"
+#include "sim/pmem.h"
+#include "testlib.h"
+
+#include <check.h>
+#include <glib.h>
+#include <string.h>
+
+/* ---- a one-CPU harness: the updater alone, then look host-side ---------------------- */
+
+enum t_job { T_OPTIMIZE, T_OPTIMIZE_RESTORE, T_BATCH };
+
+static struct {
+	enum t_job job;
+	const struct hstate *h;
+	unsigned n;
+	struct folio_list folios;
+	uint64_t orig_pa[8]; /* first vmemmap pages of folio 0 before */
+	uint64_t heads_seen[8];
+	struct smp_workload w;
+} t;
+
+static int t_setup(struct sim *sim, char *err, size_t errlen)
+{
+	struct smp_config cfg;
+
+	if (mmu_install(sim, err, errlen))
+		return -1;
+	smp_config_default(sim, &cfg);
+	if (smp_setup(sim, &cfg, err, errlen) || mm_setup(sim, err, errlen))
+		return -1;
+	smp_workload_init(sim, &t.w);
+	memset(&t.folios, 0, sizeof(t.folios));
+	for (unsigned i = 0; i < t.n; i++)
+		folio_list_add(&t.folios, mm_boot_huge_page(sim, t.h));
+	for (unsigned k = 0; k < 8; k++) {
+		struct mmu_result r;
+		struct mmu_fault f;
+
+		ck_assert_int_eq(mmu_walk_host(sim, t.folios.folio[0] + k * PAGE_SIZE, &r, &f), 0);
+		t.orig_pa[k] = r.pa;
+	}
+	return 0;
+}
+
+static void t_teardown(struct sim *sim)
+{
+	mm_teardown(sim);
+	smp_teardown(sim);
+	mmu_teardown(sim);
+	folio_list_free(&t.folios);
+}
+
+static void t_main(struct sim_cpu *cpu)
+{
+	if (cpu->id) {
+		/* Other CPUs idle, answering pauses and stoppers, until the end. */
+		smp_work_idle(cpu, &t.w);
+		smp_work_exit(cpu, &t.w);
+		return;
+	}
+	switch (t.job) {
+	case T_OPTIMIZE:
+		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
+		/* Fake heads: a tail vmemmap page's first struct page reads as a head. */
+		for (unsigned k = 0; k < 8; k++)
+			t.heads_seen[k] =
+				compound_head(cpu, t.folios.folio[0] + k * PAGE_SIZE);
+		break;
+	case T_OPTIMIZE_RESTORE:
+		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
+		hugetlb_vmemmap_restore_folio(cpu, t.h, t.folios.folio[0]);
+		break;
+	case T_BATCH:
+		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		break;
+	}
+	smp_work_finish(cpu, &t.w);
+}
+
+static const struct scenario t_hvo = {
+	.name = "t-hvo",
+	.summary = "test: the updater alone",
+	.default_cpus = 1,
+	.expect = -1,
+	.setup = t_setup,
+	.cpu_main = t_main,
+	.teardown = t_teardown,
+};
+SCENARIO_REGISTER(t_hvo)
+
+static struct sim *t_go(enum t_job job, const struct hstate *h, unsigned n, const char *opts)
+{
+	t.job = job;
+	t.h = h;
+	t.n = n;
+	return t_run("t-hvo", opts);
+}
+
+static void leaf(struct sim *sim, uint64_t va, struct mmu_result *r)
+{
+	struct mmu_fault f;
+
+	ck_assert_int_eq(mmu_walk_host(sim, va, r, &f), 0);
+}
+
+/* ---- optimise and restore: the descriptors ------------------------------------------------ */
+
+START_TEST(test_optimize_2m_maps_every_vmemmap_page_to_one_copy)
+{
+	struct sim *sim = t_go(T_OPTIMIZE, &hstate_2m, 1, "strategy=D");
+	struct mm *mm = mm_of(sim);
+	uint64_t folio = t.folios.folio[0];
+	struct mmu_result r0, r;
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	leaf(sim, folio, &r0);
+	ck_assert_int_eq(r0.level, 3);			/* the PMD block was split */
+	ck_assert(mmu_desc_writable(r0.desc));		/* the head's page: RW */
+	ck_assert_uint_ne(r0.pa, t.orig_pa[0]);		/* a fresh copy */
+	ck_assert(pmem_page_equal(sim->mem, r0.pa, r0.pa)); /* sanity */
+	for (unsigned k = 1; k < 8; k++) {
+		leaf(sim, folio + k * PAGE_SIZE, &r);
+		ck_assert_int_eq(r.level, 3);
+		ck_assert_uint_eq(r.pa & ~(PAGE_SIZE - 1), r0.pa & ~(PAGE_SIZE - 1));
+		ck_assert(!mmu_desc_writable(r.desc)); /* tails: RO */
+	}
+	/* The ninth vmemmap page belongs to the next folio: untouched. */
+	leaf(sim, folio + 8 * PAGE_SIZE, &r);
+	ck_assert(mmu_desc_writable(r.desc));
+	for (unsigned k = 0; k < 8; k++)
+		ck_assert(chk_page_is_free(sim, t.orig_pa[k]));
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 8);
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 1);
+	ck_assert_uint_eq(mm->stats.pmd_splits, 1);
+	ck_assert_uint_eq(mm->stats.pgtable_alloced, 1);
+	/* compound_head() of every fake head is the real head. */
+	for (unsigned k = 0; k < 8; k++)
+		ck_assert_uint_eq(t.heads_seen[k], folio);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_optimize_1g_frees_4096_and_splits_8_pmds)
+{
+	struct sim *sim = t_go(T_OPTIMIZE, &hstate_1g, 1, "strategy=D");
+	struct mm *mm = mm_of(sim);
+	uint64_t folio = t.folios.folio[0];
+	struct mmu_result r0, r;
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096);
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 1);
+	ck_assert_uint_eq(mm->stats.pmd_splits, 8);
+	leaf(sim, folio, &r0);
+	for (unsigned k = 1; k < 4096; k += 97) {
+		leaf(sim, folio + k * PAGE_SIZE, &r);
+		ck_assert_uint_eq(r.pa & ~(PAGE_SIZE - 1), r0.pa & ~(PAGE_SIZE - 1));
+		ck_assert(!mmu_desc_writable(r.desc));
+	}
+	leaf(sim, folio + 4095 * PAGE_SIZE, &r);
+	ck_assert_uint_eq(r.pa & ~(PAGE_SIZE - 1), r0.pa & ~(PAGE_SIZE - 1));
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_restore_2m_gives_each_page_its_own_rw_copy)
+{
+	struct sim *sim = t_go(T_OPTIMIZE_RESTORE, &hstate_2m, 1, "strategy=D");
+	struct mm *mm = mm_of(sim);
+	uint64_t folio = t.folios.folio[0];
+	struct mmu_result r0, r, prev = {0};
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	leaf(sim, folio, &r0);
+	for (unsigned k = 1; k < 8; k++) {
+		leaf(sim, folio + k * PAGE_SIZE, &r);
+		ck_assert(mmu_desc_writable(r.desc));
+		ck_assert_uint_ne(r.pa & ~(PAGE_SIZE - 1), r0.pa & ~(PAGE_SIZE - 1));
+		ck_assert_uint_ne(r.pa, prev.pa);
+		/*
+		 * A copy of what was mapped there, the head's page as it was
+		 * (the head has since dropped its "optimised" flag): all alike.
+		 */
+		if (k > 1)
+			ck_assert(pmem_page_equal(sim->mem, r.pa & ~(PAGE_SIZE - 1),
+						  prev.pa & ~(PAGE_SIZE - 1)));
+		prev = r;
+	}
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 1 + 7);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 8);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_batch_of_folios_flushes_the_tlb_exactly_twice)
+{
+	/* The generic path (no arch flush): split all, flush, remap all, flush. */
+	struct sim *sim = t_go(T_BATCH, &hstate_2m, 5, "strategy=none keep_going=1");
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(mm->stats.flush_tlb_all, 2);
+	ck_assert_uint_eq(mm->stats.flush_tlb_range, 0);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 5 * 8);
+	ck_assert_uint_eq(mm->stats.sync_rcu, 1); /* one grace period per batch */
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_strategy_d_pauses_once_per_range)
+{
+	/* 5 folios in one PMD: one split range, then one PTE range per folio. */
+	struct sim *sim = t_go(T_BATCH, &hstate_2m, 5, "strategy=D cpus=4");
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.pause_rounds, 1 + 5);
+	ck_assert_uint_eq(mm->stats.flush_tlb_all, 0);	   /* the arch flushes */
+	ck_assert_uint_eq(mm->stats.flush_tlb_range, 1 + 5); /* one per pause */
+	for (unsigned i = 1; i < 4; i++)
+		ck_assert_uint_eq(smp_paused_rounds(sim, i), 1 + 5);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_strategy_b_stops_the_machine_once_per_range)
+{
+	struct sim *sim = t_go(T_BATCH, &hstate_2m, 3, "strategy=B cpus=4");
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.stop_machine_rounds, 1 + 3);
+	ck_assert_uint_eq(mm->stats.pause_rounds, 0);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_strategy_c_refuses_without_bbml2)
+{
+	const struct scenario *scn = scenario_find("hvo-2m");
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+
+	sim_options_default(&o);
+	strcpy(o.strategy, "C");
+	costs_default(&c);
+	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
+	ck_assert_ptr_nonnull(sim);
+	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "strategy C is not supported"));
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_strategy_d_refuses_without_pseudo_nmi)
+{
+	const struct scenario *scn = scenario_find("hvo-2m");
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+
+	sim_options_default(&o);
+	o.pseudo_nmi = false;
+	costs_default(&c);
+	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
+	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "pseudo-NMI"));
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_unknown_strategy_is_bad_input)
+{
+	const struct scenario *scn = scenario_find("hvo-2m");
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+
+	sim_options_default(&o);
+	strcpy(o.strategy, "Z");
+	costs_default(&c);
+	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
+	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown strategy 'Z'"));
+	sim_destroy(sim);
+}
+END_TEST
+
+/* ---- verdicts -------------------------------------------------------------------------------- */
+
+START_TEST(test_none_is_caught_within_a_few_schedules)
+{
+	struct sim *sim = t_run("hvo-2m", "strategy=none seed=1");
+	const struct sim_finding *f = t_finding(sim, -1);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert(f->kind == FINDING_BBM_VIOLATION || f->kind == FINDING_TLB_CONFLICT ||
+		  f->kind == FINDING_STALE_ACCESS);
+	sim_destroy(sim);
+	ck_assert_uint_ge(t_explore("hvo-2m", "strategy=none sched=pct", 5, -1), 4);
+}
+END_TEST
+
+static const char *const clean_strategies[] = {
+	"strategy=A",
+	"strategy=B",
+	"strategy=C bbm_level=2 bbml2_noabort=1",
+	"strategy=D",
+};
+
+START_TEST(test_strategy_is_clean_random)
+{
+	ck_assert_uint_eq(t_explore("hvo-2m", clean_strategies[_i], 30, -1), 0);
+}
+END_TEST
+
+START_TEST(test_strategy_is_clean_pct)
+{
+	gchar *o = g_strdup_printf("%s sched=pct", clean_strategies[_i]);
+
+	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_broken_d_resuming_before_the_flush_is_caught)
+{
+	/* The TLBIs complete only after the resume: readers run into the break. */
+	ck_assert_uint_ge(t_explore("hvo-2m", "strategy=D-broken", 20, -1), 1);
+}
+END_TEST
+
+START_TEST(test_demote_and_free_account_every_page)
+{
+	/* The scenario's own check asserts the exact counts and no leak. */
+	struct sim *sim = t_run("hvo-demote", "strategy=D seed=3");
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096 + 512 * 8);
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 4096 + 512 * 8);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_1g_clean_under_each_strategy)
+{
+	ck_assert_uint_eq(t_explore("hvo-1g", clean_strategies[_i], 3, -1), 0);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("hvo");
+	TCase *tc = tcase_create("hvo");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_optimize_2m_maps_every_vmemmap_page_to_one_copy);
+	tcase_add_test(tc, test_optimize_1g_frees_4096_and_splits_8_pmds);
+	tcase_add_test(tc, test_restore_2m_gives_each_page_its_own_rw_copy);
+	tcase_add_test(tc, test_batch_of_folios_flushes_the_tlb_exactly_twice);
+	tcase_add_test(tc, test_strategy_d_pauses_once_per_range);
+	tcase_add_test(tc, test_strategy_b_stops_the_machine_once_per_range);
+	tcase_add_test(tc, test_strategy_c_refuses_without_bbml2);
+	tcase_add_test(tc, test_strategy_d_refuses_without_pseudo_nmi);
+	tcase_add_test(tc, test_unknown_strategy_is_bad_input);
+	tcase_add_test(tc, test_none_is_caught_within_a_few_schedules);
+	tcase_add_loop_test(tc, test_strategy_is_clean_random, 0, G_N_ELEMENTS(clean_strategies));
+	tcase_add_loop_test(tc, test_strategy_is_clean_pct, 0, G_N_ELEMENTS(clean_strategies));
+	tcase_add_test(tc, test_broken_d_resuming_before_the_flush_is_caught);
+	tcase_add_test(tc, test_demote_and_free_account_every_page);
+	tcase_add_loop_test(tc, test_1g_clean_under_each_strategy, 0,
+			    G_N_ELEMENTS(clean_strategies));
+	suite_add_tcase(s, tc);
+	return s;
+}
