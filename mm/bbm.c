@@ -233,7 +233,8 @@ const struct vmemmap_update_ops vmemmap_ops_b = {
 static bool c_supported(struct sim *sim, char *why, size_t len)
 {
 	if (sim->opt.bbm_level < 2 || !sim->opt.bbml2_noabort) {
-		snprintf(why, len, "needs --bbm-level 2 --bbml2-noabort (BBML2 without conflict aborts)");
+		snprintf(why, len,
+			 "needs --bbm-level 2 --bbml2-noabort (BBML2 without conflict aborts)");
 		return false;
 	}
 	return true;

@@ -63,8 +63,7 @@ static void destroy_compound_hugetlb(struct sim_cpu *cpu, uint64_t head, unsigne
 	cpu_store64(cpu, head + PAGE_OFF_FLAGS, 0);
 }
 
-int alloc_fresh_hugetlb_folio(struct sim_cpu *cpu, const struct hstate *h,
-			      struct folio_list *l)
+int alloc_fresh_hugetlb_folio(struct sim_cpu *cpu, const struct hstate *h, struct folio_list *l)
 {
 	uint64_t pfn = alloc_pages(cpu, h->order);
 

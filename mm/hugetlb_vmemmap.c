@@ -101,8 +101,8 @@ static void vmemmap_copy_page(struct sim_cpu *cpu, uint64_t dst_pfn, uint64_t sr
 	sim_tick(cpu, COST_copy_page);
 }
 
-static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_pfn,
-			     uint64_t start, struct vmemmap_walk *walk)
+static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_pfn, uint64_t start,
+			     struct vmemmap_walk *walk)
 {
 	struct mm *mm = mm_of(cpu->sim);
 	const struct vmemmap_update_ops *ops = mm->ops;
@@ -168,7 +168,8 @@ static int vmemmap_remap_range(struct sim_cpu *cpu, uint64_t start, uint64_t end
 		uint64_t old[PTRS_PER_PTE];
 		unsigned n = 0;
 		for (uint64_t a = addr; a < next; a += PAGE_SIZE)
-			old[n++] = cpu_load64(cpu, table + 8 * ((a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)));
+			old[n++] = cpu_load64(cpu,
+					      table + 8 * ((a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)));
 		ops->pte_range_start(cpu, addr, next);
 		n = 0;
 		for (uint64_t a = addr; a < next; a += PAGE_SIZE) {
@@ -238,9 +239,8 @@ static int vmemmap_remap_split(struct sim_cpu *cpu, uint64_t start, uint64_t end
 	return vmemmap_remap_range(cpu, start, end, &walk);
 }
 
-static int vmemmap_remap_free(struct sim_cpu *cpu, uint64_t start, uint64_t end,
-			      uint64_t head, uint64_t tail, struct pfn_list *pages,
-			      unsigned flags)
+static int vmemmap_remap_free(struct sim_cpu *cpu, uint64_t start, uint64_t end, uint64_t head,
+			      uint64_t tail, struct pfn_list *pages, unsigned flags)
 {
 	struct vmemmap_walk walk = {
 		.remap_pte = vmemmap_remap_pte,
@@ -284,8 +284,7 @@ static int alloc_vmemmap_page_list(struct sim_cpu *cpu, uint64_t start, uint64_t
 	return 0;
 }
 
-static int vmemmap_remap_alloc(struct sim_cpu *cpu, uint64_t start, uint64_t end,
-			       unsigned flags)
+static int vmemmap_remap_alloc(struct sim_cpu *cpu, uint64_t start, uint64_t end, unsigned flags)
 {
 	struct pfn_list pages;
 	struct vmemmap_walk walk = {
@@ -361,8 +360,7 @@ long hugetlb_vmemmap_restore_folios(struct sim_cpu *cpu, const struct hstate *h,
 }
 
 static int __hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hstate *h,
-					    uint64_t folio, struct pfn_list *pages,
-					    unsigned flags)
+					    uint64_t folio, struct pfn_list *pages, unsigned flags)
 {
 	struct mm *mm = mm_of(cpu->sim);
 
@@ -385,8 +383,8 @@ static int __hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hs
 	pfn_list_add(pages, head);
 	mm->stats.vmemmap_alloced++;
 
-	int ret = vmemmap_remap_free(cpu, folio, folio + hugetlb_vmemmap_size(h), head, head,
-				     pages, flags);
+	int ret = vmemmap_remap_free(cpu, folio, folio + hugetlb_vmemmap_size(h), head, head, pages,
+				     flags);
 	if (ret)
 		folio_set_optimized(cpu, folio, false);
 	return ret;

@@ -23,11 +23,11 @@
 #include "sim/mmu.h"
 #include "smp/smp.h"
 
-#define PAGE_SHIFT    MMU_PAGE_SHIFT
-#define PAGE_SIZE     MMU_PAGE_SIZE
-#define PMD_SIZE      MMU_PMD_SIZE
-#define PUD_SIZE      MMU_PUD_SIZE
-#define PTRS_PER_PTE  512
+#define PAGE_SHIFT     MMU_PAGE_SHIFT
+#define PAGE_SIZE      MMU_PAGE_SIZE
+#define PMD_SIZE       MMU_PMD_SIZE
+#define PUD_SIZE       MMU_PUD_SIZE
+#define PTRS_PER_PTE   512
 #define MAX_PAGE_ORDER 18 /* 1 GiB: gigantic pages come from the same buddy here */
 
 /* ---- struct page (64 bytes; Linux's offsets on arm64) ------------------------------ */
@@ -115,7 +115,7 @@ const struct vmemmap_update_ops *vmemmap_ops_find(const char *name);
 struct buddy;
 
 struct mm_stats {
-	uint64_t pages_alloced, pages_freed;	   /* order-0 equivalents */
+	uint64_t pages_alloced, pages_freed;	 /* order-0 equivalents */
 	uint64_t vmemmap_alloced, vmemmap_freed; /* pages backing the vmemmap */
 	uint64_t pgtable_alloced, pgtable_freed;
 	uint64_t pmd_splits;
@@ -221,8 +221,7 @@ long hugetlb_vmemmap_restore_folios(struct sim_cpu *cpu, const struct hstate *h,
 /* ---- hugetlb (mm/hugetlb.c) ------------------------------------------------------------- */
 
 /* Allocates and prepares a huge page of @h, and adds it to @l (not optimised). */
-int alloc_fresh_hugetlb_folio(struct sim_cpu *cpu, const struct hstate *h,
-			      struct folio_list *l);
+int alloc_fresh_hugetlb_folio(struct sim_cpu *cpu, const struct hstate *h, struct folio_list *l);
 /* The pool's operations, as /proc/sys/vm/nr_hugepages and demote drive them. */
 int hugetlb_alloc_pool(struct sim_cpu *cpu, const struct hstate *h, unsigned n,
 		       struct folio_list *out);

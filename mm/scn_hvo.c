@@ -17,7 +17,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-enum hvo_job { JOB_2M, JOB_1G, JOB_DEMOTE, JOB_2M_A_IRQ };
+enum hvo_job { JOB_2M, JOB_1G, JOB_DEMOTE, JOB_2M_A_IRQ, JOB_2M_LOCKER };
 
 struct scn_hvo {
 	enum hvo_job job;
@@ -58,8 +58,8 @@ static int hvo_setup_common(struct sim *sim, enum hvo_job job, char *err, size_t
 		uint64_t head = mm_boot_huge_page(sim, st->h);
 
 		if (!head) {
-			snprintf(err, errlen, "%u huge pages of %llu MiB do not fit in --mem-gb %u", n,
-				 (unsigned long long)(PAGE_SIZE << st->h->order) >> 20,
+			snprintf(err, errlen, "%u huge pages of %llu MiB do not fit in --mem-gb %u",
+				 n, (unsigned long long)(PAGE_SIZE << st->h->order) >> 20,
 				 sim->opt.mem_gb);
 			return -1;
 		}
@@ -146,8 +146,34 @@ static void reader(struct sim_cpu *cpu, struct scn_hvo *st, bool irqs_off_sectio
 	cpu_spin_while(cpu, st->w.done, 4, 0xffffffff, 0, "done");
 }
 
+/*
+ * Another kernel path that takes init_mm.page_table_lock with IRQs off
+ * (spin_lock_irqsave), over and over (bounded, so that PCT cannot starve the
+ * updater behind it). While the updater holds the lock and waits for this CPU
+ * to answer its pause, only an NMI can reach it.
+ */
+static void locker(struct sim_cpu *cpu, struct scn_hvo *st)
+{
+	struct mm *mm = mm_of(cpu->sim);
+
+	for (unsigned i = 0; i < st->reader_iters && !cpu_load(cpu, st->w.done, 4); i++) {
+		unsigned long flags = local_irq_save(cpu);
+
+		raw_spin_lock(cpu, mm->page_table_lock);
+		read_struct_page(cpu, st, reader_pfn(st, cpu, 0));
+		raw_spin_unlock(cpu, mm->page_table_lock);
+		local_irq_restore(cpu, flags);
+	}
+	cpu_spin_while(cpu, st->w.done, 4, 0xffffffff, 0, "done");
+}
+
 static void others_main(struct sim_cpu *cpu, struct scn_hvo *st)
 {
+	if (st->job == JOB_2M_LOCKER && cpu->id == 1) {
+		locker(cpu, st);
+		smp_work_exit(cpu, &st->w);
+		return;
+	}
 	switch (cpu->id % 3) {
 	case 1:
 		reader(cpu, st, false);
@@ -176,6 +202,7 @@ static void hvo_main(struct sim_cpu *cpu)
 	case JOB_2M:
 	case JOB_1G:
 	case JOB_2M_A_IRQ:
+	case JOB_2M_LOCKER:
 		hugetlb_vmemmap_optimize_folios(cpu, st->h, &st->boot);
 		for (unsigned i = 0; i < st->boot.nr; i++)
 			if (!folio_test_hugetlb_vmemmap_optimized(cpu, st->boot.folio[i]))
@@ -199,12 +226,12 @@ static void hvo_main(struct sim_cpu *cpu)
 
 /* ---- the end: exact accounting -------------------------------------------------------------- */
 
-#define EXPECT(what, got, want)                                                                    \
-	do {                                                                                       \
-		if ((uint64_t)(got) != (uint64_t)(want))                                           \
-			sim_report(sim, NULL, FINDING_ASSERTION, 0, 0, what,                       \
-				   "%s: %" PRIu64 ", expected %" PRIu64, #got, (uint64_t)(got),    \
-				   (uint64_t)(want));                                              \
+#define EXPECT(what, got, want)                                                                 \
+	do {                                                                                    \
+		if ((uint64_t)(got) != (uint64_t)(want))                                        \
+			sim_report(sim, NULL, FINDING_ASSERTION, 0, 0, what,                    \
+				   "%s: %" PRIu64 ", expected %" PRIu64, #got, (uint64_t)(got), \
+				   (uint64_t)(want));                                           \
 	} while (0)
 
 static void hvo_check(struct sim *sim)
@@ -218,6 +245,7 @@ static void hvo_check(struct sim *sim)
 	case JOB_2M:
 	case JOB_1G:
 	case JOB_2M_A_IRQ:
+	case JOB_2M_LOCKER:
 		/* Optimise: 1 allocated, all freed; restore: all but the head allocated. */
 		EXPECT("HVO frees every vmemmap page of a folio", s->vmemmap_freed, n * per);
 		EXPECT("HVO allocates 1 page per folio, restore the rest", s->vmemmap_alloced,
@@ -258,6 +286,44 @@ static int setup_demote(struct sim *sim, char *err, size_t errlen)
 {
 	return hvo_setup_common(sim, JOB_DEMOTE, err, errlen);
 }
+
+static int setup_locker(struct sim *sim, char *err, size_t errlen)
+{
+	return hvo_setup_common(sim, JOB_2M_LOCKER, err, errlen);
+}
+
+static const char *const d_no_nmi[] = {"strategy=D-no-nmi", "pseudo_nmi=0", NULL};
+static const char *const d_nmi[] = {"strategy=D", "pseudo_nmi=1", NULL};
+
+static const struct scenario scn_hvo_2m_d_no_nmi = {
+	.name = "hvo-2m-d-no-nmi",
+	.summary = "strategy D forced to pause without pseudo-NMI while a CPU spins on "
+		   "page_table_lock with IRQs off: the deadlock the series' refusal avoids",
+	.default_cpus = 4,
+	.expect = FINDING_DEADLOCK,
+	.est_steps = 6000,
+	.defaults = d_no_nmi,
+	.setup = setup_locker,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_2m_d_no_nmi)
+
+static const struct scenario scn_hvo_2m_d_locker = {
+	.name = "hvo-2m-d-locker",
+	.summary = "the same machine with pseudo-NMI: the pause reaches the CPU spinning "
+		   "with IRQs off, and all is clean",
+	.default_cpus = 4,
+	.expect = -1,
+	.est_steps = 6000,
+	.defaults = d_nmi,
+	.setup = setup_locker,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_2m_d_locker)
 
 static const struct scenario scn_hvo_2m = {
 	.name = "hvo-2m",

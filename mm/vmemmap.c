@@ -46,8 +46,8 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 			 mem >> 20);
 		return -1;
 	}
-	if (mmu_boot_map(sim, MMU_VMEMMAP_START, mm->vmemmap_pa, mm->vmemmap_size,
-			 MMU_PROT_KERNEL, 2)) {
+	if (mmu_boot_map(sim, MMU_VMEMMAP_START, mm->vmemmap_pa, mm->vmemmap_size, MMU_PROT_KERNEL,
+			 2)) {
 		snprintf(err, errlen, "cannot map the vmemmap (%" PRIu64 " MiB)",
 			 mm->vmemmap_size >> 20);
 		return -1;

@@ -18,8 +18,8 @@ void sim_options_default(struct sim_options *o)
 {
 	memset(o, 0, sizeof(*o));
 #define SIM_OPT_UINT(n, d, lo, hi, h) o->n = (d);
-#define SIM_OPT_BOOL(n, d, h)         o->n = (d);
-#define SIM_OPT_STR(n, d, h)          g_strlcpy(o->n, (d), sizeof(o->n));
+#define SIM_OPT_BOOL(n, d, h)	      o->n = (d);
+#define SIM_OPT_STR(n, d, h)	      g_strlcpy(o->n, (d), sizeof(o->n));
 #include "options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
@@ -79,9 +79,11 @@ int sim_options_set(struct sim_options *o, const char *name, const char *value, 
 	if (name_is(name, "sched")) {
 		if (strcmp(value, "timed") && strcmp(value, "random") && strcmp(value, "pct") &&
 		    strcmp(value, "replay")) {
-			if (strncmp(value, "pct:", 4) || parse_u64(value + 4, &v) || v < 1 || v > 64) {
+			if (strncmp(value, "pct:", 4) || parse_u64(value + 4, &v) || v < 1 ||
+			    v > 64) {
 				snprintf(err, errlen,
-					 "--sched: '%s' is not timed, random, pct or pct:D (1 <= D <= 64)",
+					 "--sched: '%s' is not timed, random, pct or pct:D (1 <= D "
+					 "<= 64)",
 					 value);
 				return -1;
 			}
@@ -89,31 +91,31 @@ int sim_options_set(struct sim_options *o, const char *name, const char *value, 
 		g_strlcpy(o->sched, value, sizeof(o->sched));
 		return 0;
 	}
-#define SIM_OPT_UINT(n, d, lo, hi, h)                                                              \
-	if (name_is(name, #n)) {                                                                   \
-		if (parse_u64(value, &v))                                                          \
-			goto bad;                                                                  \
-		if (v + 1 < (uint64_t)(lo) + 1 || v > (hi)) {                                      \
-			snprintf(err, errlen, "--%s: %s is out of range [%u, %u]", name, value,    \
-				 (unsigned)(lo), (unsigned)(hi));                                  \
-			return -1;                                                                 \
-		}                                                                                  \
-		o->n = (uint32_t)v;                                                                \
-		return 0;                                                                          \
+#define SIM_OPT_UINT(n, d, lo, hi, h)                                                           \
+	if (name_is(name, #n)) {                                                                \
+		if (parse_u64(value, &v))                                                       \
+			goto bad;                                                               \
+		if (v + 1 < (uint64_t)(lo) + 1 || v > (hi)) {                                   \
+			snprintf(err, errlen, "--%s: %s is out of range [%u, %u]", name, value, \
+				 (unsigned)(lo), (unsigned)(hi));                               \
+			return -1;                                                              \
+		}                                                                               \
+		o->n = (uint32_t)v;                                                             \
+		return 0;                                                                       \
 	}
-#define SIM_OPT_BOOL(n, d, h)                                                                      \
-	if (name_is(name, #n)) {                                                                   \
-		if (parse_bool(value, &b))                                                         \
-			goto bad;                                                                  \
-		o->n = b;                                                                          \
-		return 0;                                                                          \
+#define SIM_OPT_BOOL(n, d, h)              \
+	if (name_is(name, #n)) {           \
+		if (parse_bool(value, &b)) \
+			goto bad;          \
+		o->n = b;                  \
+		return 0;                  \
 	}
-#define SIM_OPT_STR(n, d, h)                                                                       \
-	if (name_is(name, #n)) {                                                                   \
-		if (strlen(value) >= sizeof(o->n) || !*value)                                      \
-			goto bad;                                                                  \
-		g_strlcpy(o->n, value, sizeof(o->n));                                              \
-		return 0;                                                                          \
+#define SIM_OPT_STR(n, d, h)                                  \
+	if (name_is(name, #n)) {                              \
+		if (strlen(value) >= sizeof(o->n) || !*value) \
+			goto bad;                             \
+		g_strlcpy(o->n, value, sizeof(o->n));         \
+		return 0;                                     \
 	}
 #include "options.def"
 #undef SIM_OPT_UINT
@@ -131,8 +133,8 @@ void sim_options_foreach(const struct sim_options *o,
 {
 	char buf[32];
 
-#define SIM_OPT_UINT(n, d, lo, hi, h)                                                              \
-	snprintf(buf, sizeof(buf), "%u", o->n);                                                    \
+#define SIM_OPT_UINT(n, d, lo, hi, h)           \
+	snprintf(buf, sizeof(buf), "%u", o->n); \
 	fn(#n, buf, arg);
 #define SIM_OPT_BOOL(n, d, h) fn(#n, o->n ? "1" : "0", arg);
 #define SIM_OPT_STR(n, d, h)  fn(#n, o->n, arg);
@@ -244,7 +246,8 @@ int costs_parse(struct sim_costs *c, const char *text, size_t len, char *err, si
 			continue;
 		char *eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(err, errlen, "costs line %u: expected 'name = nanoseconds'", lineno);
+			snprintf(err, errlen, "costs line %u: expected 'name = nanoseconds'",
+				 lineno);
 			return -1;
 		}
 		*eq = 0;

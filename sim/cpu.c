@@ -121,8 +121,7 @@ uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t va
 	return rmw(cpu, RMW_XCHG, addr, size, 0, val);
 }
 
-uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old,
-		     uint64_t val)
+uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old, uint64_t val)
 {
 	return rmw(cpu, RMW_CMPXCHG, addr, size, old, val);
 }

@@ -29,8 +29,7 @@ static inline void cpu_store64(struct sim_cpu *cpu, uint64_t addr, uint64_t val)
 /* Atomic read-modify-write; each returns the old value. */
 uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
 uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
-uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old,
-		     uint64_t val);
+uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old, uint64_t val);
 
 /*
  * Spins (cpu_relax) until the @size-byte value at @addr satisfies

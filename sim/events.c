@@ -88,17 +88,19 @@ int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errl
 	append_json_str(s, sim->scn->name);
 	g_string_append(s, "}}");
 	for (unsigned i = 0; i < sim->ncpus; i++)
-		g_string_append_printf(s,
-				       ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%u,"
-				       "\"args\":{\"name\":\"cpu%u\"}}",
-				       i, i);
+		g_string_append_printf(
+			s,
+			",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%u,"
+			"\"args\":{\"name\":\"cpu%u\"}}",
+			i, i);
 	if (sim->events) {
 		for (unsigned i = 0; i < sim->events->ev->len; i++) {
 			struct event *e = &g_array_index(sim->events->ev, struct event, i);
 
 			g_string_append(s, ",\n{\"name\":");
 			append_json_str(s, e->name);
-			g_string_append_printf(s, ",\"ph\":\"%c\",\"pid\":0,\"tid\":%d,\"ts\":", e->ph,
+			g_string_append_printf(s,
+					       ",\"ph\":\"%c\",\"pid\":0,\"tid\":%d,\"ts\":", e->ph,
 					       e->cpu < 0 ? 0 : e->cpu);
 			append_us(s, e->ts);
 			if (e->ph == 'X') {

@@ -64,13 +64,14 @@ static GOptionEntry *machine_entries(void)
 	static GOptionEntry e[64];
 	unsigned n = 0;
 
-#define ENTRY(nm, flags, help)                                                                     \
-	e[n++] = (GOptionEntry){nm, 0, (flags), G_OPTION_ARG_CALLBACK, on_machine_option, help, NULL};
+#define ENTRY(nm, flags, help)                                                                \
+	e[n++] = (GOptionEntry){nm,   0,   (flags), G_OPTION_ARG_CALLBACK, on_machine_option, \
+				help, NULL};
 	ENTRY("seed", 0, "seed of the schedule and hardware choices (default 1)")
 	ENTRY("sched", 0, "timed | random | pct[:d] (default random)")
 #define SIM_OPT_UINT(nm, d, lo, hi, h) ENTRY(NULL, 0, h)
-#define SIM_OPT_BOOL(nm, d, h)         ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
-#define SIM_OPT_STR(nm, d, h)          ENTRY(NULL, 0, h)
+#define SIM_OPT_BOOL(nm, d, h)	       ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
+#define SIM_OPT_STR(nm, d, h)	       ENTRY(NULL, 0, h)
 #include "options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
@@ -79,8 +80,8 @@ static GOptionEntry *machine_entries(void)
 	/* Long names: the option's own with dashes. */
 	static const char *const names[] = {
 #define SIM_OPT_UINT(nm, d, lo, hi, h) #nm,
-#define SIM_OPT_BOOL(nm, d, h)         #nm,
-#define SIM_OPT_STR(nm, d, h)          #nm,
+#define SIM_OPT_BOOL(nm, d, h)	       #nm,
+#define SIM_OPT_STR(nm, d, h)	       #nm,
 #include "options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
@@ -197,8 +198,8 @@ static void json_finding(GString *s, const struct sim_finding *f, const char *tr
 
 static void print_finding_text(const struct sim_finding *f)
 {
-	printf("finding %s cpu=%d step=%" PRIu64 " clock=%" PRIu64 "ps va=%#" PRIx64
-	       " pa=%#" PRIx64 "\n  %s\n  rule: %s\n",
+	printf("finding %s cpu=%d step=%" PRIu64 " clock=%" PRIu64 "ps va=%#" PRIx64 " pa=%#" PRIx64
+	       "\n  %s\n  rule: %s\n",
 	       finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->detail, f->rule);
 }
 
@@ -238,9 +239,9 @@ static int report_run(struct sim *sim)
 		json_str(s, sim->scn->name);
 		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", sim->opt.seed);
 		json_str(s, sim->opt.sched);
-		g_string_append_printf(s, ",\"cpus\":%u,\"schedules\":1,\"steps\":%" PRIu64
-					  ",\"findings\":[",
-				       sim->ncpus, sim->step);
+		g_string_append_printf(
+			s, ",\"cpus\":%u,\"schedules\":1,\"steps\":%" PRIu64 ",\"findings\":[",
+			sim->ncpus, sim->step);
 		for (unsigned i = 0; i < sim->nr_findings; i++) {
 			if (i)
 				g_string_append_c(s, ',');
@@ -435,8 +436,9 @@ static int cmd_explore(int argc, char **argv)
 		json_str(s, scn->name);
 		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", base);
 		json_str(s, opt.sched);
-		g_string_append_printf(s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[%s]}\n",
-				       opt.cpus ? opt.cpus : scn->default_cpus, ran, js->str);
+		g_string_append_printf(
+			s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[%s]}\n",
+			opt.cpus ? opt.cpus : scn->default_cpus, ran, js->str);
 		fputs(s->str, stdout);
 		g_string_free(s, TRUE);
 	} else {

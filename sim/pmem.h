@@ -20,7 +20,7 @@
 #define PMEM_PAGE_SIZE	(1ull << PMEM_PAGE_SHIFT)
 
 enum {
-	PMEM_F_HOOK = 1u << 0,	/* stores call sim hooks.store_hook (checker) */
+	PMEM_F_HOOK = 1u << 0,	 /* stores call sim hooks.store_hook (checker) */
 	PMEM_F_WAITED = 1u << 1, /* a CPU waits on a store to this page */
 	PMEM_F_LAYER0 = 1u << 8, /* bits 8..31 are free for the layers above */
 };

@@ -36,10 +36,10 @@ void scenario_register(const struct scenario *s);
 const struct scenario *const *scenario_all(void);
 const struct scenario *scenario_find(const char *name);
 
-#define SCENARIO_REGISTER(var)                                                                     \
-	static void __attribute__((constructor)) var##_register(void)                             \
-	{                                                                                          \
-		scenario_register(&var);                                                           \
+#define SCENARIO_REGISTER(var)                                        \
+	static void __attribute__((constructor)) var##_register(void) \
+	{                                                             \
+		scenario_register(&var);                              \
 	}
 
 #endif

@@ -282,7 +282,8 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 		}
 		if (id >= sim->ncpus || sim->cpus[id].state != CPU_RUNNABLE) {
 			snprintf(err, sizeof(err),
-				 "diverged at step %" PRIu64 ": trace picks cpu %u, which cannot run",
+				 "diverged at step %" PRIu64
+				 ": trace picks cpu %u, which cannot run",
 				 sim->step, id);
 			sched_diverged(sim, err);
 			return NULL;
@@ -443,8 +444,9 @@ void sched_describe(struct sim *sim, char *buf, size_t len)
 		int n;
 
 		if (c->state == CPU_WAITING)
-			n = snprintf(buf + off, len - off, "%scpu%u waiting for %s (pa %#" PRIx64 ")",
-				     i ? "; " : "", i, c->wait_what, c->wait_pa);
+			n = snprintf(buf + off, len - off,
+				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
+				     c->wait_what, c->wait_pa);
 		else
 			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
 				     state_name(c->state));

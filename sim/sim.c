@@ -160,7 +160,8 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 	size_t left = sched_replay_left(sim);
 	if (left) {
 		snprintf(err, errlen,
-			 "diverged at step %" PRIu64 ": the run ended with %zu decisions of the trace unused",
+			 "diverged at step %" PRIu64
+			 ": the run ended with %zu decisions of the trace unused",
 			 sim->step, left);
 		return -1;
 	}

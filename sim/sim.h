@@ -34,8 +34,8 @@ struct pmem;
 
 struct sim_options {
 #define SIM_OPT_UINT(n, d, lo, hi, h) uint32_t n;
-#define SIM_OPT_BOOL(n, d, h)         bool n;
-#define SIM_OPT_STR(n, d, h)          char n[32];
+#define SIM_OPT_BOOL(n, d, h)	      bool n;
+#define SIM_OPT_STR(n, d, h)	      char n[32];
 #include "options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL

@@ -212,12 +212,12 @@ static int parse_num(const char *s, uint64_t *v)
 	return errno || *end ? -1 : 0;
 }
 
-#define PERR(...)                                                                                  \
-	do {                                                                                       \
-		char _m[200];                                                                      \
-		snprintf(_m, sizeof(_m), __VA_ARGS__);                                             \
-		snprintf(err, errlen, "trace line %u: %s", lineno, _m);                            \
-		goto fail;                                                                         \
+#define PERR(...)                                                       \
+	do {                                                            \
+		char _m[200];                                           \
+		snprintf(_m, sizeof(_m), __VA_ARGS__);                  \
+		snprintf(err, errlen, "trace line %u: %s", lineno, _m); \
+		goto fail;                                              \
 	} while (0)
 
 struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen)
@@ -393,8 +393,8 @@ const char *trace_findings(const struct trace *t)
 	return t->findings->str;
 }
 
-int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs,
-		 char *err, size_t errlen)
+int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs, char *err,
+		 size_t errlen)
 {
 	char e2[200];
 
@@ -460,8 +460,9 @@ int trace_next_cpu(struct trace *t, uint64_t step, unsigned *cpu, char *err, siz
 	}
 	struct entry *e = &t->ents[t->pos];
 	if (e->kind != ENT_CPU) {
-		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted cpu, trace has %s (line %u)",
-			 step, ent_name(e), e->line);
+		snprintf(err, errlen,
+			 "diverged at step %" PRIu64 ": wanted cpu, trace has %s (line %u)", step,
+			 ent_name(e), e->line);
 		return -1;
 	}
 	*cpu = e->value;
@@ -480,8 +481,9 @@ int trace_next_decision(struct trace *t, uint64_t step, enum sim_decision kind, 
 	}
 	struct entry *e = &t->ents[t->pos];
 	if (e->kind != ENT_DECISION || e->decision != kind) {
-		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted %s, trace has %s (line %u)",
-			 step, decision_name(kind), ent_name(e), e->line);
+		snprintf(err, errlen,
+			 "diverged at step %" PRIu64 ": wanted %s, trace has %s (line %u)", step,
+			 decision_name(kind), ent_name(e), e->line);
 		return -1;
 	}
 	if (e->value >= n) {

@@ -37,8 +37,8 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 struct trace *trace_load(const char *path, char *err, size_t errlen);
 const char *trace_scenario(const struct trace *t);
 /* Options, seed, strategy and costs of the recorded run; -1 with @err on mismatch. */
-int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs,
-		 char *err, size_t errlen);
+int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs, char *err,
+		 size_t errlen);
 /* Lines "finding ..." the recorded run ended with, joined by '\n'. */
 const char *trace_findings(const struct trace *t);
 

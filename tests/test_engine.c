@@ -325,8 +325,8 @@ static const struct {
 START_TEST(test_trace_parser_rejects_malformed_input)
 {
 	char err[300];
-	struct trace *t = trace_parse(bad_traces[_i].text, strlen(bad_traces[_i].text), err,
-				      sizeof(err));
+	struct trace *t =
+		trace_parse(bad_traces[_i].text, strlen(bad_traces[_i].text), err, sizeof(err));
 
 	ck_assert_ptr_null(t);
 	ck_assert_msg(strstr(err, bad_traces[_i].error), "'%s' does not say '%s'", err,
@@ -383,7 +383,7 @@ END_TEST
 
 START_TEST(test_costs_file_rejects_bad_lines)
 {
-	static const char *const bad[] = {"warp = 1\n", "load\n", "load = fast\n",
+	static const char *const bad[] = {"warp = 1\n",	 "load\n",	    "load = fast\n",
 					  "load = -1\n", "load = 1.2345\n", "load = 1e3\n"};
 	struct sim_costs c;
 	char err[200];

@@ -72,8 +72,7 @@ static void t_main(struct sim_cpu *cpu)
 		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
 		/* Fake heads: a tail vmemmap page's first struct page reads as a head. */
 		for (unsigned k = 0; k < 8; k++)
-			t.heads_seen[k] =
-				compound_head(cpu, t.folios.folio[0] + k * PAGE_SIZE);
+			t.heads_seen[k] = compound_head(cpu, t.folios.folio[0] + k * PAGE_SIZE);
 		break;
 	case T_OPTIMIZE_RESTORE:
 		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
@@ -123,9 +122,9 @@ START_TEST(test_optimize_2m_maps_every_vmemmap_page_to_one_copy)
 
 	ck_assert_uint_eq(sim->nr_findings, 0);
 	leaf(sim, folio, &r0);
-	ck_assert_int_eq(r0.level, 3);			/* the PMD block was split */
-	ck_assert(mmu_desc_writable(r0.desc));		/* the head's page: RW */
-	ck_assert_uint_ne(r0.pa, t.orig_pa[0]);		/* a fresh copy */
+	ck_assert_int_eq(r0.level, 3);			    /* the PMD block was split */
+	ck_assert(mmu_desc_writable(r0.desc));		    /* the head's page: RW */
+	ck_assert_uint_ne(r0.pa, t.orig_pa[0]);		    /* a fresh copy */
 	ck_assert(pmem_page_equal(sim->mem, r0.pa, r0.pa)); /* sanity */
 	for (unsigned k = 1; k < 8; k++) {
 		leaf(sim, folio + k * PAGE_SIZE, &r);
@@ -223,7 +222,7 @@ START_TEST(test_strategy_d_pauses_once_per_range)
 
 	ck_assert_uint_eq(sim->nr_findings, 0);
 	ck_assert_uint_eq(mm->stats.pause_rounds, 1 + 5);
-	ck_assert_uint_eq(mm->stats.flush_tlb_all, 0);	   /* the arch flushes */
+	ck_assert_uint_eq(mm->stats.flush_tlb_all, 0);	     /* the arch flushes */
 	ck_assert_uint_eq(mm->stats.flush_tlb_range, 1 + 5); /* one per pause */
 	for (unsigned i = 1; i < 4; i++)
 		ck_assert_uint_eq(smp_paused_rounds(sim, i), 1 + 5);
