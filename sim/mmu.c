@@ -220,17 +220,23 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 {
 	struct sim *sim = cpu->sim;
 	struct mmu_cpu *mc = cpu->mmu;
-	uint32_t idx[TLB_MAX_MATCH];
+	uint32_t idx[1];
 	unsigned n;
 
 	if (mc->npending)
 		sync_pending(cpu, va);
-	n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
-	if (n && mc->nspec) {
+	if (mc->nspec && tlb_lookup(&mc->tlb, va, idx, 1))
 		spec_fill(cpu, va);
-		n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	if (mc->memo_gen == mc->tlb.gen && mc->memo_page == va >> MMU_PAGE_SHIFT) {
+		n = mc->memo_n;
+	} else {
+		n = tlb_lookup(&mc->tlb, va, mc->memo_idx, TLB_MAX_MATCH);
+		mc->memo_n = n;
+		mc->memo_gen = mc->tlb.gen;
+		mc->memo_page = va >> MMU_PAGE_SHIFT;
 	}
 	if (n) {
+		const uint32_t *idx = mc->memo_idx;
 		const struct tlb_entry *e = &mc->tlb.e[idx[0]];
 
 		sim_tick(cpu, COST_tlb_hit);

@@ -45,6 +45,8 @@ struct tlb_walk {
 struct tlb {
 	struct tlb_entry *e;
 	uint32_t cap, nr, free_head;
+	uint64_t gen;	   /* bumped whenever a leaf entry comes or goes */
+	uint32_t cls_mask; /* size classes holding entries */
 	struct {
 		uint32_t count;
 		uint32_t mask;
@@ -58,8 +60,27 @@ extern const uint8_t tlb_class_shift[TLB_NR_CLASSES];
 
 int tlb_init(struct tlb *t, uint32_t cap, uint32_t wcap);
 void tlb_free(struct tlb *t);
+static inline uint32_t tlb_hash(uint64_t vpn, uint32_t mask)
+{
+	return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> 40) & mask;
+}
+
 /* Entries that translate @va, in chain order, at most @max: their indices. */
-unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max);
+static inline unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max)
+{
+	unsigned n = 0;
+
+	for (uint32_t m = t->cls_mask; m; m &= m - 1) {
+		unsigned c = __builtin_ctz(m), shift = tlb_class_shift[c];
+		uint64_t base = va & ~((1ull << shift) - 1);
+
+		for (uint32_t i = t->cls[c].bucket[tlb_hash(va >> shift, t->cls[c].mask)];
+		     i != TLB_NIL; i = t->e[i].next)
+			if (t->e[i].va == base && n < max)
+				idx[n++] = i;
+	}
+	return n;
+}
 /* Inserts a leaf; an identical entry is not duplicated. Evicts by decision when full. */
 void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_result *r,
 		uint64_t epoch);
@@ -89,6 +110,13 @@ struct mmu_cpu {
 		uint64_t start, end;
 	} spec[MMU_MAX_SPEC];
 	unsigned nspec;
+	/*
+	 * The last lookup's result: a pure function of the TLB contents and
+	 * the VA page, so it stays exact while tlb.gen is unchanged.
+	 */
+	uint64_t memo_gen, memo_page;
+	unsigned memo_n;
+	uint32_t memo_idx[TLB_MAX_MATCH];
 	mmu_fault_handler_t handler;
 	void *handler_arg;
 	struct tlbi_op *pending;

@@ -18,11 +18,6 @@ static unsigned tlb_class_of(unsigned shift)
 	return 0;
 }
 
-static inline uint32_t tlb_hash(uint64_t vpn, uint32_t mask)
-{
-	return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> 40) & mask;
-}
-
 int tlb_init(struct tlb *t, uint32_t cap, uint32_t wcap)
 {
 	uint32_t nb = 1;
@@ -32,6 +27,7 @@ int tlb_init(struct tlb *t, uint32_t cap, uint32_t wcap)
 	t->e = g_new0(struct tlb_entry, cap);
 	t->cap = cap;
 	t->nr = 0;
+	t->gen = 1;
 	for (uint32_t i = 0; i < cap; i++)
 		t->e[i].next = i + 1 < cap ? i + 1 : TLB_NIL;
 	t->free_head = 0;
@@ -59,25 +55,6 @@ void tlb_free(struct tlb *t)
 	g_free(t->w);
 }
 
-unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max)
-{
-	unsigned n = 0;
-
-	for (unsigned c = 0; c < TLB_NR_CLASSES; c++) {
-		unsigned shift = tlb_class_shift[c];
-		uint64_t base = va & ~((1ull << shift) - 1);
-		uint32_t i;
-
-		if (!t->cls[c].count)
-			continue;
-		for (i = t->cls[c].bucket[tlb_hash(va >> shift, t->cls[c].mask)]; i != TLB_NIL;
-		     i = t->e[i].next)
-			if (t->e[i].va == base && n < max)
-				idx[n++] = i;
-	}
-	return n;
-}
-
 static void tlb_remove(struct tlb *t, uint32_t i)
 {
 	struct tlb_entry *e = &t->e[i];
@@ -90,8 +67,10 @@ static void tlb_remove(struct tlb *t, uint32_t i)
 	e->used = false;
 	e->next = t->free_head;
 	t->free_head = i;
-	t->cls[c].count--;
+	if (!--t->cls[c].count)
+		t->cls_mask &= ~(1u << c);
 	t->nr--;
+	t->gen++;
 }
 
 void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_result *r,
@@ -130,7 +109,9 @@ void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_re
 	e->next = *head;
 	*head = i;
 	t->cls[c].count++;
+	t->cls_mask |= 1u << c;
 	t->nr++;
+	t->gen++;
 }
 
 /* Inclusive ends: the last 1 GiB of the address space ends at 2^64. */
@@ -148,7 +129,7 @@ void tlb_invalidate(struct tlb *t, uint64_t start, uint64_t end, bool last_level
 			uint64_t base = start & ~((1ull << shift) - 1);
 			uint32_t i, next;
 
-			if (!t->cls[c].count)
+			if (!(t->cls_mask & (1u << c)))
 				continue;
 			for (i = t->cls[c].bucket[tlb_hash(start >> shift, t->cls[c].mask)];
 			     i != TLB_NIL; i = next) {
