@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cli: the bbmsim command line's shared parts. Exit status 0 clean, 1 a
+ * finding, 2 bad usage or input (die(): one line on stderr naming the
+ * problem). Each command is a cmd_*() in a sim/cli_*.c of its own.
+ */
+#ifndef BBMSIM_CLI_H
+#define BBMSIM_CLI_H
+
+#include "scenario.h"
+#include "sim.h"
+#include "trace.h"
+
+#include <glib.h>
+#include <stdio.h>
+
+#define EXIT_FINDING 1
+#define EXIT_BAD     2
+
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* Options as given on the command line (parse_args fills them). */
+extern GPtrArray *given_names, *given_values;
+extern gchar *opt_record, *opt_perfetto, *opt_costs, *opt_out;
+extern gboolean opt_json;
+extern gint64 opt_schedules;
+
+GOptionEntry *machine_entries(void);
+/* Parses @argv for command @cmd; @machine adds the machine options. Dies on bad usage. */
+void parse_args(const char *cmd, const char *params, const char *summary, const GOptionEntry *extra,
+		bool machine, int *argc, char ***argv);
+/* The scenario's defaults, then what was given. */
+void build_options(const struct scenario *scn, struct sim_options *opt);
+void load_costs(struct sim_costs *c);
+const struct scenario *find_scenario(const char *name);
+
+void json_str(GString *s, const char *str);
+void json_finding(GString *s, const struct sim_finding *f, const char *trace);
+void print_finding_text(const struct sim_finding *f);
+
+/* One schedule; dies on bad input. The caller destroys the sim. */
+struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
+		     const struct sim_costs *costs, struct trace *replay, bool events);
+void write_outputs(struct sim *sim);
+int report_run(struct sim *sim);
+
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_replay(int argc, char **argv);
+int cmd_explore(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+
+#endif

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the bbmsim commands share: errors, option parsing, output.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bbmsim: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(EXIT_BAD);
+}
+
+/* ---- options common to the commands ---------------------------------------------- */
+
+/* Machine options as given, applied over the scenario's defaults later. */
+GPtrArray *given_names, *given_values;
+gchar *opt_record, *opt_perfetto, *opt_costs, *opt_out;
+gboolean opt_json;
+gint64 opt_schedules = 100;
+
+gboolean on_machine_option(const gchar *name, const gchar *value, gpointer data, GError **error)
+{
+	struct sim_options scratch;
+	char err[200];
+
+	while (*name == '-')
+		name++;
+	if (!value)
+		value = "1";
+	sim_options_default(&scratch);
+	if (sim_options_set(&scratch, name, value, err, sizeof(err))) {
+		g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s", err);
+		return FALSE;
+	}
+	g_ptr_array_add(given_names, g_strdup(name));
+	g_ptr_array_add(given_values, g_strdup(value));
+	return TRUE;
+}
+
+GOptionEntry *machine_entries(void)
+{
+	static GOptionEntry e[64];
+	unsigned n = 0;
+
+#define ENTRY(nm, flags, help)                                                                \
+	e[n++] = (GOptionEntry){nm,   0,   (flags), G_OPTION_ARG_CALLBACK, on_machine_option, \
+				help, NULL};
+	ENTRY("seed", 0, "seed of the schedule and hardware choices (default 1)")
+	ENTRY("sched", 0, "timed | random | pct[:d] (default random)")
+#define SIM_OPT_UINT(nm, d, lo, hi, h) ENTRY(NULL, 0, h)
+#define SIM_OPT_BOOL(nm, d, h)	       ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
+#define SIM_OPT_STR(nm, d, h)	       ENTRY(NULL, 0, h)
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+#undef ENTRY
+	/* Long names: the option's own with dashes. */
+	static const char *const names[] = {
+#define SIM_OPT_UINT(nm, d, lo, hi, h) #nm,
+#define SIM_OPT_BOOL(nm, d, h)	       #nm,
+#define SIM_OPT_STR(nm, d, h)	       #nm,
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+	};
+	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
+		char *dashed = g_strdup(names[i]);
+
+		g_strdelimit(dashed, "_", '-');
+		e[2 + i].long_name = dashed; /* lives as long as the process */
+	}
+	e[n] = (GOptionEntry){NULL};
+	return e;
+}
+
+void parse_args(const char *cmd, const char *params, const char *summary, const GOptionEntry *extra,
+		bool machine, int *argc, char ***argv)
+{
+	GOptionContext *ctx = g_option_context_new(params);
+	GError *e = NULL;
+
+	g_option_context_set_summary(ctx, summary);
+	if (machine) {
+		GOptionGroup *g = g_option_group_new("machine", "Machine and schedule options:",
+						     "Show machine options", NULL, NULL);
+		g_option_group_add_entries(g, machine_entries());
+		g_option_context_add_group(ctx, g);
+	}
+	if (extra)
+		g_option_context_add_main_entries(ctx, extra, NULL);
+	gchar *prg = g_strdup_printf("bbmsim %s", cmd);
+	g_set_prgname(prg);
+	g_free(prg);
+	if (!g_option_context_parse(ctx, argc, argv, &e))
+		die("%s: %s", cmd, e->message);
+	g_option_context_free(ctx);
+	for (int i = 1; i < *argc; i++)
+		if ((*argv)[i][0] == '-' && (*argv)[i][1])
+			die("%s: unknown option '%s'", cmd, (*argv)[i]);
+}
+
+/* The run's options: the scenario's defaults, then what was given. */
+void build_options(const struct scenario *scn, struct sim_options *opt)
+{
+	char err[200];
+
+	sim_options_default(opt);
+	for (const char *const *d = scn->defaults; d && *d; d++) {
+		char *kv = g_strdup(*d), *eq = strchr(kv, '=');
+
+		*eq = 0;
+		if (sim_options_set(opt, kv, eq + 1, err, sizeof(err)))
+			die("scenario %s: %s", scn->name, err);
+		g_free(kv);
+	}
+	for (unsigned i = 0; i < given_names->len; i++)
+		if (sim_options_set(opt, given_names->pdata[i], given_values->pdata[i], err,
+				    sizeof(err)))
+			die("%s", err);
+}
+
+void load_costs(struct sim_costs *c)
+{
+	char err[300];
+
+	costs_default(c);
+	if (opt_costs && costs_load(c, opt_costs, err, sizeof(err)))
+		die("%s", err);
+}
+
+const struct scenario *find_scenario(const char *name)
+{
+	const struct scenario *s = scenario_find(name);
+
+	if (!s)
+		die("unknown scenario '%s' (bbmsim list shows them)", name);
+	return s;
+}
+
+/* ---- output ------------------------------------------------------------------------- */
+
+void json_str(GString *s, const char *str)
+{
+	g_string_append_c(s, '"');
+	for (; *str; str++) {
+		if (*str == '"' || *str == '\\')
+			g_string_append_c(s, '\\');
+		if ((unsigned char)*str < 0x20)
+			g_string_append_printf(s, "\\u%04x", *str);
+		else
+			g_string_append_c(s, *str);
+	}
+	g_string_append_c(s, '"');
+}
+
+void json_finding(GString *s, const struct sim_finding *f, const char *trace)
+{
+	g_string_append(s, "{\"kind\":");
+	json_str(s, finding_name(f->kind));
+	g_string_append_printf(s,
+			       ",\"cpu\":%d,\"step\":%" PRIu64 ",\"clock\":%" PRIu64
+			       ",\"va\":\"%#" PRIx64 "\",\"pa\":\"%#" PRIx64 "\",\"rule\":",
+			       f->cpu, f->step, f->clock, f->va, f->pa);
+	json_str(s, f->rule);
+	g_string_append(s, ",\"detail\":");
+	json_str(s, f->detail);
+	g_string_append(s, ",\"trace\":");
+	if (trace)
+		json_str(s, trace);
+	else
+		g_string_append(s, "null");
+	g_string_append_c(s, '}');
+}
+
+void print_finding_text(const struct sim_finding *f)
+{
+	printf("finding %s cpu=%d step=%" PRIu64 " clock=%" PRIu64 "ps va=%#" PRIx64 " pa=%#" PRIx64
+	       "\n  %s\n  rule: %s\n",
+	       finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->detail, f->rule);
+}
+
+/* Runs one schedule; returns the sim (caller destroys) or dies on bad input. */
+struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
+		     const struct sim_costs *costs, struct trace *replay, bool events)
+{
+	char err[400];
+	struct sim *sim = sim_create(scn, opt, costs, replay, err, sizeof(err));
+
+	if (!sim)
+		die("%s", err);
+	if (events)
+		sim_enable_events(sim);
+	if (sim_run(sim, err, sizeof(err)))
+		die("%s", err);
+	return sim;
+}
+
+void write_outputs(struct sim *sim)
+{
+	char err[400];
+	size_t len;
+	const char *text = sim_trace_text(sim, &len);
+
+	if (opt_record && write_file_atomic(opt_record, text, len, err, sizeof(err)))
+		die("%s", err);
+	if (opt_perfetto && sim_write_perfetto(sim, opt_perfetto, err, sizeof(err)))
+		die("%s", err);
+}
+
+int report_run(struct sim *sim)
+{
+	if (opt_json) {
+		GString *s = g_string_new("{\"scenario\":");
+
+		json_str(s, sim->scn->name);
+		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", sim->opt.seed);
+		json_str(s, sim->opt.sched);
+		g_string_append_printf(
+			s, ",\"cpus\":%u,\"schedules\":1,\"steps\":%" PRIu64 ",\"findings\":[",
+			sim->ncpus, sim->step);
+		for (unsigned i = 0; i < sim->nr_findings; i++) {
+			if (i)
+				g_string_append_c(s, ',');
+			json_finding(s, &sim->findings[i], opt_record);
+		}
+		g_string_append_printf(s, "],\"digest\":\"%s\"}\n", sim_digest(sim));
+		fputs(s->str, stdout);
+		g_string_free(s, TRUE);
+	} else {
+		uint64_t maxclk = 0;
+
+		for (unsigned i = 0; i < sim->ncpus; i++)
+			if (sim->cpus[i].clock > maxclk)
+				maxclk = sim->cpus[i].clock;
+		printf("scenario %s: seed %" PRIu64 ", sched %s, %u cpus\n", sim->scn->name,
+		       sim->opt.seed, sim->opt.sched, sim->ncpus);
+		for (unsigned i = 0; i < sim->nr_findings; i++)
+			print_finding_text(&sim->findings[i]);
+		printf("%s: %" PRIu64 " steps, %.3f us simulated\n",
+		       sim->nr_findings ? "FINDING" : "clean", sim->step, (double)maxclk / 1e6);
+		printf("digest: %s\n", sim_digest(sim));
+	}
+	return sim->nr_findings ? EXIT_FINDING : 0;
+}
+
+/* ---- commands -------------------------------------------------------------------------- */
