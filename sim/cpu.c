@@ -8,6 +8,8 @@
 #include "engine.h"
 #include "pmem.h"
 
+#include <glib.h>
+
 /* Translates; false when the access is dropped (a --keep-going finding). */
 static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write, uint64_t *pa)
 {
@@ -75,6 +77,58 @@ void cpu_store(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
 	raw_store(cpu, pa, size, val);
 }
 
+/*
+ * Atomics on one cache line are serialised by the coherence protocol: an
+ * atomic starts when the line is free, and takes the cost of moving the
+ * line (or of a far atomic at its home node) when another CPU had it last.
+ * This is what makes 79 CPUs acknowledging a pause on one counter cost
+ * 79 transfers rather than one.
+ */
+struct line_state {
+	uint64_t free_at;
+	int owner;
+};
+
+struct sim_lines {
+	GHashTable *line; /* pa >> 6 -> struct line_state */
+};
+
+void lines_free(struct sim_lines *l)
+{
+	if (!l)
+		return;
+	g_hash_table_destroy(l->line);
+	g_free(l);
+}
+
+static void line_atomic(struct sim_cpu *cpu, uint64_t pa)
+{
+	struct sim *sim = cpu->sim;
+	struct line_state *ls;
+
+	if (!sim->lines) {
+		sim->lines = g_new0(struct sim_lines, 1);
+		sim->lines->line = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+	}
+	uint64_t key = pa >> 6;
+	ls = g_hash_table_lookup(sim->lines->line, &key);
+	if (!ls) {
+		uint64_t *k = g_new(uint64_t, 1);
+
+		*k = key;
+		ls = g_new0(struct line_state, 1);
+		ls->owner = (int)cpu->id;
+		g_hash_table_insert(sim->lines->line, k, ls);
+	}
+	if (cpu->clock < ls->free_at)
+		cpu->clock = ls->free_at;
+	if (ls->owner != (int)cpu->id)
+		sim_tick(cpu, COST_line_transfer);
+	sim_tick(cpu, COST_atomic);
+	ls->owner = (int)cpu->id;
+	ls->free_at = cpu->clock;
+}
+
 static uint64_t size_mask(unsigned size)
 {
 	return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
@@ -91,7 +145,7 @@ static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned si
 	sim_yield(cpu);
 	if (!xlate(cpu, addr, size, true, &pa))
 		return 0;
-	sim_tick(cpu, COST_atomic);
+	line_atomic(cpu, pa);
 	old = pmem_read(sim->mem, pa, size);
 	switch (op) {
 	case RMW_ADD:

@@ -25,6 +25,10 @@ size_t sched_replay_left(struct sim *sim);
 /* A line per CPU: state, clock, what it waits on. */
 void sched_describe(struct sim *sim, char *buf, size_t len);
 
+/* Cache-line ownership (cpu.c): when each line is free, and who has it. */
+struct sim_lines;
+void lines_free(struct sim_lines *l);
+
 /* Perfetto event log. */
 struct sim_events;
 void events_free(struct sim_events *ev);

@@ -77,6 +77,8 @@ void sim_destroy(struct sim *sim)
 	events_free(sim->events);
 	pmem_destroy(sim->mem);
 	g_free(sim->findings);
+	g_free(sim->metrics);
+	lines_free(sim->lines);
 	g_free(sim->cpus);
 	g_free(sim);
 }
@@ -172,6 +174,28 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 		   sim->nr_findings, clocks->str);
 	g_string_free(clocks, TRUE);
 	return 0;
+}
+
+struct sim_metric_rec {
+	const char *name;
+	uint64_t value;
+};
+
+void sim_metric(struct sim *sim, const char *name, uint64_t value)
+{
+	sim->metrics = g_renew(struct sim_metric_rec, sim->metrics, sim->nr_metrics + 1);
+	sim->metrics[sim->nr_metrics++] = (struct sim_metric_rec){name, value};
+	trace_line(sim->trace, "metric %s=%" PRIu64, name, value);
+}
+
+bool sim_metric_get(const struct sim *sim, const char *name, uint64_t *value)
+{
+	for (unsigned i = sim->nr_metrics; i-- > 0;)
+		if (!strcmp(sim->metrics[i].name, name)) {
+			*value = sim->metrics[i].value;
+			return true;
+		}
+	return false;
 }
 
 const char *sim_digest(struct sim *sim)

@@ -205,6 +205,9 @@ struct sim {
 	struct sched *sched;
 	struct trace *trace;
 	struct sim_events *events;
+	struct sim_metric_rec *metrics;
+	unsigned nr_metrics;
+	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
 	bool keep_trace; /* keep the trace text (default); off for huge timed runs */
 };
 
@@ -229,6 +232,15 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
  */
 int sim_run(struct sim *sim, char *err, size_t errlen);
 void sim_destroy(struct sim *sim);
+
+/*
+ * A named figure of the run (simulated ps, a count): recorded in the trace
+ * (so in the digest) and read back by the CLI (compare). @name must be a
+ * string that outlives the run (a literal).
+ */
+void sim_metric(struct sim *sim, const char *name, uint64_t value);
+/* The last value recorded under @name; false if none. */
+bool sim_metric_get(const struct sim *sim, const char *name, uint64_t *value);
 
 /* sha256 hex over the decisions and observable events of the run so far. */
 const char *sim_digest(struct sim *sim);

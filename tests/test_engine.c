@@ -158,7 +158,13 @@ START_TEST(test_timed_runs_smallest_clock)
 	 * cpu1's load comes at 20000 (atomic) + 300 ps; cpu0 spends 2000 ps per
 	 * count, so ten counts are stored before it and the eleventh after.
 	 */
-	struct sim *s = t_run("t-timed", "sched=timed");
+	struct sim_costs c;
+
+	costs_default(&c);
+	c.ps[COST_atomic] = 20000;
+	c.ps[COST_load] = c.ps[COST_store] = 1000;
+	c.ps[COST_insn] = 300;
+	struct sim *s = t_run_costs("t-timed", "sched=timed", &c);
 
 	ck_assert_uint_eq(t_seen, 10);
 	ck_assert_uint_eq(s->cpus[0].clock, 20 * 2000);
@@ -173,9 +179,43 @@ START_TEST(test_clock_advances_by_cost_table)
 
 	costs_default(&c);
 	c.ps[COST_atomic] = 7000;
-	s = t_run_costs("demo-counter-atomic", "sched=random", &c);
-	for (unsigned i = 0; i < s->ncpus; i++)
-		ck_assert_uint_eq(s->cpus[i].clock, 3 * 7000);
+	s = t_run_costs("demo-counter-atomic", "sched=random cpus=1", &c);
+	ck_assert_uint_eq(s->cpus[0].clock, 3 * 7000);
+	sim_destroy(s);
+}
+END_TEST
+
+/* Every CPU does one atomic on the same line. */
+static void t_line_main(struct sim_cpu *cpu)
+{
+	cpu_fetch_add(cpu, t_flag, 8, 1);
+}
+
+static const struct scenario t_line = {
+	.name = "t-line",
+	.summary = "test: atomics on one line are serialised",
+	.default_cpus = 4,
+	.expect = -1,
+	.setup = t_setup,
+	.cpu_main = t_line_main,
+};
+SCENARIO_REGISTER(t_line)
+
+START_TEST(test_atomics_on_one_line_are_serialised)
+{
+	/* All start at 0; the k-th waits for the line and moves it: kA + (k-1)L. */
+	struct sim_costs c;
+	uint64_t a = 5000, l = 20000, seen = 0;
+
+	costs_default(&c);
+	c.ps[COST_atomic] = a;
+	c.ps[COST_line_transfer] = l;
+	struct sim *s = t_run_costs("t-line", "sched=timed seed=5", &c);
+	for (unsigned k = 1; k <= 4; k++)
+		for (unsigned i = 0; i < 4; i++)
+			if (s->cpus[i].clock == k * a + (k - 1) * l)
+				seen |= 1u << k;
+	ck_assert_uint_eq(seen, 0x1e);
 	sim_destroy(s);
 }
 END_TEST
@@ -466,6 +506,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_atomic_counter_clean_every_strategy);
 	tcase_add_test(tc, test_timed_runs_smallest_clock);
 	tcase_add_test(tc, test_clock_advances_by_cost_table);
+	tcase_add_test(tc, test_atomics_on_one_line_are_serialised);
 	tcase_add_test(tc, test_deadlock_is_reported_with_cpu_states);
 	tcase_add_test(tc, test_spin_past_bound_is_livelock);
 	tcase_add_test(tc, test_run_past_step_bound_is_livelock);
