@@ -533,7 +533,7 @@ static bool desc_changed(struct sim *sim, uint64_t desc_pa, uint64_t desc, int l
 	       !mmu_table_info(sim, desc_pa, &l, &base) || l != level;
 }
 
-void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_entry *e)
+void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e)
 {
 	struct sim *sim = cpu->sim;
 	struct chk *c = chk_of(sim);
@@ -541,7 +541,17 @@ void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_entry *e)
 	char o[160], n[160];
 	uint64_t now;
 
-	if (!st || (st >> 1) <= e->epoch || !desc_changed(sim, e->desc_pa, e->desc, e->level))
+	if (!st || (st >> 1) <= e->epoch) {
+		/*
+		 * The page kept its owner since the fill: re-stamp a 4 KiB
+		 * entry (its page is fixed) so later hits skip this check;
+		 * a later free gets a newer epoch and is still seen.
+		 */
+		if (e->shift == MMU_PAGE_SHIFT)
+			e->epoch = chk_epoch(sim);
+		return;
+	}
+	if (!desc_changed(sim, e->desc_pa, e->desc, e->level))
 		return;
 	now = pmem_read(sim->mem, e->desc_pa, 8);
 	mmu_desc_str(e->desc, e->level, o, sizeof(o));

@@ -237,7 +237,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	}
 	if (n) {
 		const uint32_t *idx = mc->memo_idx;
-		const struct tlb_entry *e = &mc->tlb.e[idx[0]];
+		struct tlb_entry *e = &mc->tlb.e[idx[0]];
 
 		sim_tick(cpu, COST_tlb_hit);
 		if (n > 1)

@@ -173,7 +173,7 @@ void chk_dsb(struct sim_cpu *cpu, bool full);
 /* A lookup of @va matched @n > 1 entries. */
 void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
 /* An access through TLB entry @e (filled before the last page (re)allocation). */
-void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_entry *e);
+void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e);
 /* A walk used walk-cache entry @w filled before the last page (re)allocation. */
 void chk_walk_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_walk *w);
 /* A fault nobody fixed up: the finding. */

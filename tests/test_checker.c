@@ -524,6 +524,11 @@ END_TEST
 static void b_stale(struct sim_cpu *cpu)
 {
 	cpu_load64(cpu, T_PAGE_VA);
+	if (r[7] == 3) {
+		/* Another page changes owner; a hit now re-stamps the entry. */
+		chk_page_alloc(cpu->sim, T_PAGE3_PA, 1);
+		cpu_load64(cpu, T_PAGE_VA);
+	}
 	if (r[7] != 2)
 		mmu_set_pte(cpu, t_page_ptep, 0);
 	dsb_ish(cpu);
@@ -550,6 +555,17 @@ START_TEST(test_access_through_stale_entry_to_freed_page_is_stale_access)
 	ck_assert_ptr_nonnull(strstr(f->detail, "freed since"));
 	ck_assert_ptr_nonnull(strstr(f->detail, "slot now 0 (L3 invalid)"));
 	ck_assert(chk_page_is_free(sim, T_PAGE_PA));
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_stale_access_seen_after_unrelated_page_activity)
+{
+	struct sim *sim;
+
+	r[7] = 3;
+	sim = t_mmu_run(b_stale, NULL, "");
+	assert_kind(sim, FINDING_STALE_ACCESS);
 	sim_destroy(sim);
 }
 END_TEST
@@ -642,6 +658,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_write_to_read_only_mapping_is_permission_fault);
 	tcase_add_test(tc, test_write_to_writable_mapping_is_clean);
 	tcase_add_test(tc, test_access_through_stale_entry_to_freed_page_is_stale_access);
+	tcase_add_test(tc, test_stale_access_seen_after_unrelated_page_activity);
 	tcase_add_test(tc, test_access_after_completed_invalidation_is_a_fault_not_stale);
 	tcase_add_test(tc, test_freed_page_through_unchanged_mapping_is_not_stale);
 	tcase_add_test(tc, test_scenario_verdicts);
