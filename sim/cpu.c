@@ -108,7 +108,8 @@ static void line_atomic(struct sim_cpu *cpu, uint64_t pa)
 
 	if (!sim->lines) {
 		sim->lines = g_new0(struct sim_lines, 1);
-		sim->lines->line = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
+		sim->lines->line =
+			g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	}
 	uint64_t key = pa >> 6;
 	ls = g_hash_table_lookup(sim->lines->line, &key);
@@ -201,7 +202,7 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		 * (WFE and the exclusive monitor, in effect) or an interrupt.
 		 */
 		sim_tick(cpu, COST_spin);
-		sim_wait(cpu, pa, size, true, what);
+		sim_wait_value(cpu, pa, size, mask, want, until, what);
 	}
 }
 

@@ -139,6 +139,9 @@ struct sim_cpu {
 	const char *wait_what;
 	uint64_t wait_pa, wait_len; /* physical range a store to which wakes it */
 	bool wait_irq;		    /* a kick (interrupt line) wakes it too */
+	bool wait_cond;		    /* only a store that makes the condition true wakes it */
+	bool wait_until;
+	uint64_t wait_mask, wait_want;
 	uint64_t spin_iters;
 
 	/* Set by gic/ when the CPU interface signals IRQ/FIQ; see hooks.take_irq. */
@@ -149,6 +152,7 @@ struct sim_cpu {
 
 	/* engine private */
 	struct sim_thread *thread;
+	struct sim_fiber *fiber;
 	uint32_t pct_prio;
 	jmp_buf *unwind;
 };
@@ -208,7 +212,13 @@ struct sim {
 	struct sim_metric_rec *metrics;
 	unsigned nr_metrics;
 	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
-	bool keep_trace; /* keep the trace text (default); off for huge timed runs */
+	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
+	/*
+	 * Run the CPUs as fibers on the calling thread instead of one thread
+	 * each: the same schedule and trace, much cheaper hand-offs. Set before
+	 * sim_run(); ignored (threads) in sanitizer builds.
+	 */
+	bool fibers;
 };
 
 #define SIM_KDATA_BASE 0x100000ull /* 1 MiB: page 0 stays unused, as NULL */
@@ -232,6 +242,8 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
  */
 int sim_run(struct sim *sim, char *err, size_t errlen);
 void sim_destroy(struct sim *sim);
+/* Whether this build can run CPUs as fibers (see struct sim.fibers). */
+bool sim_fibers_available(void);
 
 /*
  * A named figure of the run (simulated ps, a count): recorded in the trace
@@ -272,6 +284,13 @@ void sim_yield(struct sim_cpu *cpu);
  * condition becoming true (sim_wait_done()) is a livelock.
  */
 void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const char *what);
+/*
+ * The same, for a spin on a value: only a store after which
+ * ((value at pa) & mask) == want is @until wakes it. A store that leaves the
+ * condition as it was would only make the CPU look and wait again.
+ */
+void sim_wait_value(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t mask, uint64_t want,
+		    bool until, const char *what);
 /* The condition a CPU waited for holds: resets its livelock counter. */
 static inline void sim_wait_done(struct sim_cpu *cpu)
 {

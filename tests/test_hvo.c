@@ -357,6 +357,23 @@ START_TEST(test_1g_clean_under_each_strategy)
 }
 END_TEST
 
+START_TEST(test_fibers_give_the_same_trace_as_threads)
+{
+	static const char *const opts[] = {"strategy=D seed=4", "strategy=B seed=5 sched=pct",
+					   "strategy=A seed=6", "strategy=none seed=7"};
+
+	if (!sim_fibers_available())
+		return;
+	for (unsigned i = 0; i < G_N_ELEMENTS(opts); i++) {
+		struct sim *a = t_run("hvo-2m", opts[i]), *b = t_run_fibers("hvo-2m", opts[i]);
+
+		ck_assert_str_eq(sim_digest(a), sim_digest(b));
+		sim_destroy(a);
+		sim_destroy(b);
+	}
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hvo");
@@ -377,6 +394,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, test_strategy_is_clean_pct, 0, G_N_ELEMENTS(clean_strategies));
 	tcase_add_test(tc, test_broken_d_resuming_before_the_flush_is_caught);
 	tcase_add_test(tc, test_demote_and_free_account_every_page);
+	tcase_add_test(tc, test_fibers_give_the_same_trace_as_threads);
 	tcase_add_loop_test(tc, test_1g_clean_under_each_strategy, 0,
 			    G_N_ELEMENTS(clean_strategies));
 	suite_add_tcase(s, tc);

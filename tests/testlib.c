@@ -27,6 +27,19 @@ static void t_options(const struct scenario *scn, const char *opts, struct sim_o
 	g_strfreev(words);
 }
 
+static bool use_fibers;
+
+struct sim *t_run_fibers(const char *scenario, const char *opts)
+{
+	struct sim_costs c;
+
+	costs_default(&c);
+	use_fibers = true;
+	struct sim *s = t_run_costs(scenario, opts, &c);
+	use_fibers = false;
+	return s;
+}
+
 struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim_costs *costs)
 {
 	const struct scenario *scn = scenario_find(scenario);
@@ -37,6 +50,7 @@ struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim
 	t_options(scn, opts, &o);
 	struct sim *sim = sim_create(scn, &o, costs, NULL, err, sizeof(err));
 	ck_assert_msg(sim, "%s", err);
+	sim->fibers = use_fibers;
 	ck_assert_msg(!sim_run(sim, err, sizeof(err)), "%s", err);
 	return sim;
 }

@@ -16,6 +16,8 @@
 
 struct sim *t_run(const char *scenario, const char *opts);
 struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim_costs *costs);
+/* The same on fibers (struct sim.fibers) where the build has them. */
+struct sim *t_run_fibers(const char *scenario, const char *opts);
 unsigned t_explore(const char *scenario, const char *opts, unsigned n, int kind);
 /* The first finding of @kind in @sim, or NULL. */
 const struct sim_finding *t_finding(const struct sim *sim, int kind);
