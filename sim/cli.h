@@ -44,10 +44,23 @@ struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 void write_outputs(struct sim *sim);
 int report_run(struct sim *sim);
 
+/*
+ * Replays a trace text in-process: strictly (it must end with the recorded
+ * findings) or with REPLAY_LENIENT (see trace_set_lenient); REPLAY_EVENTS
+ * keeps the event log for --perfetto. The finished run, or NULL with @err set.
+ */
+#define REPLAY_LENIENT 1u
+#define REPLAY_EVENTS  2u
+struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err, size_t errlen);
+/* The run's "finding ..." trace lines, each ending in '\n' (g_free it). */
+char *trace_finding_lines(struct sim *sim);
+
 int cmd_list(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_replay(int argc, char **argv);
 int cmd_explore(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_shrink(int argc, char **argv);
 
 #endif

@@ -1,88 +1,640 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* bbmsim explore: many schedules, seed after seed. */
+/*
+ * bbmsim explore: many schedules, seed after seed.
+ *
+ * Schedule i (0-based, global) always runs seed SEED+i, whoever runs it. With
+ * --jobs N, forked workers run chunks of schedules and send each result back
+ * through a pipe; the parent consumes them strictly in schedule order, so
+ * what it reports, which traces it writes and where it stops do not depend on
+ * N (workers may run past the stop point; that work is thrown away). With
+ * --shard k/n this process runs only schedules i = k, k+n, k+2n, ...; `bbmsim
+ * merge` turns the shards' --json outputs into the single-machine report.
+ */
+#define _GNU_SOURCE /* pipe2 */
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define MAX_SCHEDULES 100000000ll
+#define MAX_JOBS      256
+#define CHUNK_MAX     256
+
+static gint64 opt_jobs = -1, opt_max_findings = 100;
+static gchar *opt_shard;
+static gdouble opt_time_budget;
+static gboolean opt_verify;
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/* One schedule's outcome, as a worker sends it (same binary: raw structs). */
+struct result_hdr {
+	uint64_t k; /* local index: global index = shard + k * nshards */
+	uint32_t nfind;
+	uint32_t tlen; /* trace text, only when there are findings */
+};
+
+struct result {
+	struct result_hdr h;
+	struct sim_finding *f;
+	char *trace;
+};
+
+struct reported {
+	uint64_t g;
+	struct sim_finding f;
+	char *path;
+};
+
+struct explore {
+	const struct scenario *scn;
+	struct sim_options opt;
+	struct sim_costs costs;
+	const char *out;
+	uint64_t base, nsched; /* schedules this process may run (local) */
+	uint64_t total;	       /* schedules of the whole range (global) */
+	unsigned shard, nshards;
+	bool keep_going, sharded, time_limited;
+	gint64 deadline; /* monotonic us, or 0 */
+
+	uint64_t done; /* schedules processed, in order */
+	bool stop;     /* a finding (or max-findings) ended the exploration */
+	GArray *found; /* struct reported, in report order */
+	GHashTable *keys;
+	GPtrArray *paths; /* traces written */
+
+	/* progress */
+	bool tty;
+	gint64 start, last_draw;
+};
+
+static uint64_t global_index(const struct explore *x, uint64_t k)
+{
+	return x->shard + k * x->nshards;
+}
+
+/* ---- running one schedule ------------------------------------------------------------- */
+
+static void run_schedule(struct explore *x, uint64_t k, struct result *r)
+{
+	struct sim_options opt = x->opt;
+
+	opt.seed = x->base + global_index(x, k);
+	struct sim *sim = run_once(x->scn, &opt, &x->costs, NULL, false);
+	memset(r, 0, sizeof(*r));
+	r->h.k = k;
+	r->h.nfind = sim->nr_findings;
+	if (sim->nr_findings) {
+		size_t len;
+		const char *text = sim_trace_text(sim, &len);
+
+		r->f = g_memdup2(sim->findings, sim->nr_findings * sizeof(*r->f));
+		r->trace = g_strndup(text, len);
+		r->h.tlen = (uint32_t)len;
+	}
+	sim_destroy(sim);
+}
+
+static void result_clear(struct result *r)
+{
+	g_free(r->f);
+	g_free(r->trace);
+	memset(r, 0, sizeof(*r));
+}
+
+/* ---- in-order processing: the report ---------------------------------------------------- */
+
+static char *key_of(const struct sim_finding *f)
+{
+	return g_strdup_printf("%d:%" PRIx64 ":%" PRIx64, f->kind, f->va, f->pa);
+}
+
+static void process(struct explore *x, struct result *r)
+{
+	uint64_t g = global_index(x, r->h.k);
+	char *path = NULL;
+
+	x->done++;
+	for (unsigned i = 0; i < r->h.nfind && !x->stop; i++) {
+		struct sim_finding *f = &r->f[i];
+		char *key = key_of(f);
+
+		/* --keep-going: one report per kind and place, over all schedules. */
+		if (x->keep_going && g_hash_table_contains(x->keys, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(x->keys, key);
+		if (!path) {
+			char err[400];
+
+			path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", x->out, x->scn->name,
+					       x->base + g);
+			if (g_mkdir_with_parents(x->out, 0755))
+				die("--out %s: %s", x->out, g_strerror(errno));
+			if (write_file_atomic(path, r->trace, r->h.tlen, err, sizeof(err)))
+				die("%s", err);
+			g_ptr_array_add(x->paths, path);
+		}
+		struct reported rep = {.g = g, .f = *f, .path = path};
+		g_array_append_val(x->found, rep);
+		if (!x->keep_going || x->found->len >= (unsigned)opt_max_findings)
+			x->stop = true;
+	}
+}
+
+/* ---- progress ------------------------------------------------------------------------------ */
+
+static void progress(struct explore *x, bool final)
+{
+	gint64 now = g_get_monotonic_time();
+
+	if (!x->tty || (!final && now - x->last_draw < 100000))
+		return;
+	x->last_draw = now;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		return;
+	}
+	double secs = (double)(now - x->start) / 1e6, rate = secs > 0 ? x->done / secs : 0;
+	char eta[32] = "?";
+	if (x->deadline)
+		snprintf(eta, sizeof(eta), "%.0fs", (double)(x->deadline - now) / 1e6);
+	else if (rate > 0)
+		snprintf(eta, sizeof(eta), "%.0fs", (double)(x->nsched - x->done) / rate);
+	unsigned width = 30, fill = 0;
+	if (!x->time_limited && x->nsched)
+		fill = (unsigned)(width * x->done / x->nsched);
+	else if (x->deadline)
+		fill = (unsigned)(width * (now - x->start) / (x->deadline - x->start + 1));
+	char bar[64];
+	for (unsigned i = 0; i < width; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[width] = 0;
+	fprintf(stderr,
+		"\r[%s] %" PRIu64 "/%" PRIu64 " schedules, %.0f/s, %u finding%s, ETA %s\033[K", bar,
+		x->done, x->nsched, rate, x->found->len, x->found->len == 1 ? "" : "s", eta);
+}
+
+static bool out_of_time(const struct explore *x)
+{
+	return x->deadline && g_get_monotonic_time() >= x->deadline;
+}
+
+/* ---- one process ------------------------------------------------------------------------- */
+
+static void explore_serial(struct explore *x)
+{
+	struct result r;
+
+	for (uint64_t k = 0; k < x->nsched && !x->stop && !got_signal && !out_of_time(x); k++) {
+		run_schedule(x, k, &r);
+		process(x, &r);
+		result_clear(&r);
+		progress(x, false);
+	}
+}
+
+/* ---- worker processes ----------------------------------------------------------------------- */
+
+struct request {
+	uint64_t k, n;
+};
+
+struct worker {
+	pid_t pid;
+	int cmd, res; /* parent's ends: requests out, results in */
+	uint64_t chunk, left;
+	gint64 sent_at;
+	bool busy;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t w = write(fd, p, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t r = read(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static void __attribute__((noreturn)) worker_main(struct explore *x, int cmd, int res)
+{
+	struct request rq;
+	struct result r;
+
+	/*
+	 * Ctrl-C (or a kill of the process group) reaches us too: the parent
+	 * decides what is complete, then kills us; if it dies, our pipe ends.
+	 */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	while (!read_all(cmd, &rq, sizeof(rq))) {
+		for (uint64_t k = rq.k; k < rq.k + rq.n; k++) {
+			run_schedule(x, k, &r);
+			if (write_all(res, &r.h, sizeof(r.h)) ||
+			    write_all(res, r.f, r.h.nfind * sizeof(*r.f)) ||
+			    write_all(res, r.trace, r.h.tlen))
+				_exit(0); /* the parent is gone or done with us */
+			result_clear(&r);
+		}
+	}
+	_exit(0);
+}
+
+static bool read_result(struct worker *w, struct result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (read_all(w->res, &r->h, sizeof(r->h)))
+		return false;
+	r->f = g_new(struct sim_finding, r->h.nfind ? r->h.nfind : 1);
+	r->trace = g_malloc(r->h.tlen + 1);
+	if (read_all(w->res, r->f, r->h.nfind * sizeof(*r->f)) ||
+	    read_all(w->res, r->trace, r->h.tlen)) {
+		result_clear(r);
+		return false;
+	}
+	r->trace[r->h.tlen] = 0;
+	return true;
+}
+
+static void worker_died(struct worker *w)
+{
+	int st = 0;
+
+	waitpid(w->pid, &st, 0);
+	w->pid = 0;
+	/* A worker that died on bad input already said so in one line. */
+	if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_BAD)
+		exit(EXIT_BAD);
+	if (WIFSIGNALED(st))
+		die("explore: a worker died of signal %d (%s)", WTERMSIG(st),
+		    g_strsignal(WTERMSIG(st)));
+	die("explore: a worker exited with status %d mid-chunk", WEXITSTATUS(st));
+}
+
+static void stop_workers(struct worker *ws, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++) {
+		if (!ws[i].pid)
+			continue;
+		close(ws[i].cmd);
+		close(ws[i].res);
+		kill(ws[i].pid, SIGKILL);
+		waitpid(ws[i].pid, NULL, 0);
+		ws[i].pid = 0;
+	}
+}
+
+static void explore_parallel(struct explore *x, unsigned jobs)
+{
+	struct worker *ws = g_new0(struct worker, jobs);
+	struct pollfd *pfd = g_new0(struct pollfd, jobs);
+	GHashTable *pending = g_hash_table_new(g_int64_hash, g_int64_equal);
+	uint64_t next = 0; /* next local index to hand out */
+
+	fflush(stdout);
+	fflush(stderr);
+	for (unsigned i = 0; i < jobs; i++) {
+		int c[2], r[2];
+
+		if (pipe2(c, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
+			die("explore: pipe: %s", g_strerror(errno));
+		pid_t pid = fork();
+		if (pid < 0)
+			die("explore: fork: %s", g_strerror(errno));
+		if (pid == 0) {
+			for (unsigned j = 0; j < i; j++) {
+				close(ws[j].cmd);
+				close(ws[j].res);
+			}
+			close(c[1]);
+			close(r[0]);
+			worker_main(x, c[0], r[1]);
+		}
+		close(c[0]);
+		close(r[1]);
+		ws[i] = (struct worker){.pid = pid, .cmd = c[1], .res = r[0], .chunk = 1};
+	}
+
+	for (;;) {
+		/* Hand out work to idle workers, unless it is time to stop. */
+		bool issuing = !x->stop && !got_signal && !out_of_time(x);
+		unsigned busy = 0;
+
+		for (unsigned i = 0; i < jobs; i++) {
+			struct worker *w = &ws[i];
+
+			if (!w->busy && issuing && next < x->nsched) {
+				struct request rq = {next, MIN(w->chunk, x->nsched - next)};
+
+				if (write_all(w->cmd, &rq, sizeof(rq)))
+					worker_died(w);
+				next += rq.n;
+				w->left = rq.n;
+				w->busy = true;
+				w->sent_at = g_get_monotonic_time();
+			}
+			busy += w->busy;
+			pfd[i] = (struct pollfd){.fd = w->res, .events = w->busy ? POLLIN : 0};
+		}
+		if (!busy || !issuing)
+			break; /* nothing out, or stopping: what is in order is the report */
+		if (poll(pfd, jobs, 100) < 0 && errno != EINTR)
+			die("explore: poll: %s", g_strerror(errno));
+		for (unsigned i = 0; i < jobs; i++) {
+			struct worker *w = &ws[i];
+			struct result *r;
+
+			if (!w->busy || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			r = g_new(struct result, 1);
+			if (!read_result(w, r)) {
+				g_free(r);
+				if (got_signal)
+					break; /* a signal to the whole group: stop, report */
+				worker_died(w);
+			}
+			g_hash_table_insert(pending, &r->h.k, r);
+			if (--w->left == 0) {
+				/* Chunks of about 20 ms: few round trips, little overshoot. */
+				gint64 dt = g_get_monotonic_time() - w->sent_at;
+
+				if (dt < 10000 && w->chunk < CHUNK_MAX)
+					w->chunk *= 2;
+				else if (dt > 40000 && w->chunk > 1)
+					w->chunk /= 2;
+				w->busy = false;
+			}
+		}
+		/* Consume in schedule order. */
+		struct result *r;
+		while (!x->stop && (r = g_hash_table_lookup(pending, &x->done))) {
+			g_hash_table_remove(pending, &r->h.k);
+			process(x, r);
+			result_clear(r);
+			g_free(r);
+		}
+		progress(x, false);
+	}
+	stop_workers(ws, jobs);
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, pending);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		result_clear(v);
+		g_free(v);
+	}
+	g_hash_table_destroy(pending);
+	g_free(pfd);
+	g_free(ws);
+}
+
+/* ---- the report ---------------------------------------------------------------------------- */
+
+/* A finding's JSON, with the schedule it came from in front. */
+static void json_reported(GString *s, const struct reported *r, uint64_t base)
+{
+	GString *f = g_string_new(NULL);
+
+	json_finding(f, &r->f, r->path);
+	g_string_append_printf(s, "{\"schedule\":%" PRIu64 ",\"seed\":%" PRIu64 ",%s", r->g,
+			       base + r->g, f->str + 1);
+	g_string_free(f, TRUE);
+}
+
+static void report(struct explore *x)
+{
+	if (opt_json) {
+		GString *s = g_string_new("{\"scenario\":");
+
+		json_str(s, x->scn->name);
+		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", x->base);
+		json_str(s, x->opt.sched);
+		g_string_append_printf(s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[",
+				       x->opt.cpus ? x->opt.cpus : x->scn->default_cpus, x->done);
+		for (unsigned i = 0; i < x->found->len; i++) {
+			if (i)
+				g_string_append_c(s, ',');
+			json_reported(s, &g_array_index(x->found, struct reported, i), x->base);
+		}
+		g_string_append_c(s, ']');
+		if (got_signal)
+			g_string_append(s, ",\"interrupted\":true");
+		if (x->sharded) {
+			/* What merge needs; "next": this shard ran all of its schedules below. */
+			g_string_append_printf(
+				s,
+				",\"shard\":{\"index\":%u,\"count\":%u,\"total\":%" PRIu64
+				",\"next\":%" PRIu64 ",\"keep_going\":%s,\"max_findings\":%" PRId64
+				"}",
+				x->shard, x->nshards, x->total, global_index(x, x->done),
+				x->keep_going ? "true" : "false", (int64_t)opt_max_findings);
+		}
+		g_string_append(s, "}\n");
+		fputs(s->str, stdout);
+		g_string_free(s, TRUE);
+		return;
+	}
+	for (unsigned i = 0; i < x->found->len; i++) {
+		const struct reported *r = &g_array_index(x->found, struct reported, i);
+
+		printf("seed %" PRIu64 ": ", x->base + r->g);
+		print_finding_text(&r->f);
+		printf("  trace: %s\n", r->path);
+	}
+	printf("explored %s: %" PRIu64 " schedule%s", x->scn->name, x->done,
+	       x->done == 1 ? "" : "s");
+	if (x->sharded)
+		printf(" (shard %u/%u)", x->shard, x->nshards);
+	if (x->done && !x->sharded)
+		printf(" (seeds %" PRIu64 "..%" PRIu64 ", sched %s)", x->base,
+		       x->base + x->done - 1, x->opt.sched);
+	else
+		printf(" (sched %s)", x->opt.sched);
+	printf(", %u finding%s%s\n", x->found->len, x->found->len == 1 ? "" : "s",
+	       got_signal ? " (interrupted)" : "");
+}
+
+/* explore --verify-replay: every trace written must replay to the same findings. */
+static void verify(struct explore *x)
+{
+	for (unsigned i = 0; i < x->paths->len; i++) {
+		const char *path = x->paths->pdata[i];
+		char err[400];
+		gchar *text;
+		gsize len;
+
+		if (!g_file_get_contents(path, &text, &len, NULL))
+			die("verify-replay: %s: cannot read it back", path);
+		struct sim *sim = replay_text(text, len, 0, err, sizeof(err));
+		g_free(text);
+		if (!sim)
+			die("verify-replay: %s does not reproduce: %s", path, err);
+		sim_destroy(sim);
+	}
+	if (!opt_json)
+		printf("verify-replay: %u trace%s reproduce%s\n", x->paths->len,
+		       x->paths->len == 1 ? "" : "s", x->paths->len == 1 ? "s" : "");
+}
+
+/* An --out that exists must be a writable directory; else its parent must be writable. */
+static void check_out_dir(const char *out)
+{
+	gchar *dir = g_strdup(out);
+
+	while (!g_file_test(dir, G_FILE_TEST_EXISTS)) {
+		gchar *up = g_path_get_dirname(dir);
+
+		g_free(dir);
+		dir = up;
+	}
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR) || access(dir, W_OK | X_OK))
+		die("--out %s: cannot write there (%s is not a writable directory)", out, dir);
+	g_free(dir);
+}
+
+static void parse_shard(struct explore *x)
+{
+	unsigned k, n;
+	char c;
+
+	x->shard = 0;
+	x->nshards = 1;
+	if (!opt_shard)
+		return;
+	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k >= n)
+		die("--shard: '%s' is not K/N with 0 <= K < N", opt_shard);
+	x->shard = k;
+	x->nshards = n;
+	x->sharded = true;
+}
 
 int cmd_explore(int argc, char **argv)
 {
 	GOptionEntry e[] = {
 		{"schedules", 0, 0, G_OPTION_ARG_INT64, &opt_schedules,
 		 "schedules to run (seeds SEED .. SEED+N-1; default 100)", "N"},
+		{"time-budget", 0, 0, G_OPTION_ARG_DOUBLE, &opt_time_budget,
+		 "run schedules for this long instead (with --schedules: whichever ends first)",
+		 "SECONDS"},
+		{"jobs", 'j', 0, G_OPTION_ARG_INT64, &opt_jobs,
+		 "worker processes (default: the number of cores)", "N"},
+		{"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard,
+		 "run only schedules K, K+N, K+2N, ... (bbmsim merge joins the shards)", "K/N"},
+		{"max-findings", 0, 0, G_OPTION_ARG_INT64, &opt_max_findings,
+		 "with --keep-going: stop after this many distinct findings (default 100)", "N"},
+		{"verify-replay", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
+		 "replay every trace written and fail unless it reproduces", NULL},
 		{"out", 0, 0, G_OPTION_ARG_FILENAME, &opt_out,
 		 "where traces of findings go (default ./bbmsim-findings)", "DIR"},
 		{"costs", 0, 0, G_OPTION_ARG_FILENAME, &opt_costs, "cost table overrides", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "JSON output", NULL},
 		{NULL}};
-	struct sim_options opt;
-	struct sim_costs costs;
-	char err[400];
+	struct explore x = {0};
 
-	parse_args("explore", "SCENARIO", "Run many schedules of a scenario, seed after seed.", e,
-		   true, &argc, &argv);
+	opt_schedules = -1;
+	parse_args("explore", "SCENARIO",
+		   "Run many schedules of a scenario, seed after seed. --keep-going collects "
+		   "distinct findings (kind and place) instead of stopping at the first.",
+		   e, true, &argc, &argv);
 	if (argc != 2)
 		die("explore: expected one SCENARIO");
-	if (opt_schedules < 1 || opt_schedules > 100000000)
-		die("--schedules: %" G_GINT64_FORMAT " is out of range [1, 100000000]",
-		    opt_schedules);
-	const struct scenario *scn = find_scenario(argv[1]);
-	build_options(scn, &opt);
-	load_costs(&costs);
-	const char *out = opt_out ? opt_out : "bbmsim-findings";
+	if (opt_schedules != -1 && (opt_schedules < 1 || opt_schedules > MAX_SCHEDULES))
+		die("--schedules: %" G_GINT64_FORMAT " is out of range [1, %lld]", opt_schedules,
+		    MAX_SCHEDULES);
+	if (opt_time_budget < 0 || opt_time_budget > 1e7)
+		die("--time-budget: %g is out of range [0, 1e7] seconds", opt_time_budget);
+	if (opt_jobs != -1 && (opt_jobs < 1 || opt_jobs > MAX_JOBS))
+		die("--jobs: %" G_GINT64_FORMAT " is out of range [1, %d]", opt_jobs, MAX_JOBS);
+	if (opt_max_findings < 1 || opt_max_findings > 1000000)
+		die("--max-findings: %" G_GINT64_FORMAT " is out of range [1, 1000000]",
+		    opt_max_findings);
+	parse_shard(&x);
+	x.scn = find_scenario(argv[1]);
+	build_options(x.scn, &x.opt);
+	load_costs(&x.costs);
+	x.out = opt_out ? opt_out : "bbmsim-findings";
+	check_out_dir(x.out);
 
-	uint64_t base = opt.seed, ran = 0;
-	GString *js = g_string_new(NULL);
-	unsigned nfound = 0;
-	for (int64_t i = 0; i < opt_schedules; i++) {
-		opt.seed = base + (uint64_t)i;
-		struct sim *sim = run_once(scn, &opt, &costs, NULL, false);
-		ran++;
-		for (unsigned f = 0; f < sim->nr_findings; f++) {
-			gchar *path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", out, scn->name,
-						      opt.seed);
-			size_t len;
-			const char *text = sim_trace_text(sim, &len);
+	x.time_limited = opt_time_budget > 0;
+	x.total = opt_schedules != -1 ? (uint64_t)opt_schedules
+		  : x.time_limited    ? (uint64_t)MAX_SCHEDULES
+				      : 100;
+	x.nsched = x.total > x.shard ? (x.total - x.shard + x.nshards - 1) / x.nshards : 0;
+	x.base = x.opt.seed;
+	x.keep_going = x.opt.keep_going;
+	x.found = g_array_new(FALSE, FALSE, sizeof(struct reported));
+	x.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	x.paths = g_ptr_array_new_with_free_func(g_free);
+	x.tty = isatty(STDERR_FILENO);
+	x.start = g_get_monotonic_time();
+	if (x.time_limited)
+		x.deadline = x.start + (gint64)(opt_time_budget * 1e6);
 
-			if (g_mkdir_with_parents(out, 0755))
-				die("--out %s: %s", out, g_strerror(errno));
-			if (f == 0 && write_file_atomic(path, text, len, err, sizeof(err)))
-				die("%s", err);
-			if (opt_json) {
-				if (nfound)
-					g_string_append_c(js, ',');
-				json_finding(js, &sim->findings[f], path);
-			} else {
-				printf("seed %" PRIu64 ": ", opt.seed);
-				print_finding_text(&sim->findings[f]);
-				printf("  trace: %s\n", path);
-			}
-			nfound++;
-			g_free(path);
-		}
-		bool stop = sim->nr_findings && !opt.keep_going;
-		sim_destroy(sim);
-		if (stop)
-			break;
-	}
-	if (opt_json) {
-		GString *s = g_string_new("{\"scenario\":");
-		json_str(s, scn->name);
-		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", base);
-		json_str(s, opt.sched);
-		g_string_append_printf(
-			s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[%s]}\n",
-			opt.cpus ? opt.cpus : scn->default_cpus, ran, js->str);
-		fputs(s->str, stdout);
-		g_string_free(s, TRUE);
-	} else {
-		printf("explored %s: %" PRIu64 " schedules (seeds %" PRIu64 "..%" PRIu64
-		       ", sched %s), %u finding%s\n",
-		       scn->name, ran, base, base + ran - 1, opt.sched, nfound,
-		       nfound == 1 ? "" : "s");
-	}
-	g_string_free(js, TRUE);
-	return nfound ? EXIT_FINDING : 0;
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	unsigned jobs = opt_jobs == -1 ? (unsigned)g_get_num_processors() : (unsigned)opt_jobs;
+	if (jobs > x.nsched)
+		jobs = x.nsched ? (unsigned)x.nsched : 1;
+	if (jobs <= 1)
+		explore_serial(&x);
+	else
+		explore_parallel(&x, jobs);
+	progress(&x, true);
+
+	/* From here on a second signal must not cut the report short. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	if (opt_verify && !got_signal)
+		verify(&x);
+	report(&x);
+	fflush(stdout);
+
+	int rc = got_signal ? 130 : x.found->len ? EXIT_FINDING : 0;
+	g_array_free(x.found, TRUE);
+	g_hash_table_destroy(x.keys);
+	g_ptr_array_free(x.paths, TRUE);
+	return rc;
 }

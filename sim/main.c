@@ -13,7 +13,10 @@ static void usage(FILE *f)
 	      "  list               the scenarios\n"
 	      "  run SCENARIO       one schedule (--record, --perfetto, --json)\n"
 	      "  replay TRACE       re-run a recorded trace bit for bit\n"
-	      "  explore SCENARIO   many schedules (--schedules N, --out DIR)\n"
+	      "  explore SCENARIO   many schedules (--schedules N, --jobs N, --shard K/N,\n"
+	      "                     --keep-going, --time-budget S, --out DIR)\n"
+	      "  merge RESULT...    join the --json results of explore --shard runs\n"
+	      "  shrink TRACE       reduce a failing trace to a minimal one (-o OUT)\n"
 	      "  compare            the strategies side by side on the series' workload\n"
 	      "bbmsim COMMAND --help shows a command's options. Exit status: 0 clean,\n"
 	      "1 a finding, 2 bad usage or input.\n",
@@ -48,6 +51,10 @@ int main(int argc, char **argv)
 		return cmd_replay(argc, argv);
 	if (!strcmp(cmd, "explore"))
 		return cmd_explore(argc, argv);
+	if (!strcmp(cmd, "merge"))
+		return cmd_merge(argc, argv);
+	if (!strcmp(cmd, "shrink"))
+		return cmd_shrink(argc, argv);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
 	die("unknown command '%s' (bbmsim --help lists them)", cmd);

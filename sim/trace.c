@@ -44,6 +44,7 @@ struct trace {
 	struct entry *ents;
 	size_t nents, pos;
 	uint64_t left; /* choices left in ents[pos] when it is ENT_CPU */
+	bool lenient;  /* see trace_set_lenient() */
 };
 
 /* ---- recording ------------------------------------------------------------- */
@@ -453,8 +454,21 @@ static const char *ent_name(const struct entry *e)
 	return e->kind == ENT_CPU ? "cpu" : decision_name(e->decision);
 }
 
+void trace_set_lenient(struct trace *t, bool on)
+{
+	t->lenient = on;
+}
+
+bool trace_lenient(const struct trace *t)
+{
+	return t->lenient;
+}
+
 int trace_next_cpu(struct trace *t, uint64_t step, unsigned *cpu, char *err, size_t errlen)
 {
+	/* Lenient: a decision at the head waits for its own request. */
+	if (t->lenient && (t->pos >= t->nents || t->ents[t->pos].kind != ENT_CPU))
+		return 1;
 	if (t->pos >= t->nents) {
 		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted cpu, trace has ended",
 			 step);
@@ -476,6 +490,19 @@ int trace_next_cpu(struct trace *t, uint64_t step, unsigned *cpu, char *err, siz
 int trace_next_decision(struct trace *t, uint64_t step, enum sim_decision kind, uint32_t n,
 			uint32_t *value, char *err, size_t errlen)
 {
+	if (t->lenient) {
+		struct entry *e = t->pos < t->nents ? &t->ents[t->pos] : NULL;
+
+		/* Another kind at the head stays there for its own request. */
+		if (!e || e->kind != ENT_DECISION || e->decision != kind)
+			return 1;
+		if (++t->pos < t->nents)
+			t->left = t->ents[t->pos].count;
+		if (e->value >= n)
+			return 1;
+		*value = e->value;
+		return 0;
+	}
 	if (t->pos >= t->nents) {
 		snprintf(err, errlen, "diverged at step %" PRIu64 ": wanted %s, trace has ended",
 			 step, decision_name(kind));

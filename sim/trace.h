@@ -44,13 +44,24 @@ const char *trace_findings(const struct trace *t);
 
 /*
  * Replay: the next scheduler choice / hardware decision. -1 with @err set
- * ("diverged at step N: ...") when the trace holds something else.
+ * ("diverged at step N: ...") when the trace holds something else; in
+ * lenient mode 1 instead (take the default).
  */
 int trace_next_cpu(struct trace *t, uint64_t step, unsigned *cpu, char *err, size_t errlen);
 int trace_next_decision(struct trace *t, uint64_t step, enum sim_decision kind, uint32_t n,
 			uint32_t *value, char *err, size_t errlen);
 /* Decisions left unconsumed at the end of a replay. */
 size_t trace_remaining(const struct trace *t);
+
+/*
+ * Lenient replay, for the shrinker: where the trace runs out, holds another
+ * kind, or names a CPU that cannot run, the next_*() calls return 1 instead
+ * of diverging and the scheduler takes a deterministic default (the lowest
+ * runnable CPU, value 0); unused decisions are not an error. The run is
+ * recorded as usual, so its own trace replays strictly. Off by default.
+ */
+void trace_set_lenient(struct trace *t, bool on);
+bool trace_lenient(const struct trace *t);
 
 /* Writes @len bytes to @path atomically (temp file + rename). */
 int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
