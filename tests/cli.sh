@@ -63,8 +63,81 @@ sed 's/^bbmsim 0\..*/bbmsim 0.0.1/' "$T/a.trace" >"$T/old"; expect_rc 2 "$B" rep
 sed 's/^scenario .*/scenario gone/' "$T/a.trace" >"$T/other"; expect_rc 2 "$B" replay "$T/other"; one_line_error "scenario 'gone'"
 awk '/^---$/{print; print "tlb-fill 0"; next}1' "$T/a.trace" >"$T/div"; expect_rc 2 "$B" replay "$T/div"; one_line_error "diverged at step 0: wanted cpu, trace has tlb-fill"
 sed 's/^option cpus=2/option cpus=3/' "$T/a.trace" >"$T/cpus"; expect_rc 2 "$B" replay "$T/cpus"; one_line_error "diverged"
+sed 's/^scenario .*/scenario mmu-bbm-ok/' "$T/a.trace" >"$T/otherscn"; expect_rc 2 "$B" replay "$T/otherscn"; one_line_error "diverged"
+expect_rc 2 "$B" shrink "$T/trunc"; one_line_error "trunc"
+expect_rc 2 "$B" shrink "$T/bin"; one_line_error "binary"
+expect_rc 2 "$B" merge "$T/a.trace"; one_line_error "not JSON"
+# Table: command line -- what the one line of stderr must say.
+while IFS='|' read -r args msg; do
+	# shellcheck disable=SC2086
+	expect_rc 2 "$B" $args; one_line_error "$msg"
+done <<EOT
+explore demo-counter --jobs 0|out of range
+explore demo-counter --jobs 100000|out of range
+explore demo-counter --shard 2/2|not K/N
+explore demo-counter --shard x|not K/N
+explore demo-counter --max-findings 0|out of range
+explore demo-counter --time-budget -1|out of range
+explore demo-counter --schedules 100000001|out of range
+explore demo-counter --out $T/a.trace/found|cannot write
+explore demo-counter --out /dev/null/x|cannot write
+explore nosuch|unknown scenario 'nosuch'
+explore demo-counter --warp|Unknown option
+explore demo-counter --cpus 1025|out of range
+shrink|expected one TRACE
+shrink $T/nofile|nofile
+shrink $T/a.trace --max-tests 0|out of range
+shrink $T/a.trace --warp|Unknown option
+merge|expected the RESULT
+merge $T/nofile|nofile
+EOT
+# --cpus 0 is the scenario's default (documented in sim/options.def).
+expect_rc 1 "$B" run demo-counter --cpus 0 --seed 7
+grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
 # A failed write leaves no partial file behind.
 ls "$T"/*.tmp.* >/dev/null 2>&1 && bad "temporary file left behind" || ok
+
+# explore --jobs N: the same report, byte for byte, as --jobs 1.
+for args in "demo-counter --schedules 50" "mmu-no-dsb --schedules 200 --keep-going" "demo-counter-atomic --schedules 120"; do
+	# shellcheck disable=SC2086
+	"$B" explore $args --json --jobs 1 --out "$T/j1" >"$T/j1.json"; r1=$?
+	# shellcheck disable=SC2086
+	"$B" explore $args --json --jobs 3 --out "$T/j3" >"$T/j3.json"; r3=$?
+	sed "s|$T/j3|$T/j1|g" "$T/j3.json" | cmp -s - "$T/j1.json" && [ $r1 = $r3 ] && ok || bad "explore $args: --jobs 3 differs from --jobs 1"
+	# Shards, merged, are the single-machine report.
+	for k in 0 1 2 3; do
+		# shellcheck disable=SC2086
+		"$B" explore $args --json --jobs 1 --out "$T/j1" --shard $k/4 >"$T/s$k.json"
+	done
+	expect_rc "$r1" "$B" merge "$T/s0.json" "$T/s1.json" "$T/s2.json" "$T/s3.json"
+	cmp -s "$T/out" "$T/j1.json" && ok || bad "explore $args: merged shards differ from one machine"
+done
+expect_rc 2 "$B" merge "$T/s0.json" "$T/s1.json"; one_line_error "shard 0 of 4"
+expect_rc 2 "$B" merge "$T/s0.json" "$T/s0.json" "$T/s2.json" "$T/s3.json"; one_line_error "given twice"
+# --keep-going collects distinct findings up to --max-findings.
+expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 3 --keep-going --max-findings 5 --json --out "$T/kg"
+[ "$(grep -o '"kind"' "$T/out" | wc -l)" -eq 5 ] && ok || bad "--max-findings 5 did not give 5 findings"
+# --time-budget reports how many ran; --verify-replay replays every trace written.
+expect_rc 0 "$B" explore demo-counter-atomic --time-budget 0.3
+grep -q '^explored demo-counter-atomic: [0-9]* schedules' "$T/out" && ok || bad "--time-budget summary"
+expect_rc 1 "$B" explore mmu-no-dsb --schedules 100 --keep-going --verify-replay --out "$T/vr"
+grep -q '^verify-replay: [1-9][0-9]* traces\? reproduces\?$' "$T/out" && ok || bad "--verify-replay summary"
+# No progress bar on a pipe.
+[ -s "$T/err" ] && bad "explore wrote to stderr on a pipe" || ok
+# SIGINT: the summary so far, exit 130, no partial file.
+"$B" explore hvo-2m --schedules 100000000 --jobs 2 --json --out "$T/int" >"$T/int.json" 2>"$T/int.err" &
+pid=$!; sleep 1; kill -INT $pid; wait $pid; rc=$?
+[ $rc -eq 130 ] && ok || bad "SIGINT: exit $rc, wanted 130"
+grep -q '"interrupted":true' "$T/int.json" && ok || bad "SIGINT: no summary"
+# shrink: the same finding, smaller, replaying strictly.
+expect_rc 0 "$B" shrink "$T/a.trace" -o "$T/a.min" --perfetto "$T/min.json"
+grep -q '^after : ' "$T/out" && ok || bad "shrink prints no sizes"
+expect_rc 1 "$B" replay "$T/a.min"
+grep -q '^finding assertion' "$T/out" && ok || bad "shrunk trace lost the finding"
+[ "$(grep -c '^cpu' "$T/a.min")" -lt "$(grep -c '^cpu' "$T/a.trace")" ] && ok || bad "shrink did not shrink"
+grep -q '"traceEvents"' "$T/min.json" && ok || bad "shrink --perfetto"
+expect_rc 0 "$B" run demo-counter-atomic --record "$T/clean.trace"
+expect_rc 2 "$B" shrink "$T/clean.trace"; one_line_error "no finding"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
