@@ -483,17 +483,20 @@ void dsb_ish(struct sim_cpu *cpu)
 		for (unsigned j = 0; j < sim->ncpus; j++) {
 			struct mmu_cpu *rc = sim->cpus[j].mmu;
 
-			for (unsigned i = 0; i < rc->npending;) {
+			unsigned keep = 0;
+
+			/* Perform ours in order, keep the others': one pass, no shifting. */
+			for (unsigned i = 0; i < rc->npending; i++) {
 				struct tlbi_op *op = &rc->pending[i];
 
 				if (op->issuer != cpu->id) {
-					i++;
+					rc->pending[keep++] = *op;
 					continue;
 				}
 				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
-				pending_remove(rc, i);
 				rc->walk_restart = true;
 			}
+			rc->npending = keep;
 		}
 		mc->outstanding = 0;
 	}

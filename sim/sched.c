@@ -8,6 +8,8 @@
  * pair orders everything one holder did before the next holder starts, which
  * is what lets TSan check the claim.
  */
+/* _longjmp() between fiber stacks is what we mean; fortify's check is not. */
+#undef _FORTIFY_SOURCE
 #include "engine.h"
 #include "pmem.h"
 #include "rng.h"
@@ -18,6 +20,7 @@
 #include <inttypes.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,13 +92,30 @@ static struct sim_thread *pool_get(unsigned i)
 #define FIBER_STACK (512u << 10)
 
 struct sim_fiber {
-	ucontext_t ctx;
+	ucontext_t ctx; /* the first entry */
+	jmp_buf jb;	/* where it was switched away from */
+	bool started;
 	void *stack;
 };
 
 static struct sim_fiber **fibers;
 static unsigned nr_fibers;
-static ucontext_t host_ctx;
+static jmp_buf host_jb;
+
+/*
+ * Enters @f: the first time through its ucontext, afterwards by _longjmp
+ * to where it left, which unlike swapcontext() does not save and restore
+ * the signal mask with a system call at every hand-off.
+ */
+static void __attribute__((noreturn)) fiber_enter(struct sim_fiber *f)
+{
+	if (!f->started) {
+		f->started = true;
+		setcontext(&f->ctx);
+		abort();
+	}
+	_longjmp(f->jb, 1);
+}
 
 static void fiber_entry(unsigned lo, unsigned hi);
 
@@ -137,14 +157,87 @@ struct sched {
 	char err[300];
 	bool failed;
 	bool cond_next; /* the next sim_wait() is a sim_wait_value() */
+	/*
+	 * timed: the runnable CPUs but the token holder, in a min-heap by
+	 * (clock, key); the key, drawn from the seed whenever a CPU enters the
+	 * heap, orders CPUs whose clocks are equal at random.
+	 */
+	unsigned *heap, nheap;
+	int *heap_pos;
+	uint32_t *key;
 	/* PCT */
 	unsigned depth;
 	uint64_t *change_at;
 	unsigned nchange, next_change;
 };
 
+/* ---- the timed strategy's heap ---- */
+
+static bool heap_less(struct sim *sim, unsigned a, unsigned b)
+{
+	struct sched *s = sim->sched;
+	uint64_t ca = sim->cpus[a].clock, cb = sim->cpus[b].clock;
+
+	if (ca != cb)
+		return ca < cb;
+	if (s->key[a] != s->key[b])
+		return s->key[a] < s->key[b];
+	return a < b;
+}
+
+static void heap_swap(struct sched *s, unsigned i, unsigned j)
+{
+	unsigned t = s->heap[i];
+
+	s->heap[i] = s->heap[j];
+	s->heap[j] = t;
+	s->heap_pos[s->heap[i]] = (int)i;
+	s->heap_pos[s->heap[j]] = (int)j;
+}
+
+static void heap_push(struct sim *sim, unsigned id)
+{
+	struct sched *s = sim->sched;
+	unsigned i = s->nheap++;
+
+	s->key[id] = (uint32_t)rng_next(&s->rng);
+	s->heap[i] = id;
+	s->heap_pos[id] = (int)i;
+	while (i && heap_less(sim, s->heap[i], s->heap[(i - 1) / 2])) {
+		heap_swap(s, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static unsigned heap_pop(struct sim *sim)
+{
+	struct sched *s = sim->sched;
+	unsigned top = s->heap[0], i = 0;
+
+	s->heap_pos[top] = -1;
+	if (--s->nheap) {
+		s->heap[0] = s->heap[s->nheap];
+		s->heap_pos[s->heap[0]] = 0;
+		for (;;) {
+			unsigned l = 2 * i + 1, r = l + 1, m = i;
+
+			if (l < s->nheap && heap_less(sim, s->heap[l], s->heap[m]))
+				m = l;
+			if (r < s->nheap && heap_less(sim, s->heap[r], s->heap[m]))
+				m = r;
+			if (m == i)
+				break;
+			heap_swap(s, i, m);
+			i = m;
+		}
+	}
+	return top;
+}
+
 static void rq_add(struct sched *s, struct sim_cpu *c)
 {
+	if (s->strat == STRAT_TIMED && c != c->sim->cur)
+		heap_push(c->sim, c->id);
 	s->runq_pos[c->id] = s->nrun;
 	s->runq[s->nrun++] = c->id;
 }
@@ -179,6 +272,11 @@ struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, siz
 	s->replay = replay;
 	rng_seed(&s->rng, sim->opt.seed, 1);
 	rng_seed(&s->hw_rng, sim->opt.seed, 2);
+	s->heap = g_new0(unsigned, sim->ncpus);
+	s->heap_pos = g_new0(int, sim->ncpus);
+	s->key = g_new0(uint32_t, sim->ncpus);
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		s->heap_pos[i] = -1;
 	s->runq = g_new0(unsigned, sim->ncpus);
 	s->runq_pos = g_new0(unsigned, sim->ncpus);
 
@@ -223,6 +321,9 @@ void sched_destroy(struct sched *s)
 		return;
 	g_free(s->runq);
 	g_free(s->runq_pos);
+	g_free(s->heap);
+	g_free(s->heap_pos);
+	g_free(s->key);
 	g_free(s->change_at);
 	g_free(s);
 }
@@ -268,38 +369,30 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 
 	if (s->nrun == 0)
 		return NULL;
-	if (s->nrun == 1)
-		return &sim->cpus[s->runq[0]];
+	if (s->nrun == 1) {
+		struct sim_cpu *only = &sim->cpus[s->runq[0]];
+
+		/* timed: the one runnable CPU takes the token, so leaves the heap */
+		if (s->strat == STRAT_TIMED && s->heap_pos[only->id] >= 0)
+			heap_pop(sim);
+		return only;
+	}
 
 	switch (s->strat) {
 	case STRAT_RANDOM:
 		id = s->runq[rng_below(&s->rng, s->nrun)];
 		break;
 	case STRAT_TIMED: {
-		uint64_t best = UINT64_MAX;
-		unsigned ties = 0;
+		bool cur_runs = cur && cur->state == CPU_RUNNABLE;
 
-		for (unsigned i = 0; i < s->nrun; i++) {
-			uint64_t c = sim->cpus[s->runq[i]].clock;
-
-			if (c < best) {
-				best = c;
-				id = s->runq[i];
-				ties = 1;
-			} else if (c == best) {
-				ties++;
-			}
+		/* The holder keeps the token while it is strictly the earliest. */
+		if (cur_runs && (!s->nheap || heap_less(sim, cur->id, s->heap[0]))) {
+			id = cur->id;
+			break;
 		}
-		/* Ties: the lowest id keeps it simple unless the seed says otherwise. */
-		if (ties > 1) {
-			unsigned pick = rng_below(&s->rng, ties);
-
-			for (unsigned i = 0; i < s->nrun; i++)
-				if (sim->cpus[s->runq[i]].clock == best && pick-- == 0) {
-					id = s->runq[i];
-					break;
-				}
-		}
+		if (cur_runs)
+			heap_push(sim, cur->id);
+		id = heap_pop(sim);
 		break;
 	}
 	case STRAT_PCT: {
@@ -355,7 +448,8 @@ static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 {
 	sim->cur = to;
 	if (sim->fibers) {
-		swapcontext(&from->fiber->ctx, &to->fiber->ctx);
+		if (!_setjmp(from->fiber->jb))
+			fiber_enter(to->fiber);
 	} else {
 		baton_pass(&to->thread->go);
 		baton_wait(&from->thread->go);
@@ -370,10 +464,19 @@ static void take_irq(struct sim_cpu *cpu)
 		cpu->sim->hooks.take_irq(cpu);
 }
 
+static volatile sig_atomic_t interrupt_requested;
+
+void sim_interrupt(void)
+{
+	interrupt_requested = 1;
+}
+
 void sim_yield(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 
+	if (interrupt_requested)
+		sched_diverged(sim, "interrupted");
 	if (++sim->step > sim->opt.step_bound)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
 			   "no end after %u yield points", sim->opt.step_bound);
@@ -559,9 +662,11 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 	if (sim->stopping)
 		next = first_unfinished(sim);
 	sim->cur = next;
-	if (sim->fibers)
-		setcontext(next ? &next->fiber->ctx : &host_ctx); /* no return */
-	else if (next)
+	if (sim->fibers) {
+		if (next)
+			fiber_enter(next->fiber);
+		_longjmp(host_jb, 1);
+	} else if (next)
 		baton_pass(&next->thread->go);
 	else
 		baton_pass(&s->host_go);
@@ -602,6 +707,7 @@ static void cpu_prepare(struct sim *sim, struct sim_cpu *c)
 		uintptr_t p = (uintptr_t)c;
 
 		c->fiber = fiber_get(c->id);
+		c->fiber->started = false;
 		getcontext(&c->fiber->ctx);
 		c->fiber->ctx.uc_stack.ss_sp = c->fiber->stack;
 		c->fiber->ctx.uc_stack.ss_size = FIBER_STACK;
@@ -631,7 +737,8 @@ void sched_run(struct sim *sim)
 		return;
 	sim->cur = first;
 	if (sim->fibers) {
-		swapcontext(&host_ctx, &first->fiber->ctx);
+		if (!_setjmp(host_jb))
+			fiber_enter(first->fiber);
 	} else {
 		baton_pass(&first->thread->go);
 		baton_wait(&s->host_go);

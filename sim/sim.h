@@ -242,6 +242,11 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
  */
 int sim_run(struct sim *sim, char *err, size_t errlen);
 void sim_destroy(struct sim *sim);
+/*
+ * Asks the running simulation to stop at its next yield point; sim_run()
+ * then fails with "interrupted". Async-signal-safe: for SIGINT handlers.
+ */
+void sim_interrupt(void);
 /* Whether this build can run CPUs as fibers (see struct sim.fibers). */
 bool sim_fibers_available(void);
 
