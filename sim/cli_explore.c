@@ -30,13 +30,14 @@
 static gint64 opt_jobs = -1, opt_max_findings = 100;
 static gchar *opt_shard;
 static gdouble opt_time_budget;
-static gboolean opt_verify;
+static gboolean opt_verify, opt_threads;
 
 static volatile sig_atomic_t got_signal;
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+	sim_interrupt(); /* a long schedule stops at its next yield point */
 }
 
 /* One schedule's outcome, as a worker sends it (same binary: raw structs). */
@@ -66,7 +67,7 @@ struct explore {
 	uint64_t base, nsched; /* schedules this process may run (local) */
 	uint64_t total;	       /* schedules of the whole range (global) */
 	unsigned shard, nshards;
-	bool keep_going, sharded, time_limited;
+	bool keep_going, sharded, time_limited, fibers;
 	gint64 deadline; /* monotonic us, or 0 */
 
 	uint64_t done; /* schedules processed, in order */
@@ -87,12 +88,24 @@ static uint64_t global_index(const struct explore *x, uint64_t k)
 
 /* ---- running one schedule ------------------------------------------------------------- */
 
-static void run_schedule(struct explore *x, uint64_t k, struct result *r)
+/* Runs schedule @k into @r; false if a signal cut it short. */
+static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 {
 	struct sim_options opt = x->opt;
+	char err[400];
 
 	opt.seed = x->base + global_index(x, k);
-	struct sim *sim = run_once(x->scn, &opt, &x->costs, NULL, false);
+	struct sim *sim = sim_create(x->scn, &opt, &x->costs, NULL, err, sizeof(err));
+	if (!sim)
+		die("%s", err);
+	/* Fibers: the same schedule and trace as threads, far cheaper hand-offs. */
+	sim->fibers = x->fibers;
+	if (sim_run(sim, err, sizeof(err))) {
+		sim_destroy(sim);
+		if (got_signal)
+			return false;
+		die("%s", err);
+	}
 	memset(r, 0, sizeof(*r));
 	r->h.k = k;
 	r->h.nfind = sim->nr_findings;
@@ -105,6 +118,7 @@ static void run_schedule(struct explore *x, uint64_t k, struct result *r)
 		r->h.tlen = (uint32_t)len;
 	}
 	sim_destroy(sim);
+	return true;
 }
 
 static void result_clear(struct result *r)
@@ -200,7 +214,8 @@ static void explore_serial(struct explore *x)
 	struct result r;
 
 	for (uint64_t k = 0; k < x->nsched && !x->stop && !got_signal && !out_of_time(x); k++) {
-		run_schedule(x, k, &r);
+		if (!run_schedule(x, k, &r))
+			break;
 		process(x, &r);
 		result_clear(&r);
 		progress(x, false);
@@ -268,7 +283,7 @@ static void __attribute__((noreturn)) worker_main(struct explore *x, int cmd, in
 	signal(SIGTERM, SIG_IGN);
 	while (!read_all(cmd, &rq, sizeof(rq))) {
 		for (uint64_t k = rq.k; k < rq.k + rq.n; k++) {
-			run_schedule(x, k, &r);
+			(void)run_schedule(x, k, &r); /* workers ignore signals */
 			if (write_all(res, &r.h, sizeof(r.h)) ||
 			    write_all(res, r.f, r.h.nfind * sizeof(*r.f)) ||
 			    write_all(res, r.trace, r.h.tlen))
@@ -563,6 +578,8 @@ int cmd_explore(int argc, char **argv)
 		 "with --keep-going: stop after this many distinct findings (default 100)", "N"},
 		{"verify-replay", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
 		 "replay every trace written and fail unless it reproduces", NULL},
+		{"threads", 0, 0, G_OPTION_ARG_NONE, &opt_threads,
+		 "run CPUs as threads, not fibers (same results, slower)", NULL},
 		{"out", 0, 0, G_OPTION_ARG_FILENAME, &opt_out,
 		 "where traces of findings go (default ./bbmsim-findings)", "DIR"},
 		{"costs", 0, 0, G_OPTION_ARG_FILENAME, &opt_costs, "cost table overrides", "FILE"},
@@ -605,6 +622,7 @@ int cmd_explore(int argc, char **argv)
 	x.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	x.paths = g_ptr_array_new_with_free_func(g_free);
 	x.tty = isatty(STDERR_FILENO);
+	x.fibers = sim_fibers_available() && !opt_threads;
 	x.start = g_get_monotonic_time();
 	if (x.time_limited)
 		x.deadline = x.start + (gint64)(opt_time_budget * 1e6);

@@ -40,6 +40,7 @@ struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err,
 	}
 	if (flags & REPLAY_EVENTS)
 		sim_enable_events(sim);
+	sim->fibers = sim_fibers_available(); /* same run, cheaper hand-offs */
 	int r = sim_run(sim, e2, sizeof(e2));
 	/* Strict: the replay must end with the recording's findings, line for line. */
 	if (!r && !lenient) {
