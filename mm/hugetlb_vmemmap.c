@@ -111,10 +111,14 @@ static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_p
 	if (!pgtable)
 		return -1;
 	mm->stats.pgtable_alloced++;
-	/* A detached table: nobody walks it until the PMD points at it. */
+	/*
+	 * A detached table: nobody walks it until the PMD points at it. Still
+	 * set_pte_at(), as Linux does: on arm64 each valid kernel entry is
+	 * followed by DSB ISHST; ISB.
+	 */
 	for (unsigned i = 0; i < PTRS_PER_PTE; i++)
-		cpu_store64(cpu, mmu_phys_to_virt((pgtable << PAGE_SHIFT) + 8ull * i),
-			    mk_pte(head_pfn + i, MMU_PROT_KERNEL));
+		set_pte_at(cpu, mmu_phys_to_virt((pgtable << PAGE_SHIFT) + 8ull * i),
+			   mk_pte(head_pfn + i, MMU_PROT_KERNEL));
 
 	ops->lock(cpu);
 	uint64_t pmd = cpu_load64(cpu, pmdp);
@@ -122,7 +126,9 @@ static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_p
 		/* Make the PTEs visible before the PMD. See pmd_install(). */
 		smp_wmb(cpu);
 		ops->pmd_range_start(cpu, start, start + PMD_SIZE);
-		ops->update_pmd(cpu, pmdp, start, mmu_mk_table(pgtable << PAGE_SHIFT));
+		/* pmd_populate_kernel(): PMD_TYPE_TABLE | PMD_TABLE_UXN on arm64. */
+		ops->update_pmd(cpu, pmdp, start,
+				mmu_mk_table(pgtable << PAGE_SHIFT) | PMD_TABLE_UXN);
 		ops->pmd_range_end(cpu, start, start + PMD_SIZE);
 		if (!(walk->flags & VMEMMAP_SPLIT_NO_TLB_FLUSH) && !ops->arch_flushes_tlb)
 			flush_tlb_kernel_range(cpu, start, start + PMD_SIZE);
@@ -333,13 +339,13 @@ static int __hugetlb_vmemmap_restore_folio(struct sim_cpu *cpu, const struct hst
 	return ret;
 }
 
-int hugetlb_vmemmap_restore_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
+static int model_restore_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
 {
 	return __hugetlb_vmemmap_restore_folio(cpu, h, folio, VMEMMAP_SYNCHRONIZE_RCU);
 }
 
-long hugetlb_vmemmap_restore_folios(struct sim_cpu *cpu, const struct hstate *h,
-				    const struct folio_list *l)
+static long model_restore_folios(struct sim_cpu *cpu, const struct hstate *h,
+				 const struct folio_list *l)
 {
 	unsigned flags = VMEMMAP_REMAP_NO_TLB_FLUSH | VMEMMAP_SYNCHRONIZE_RCU;
 	long restored = 0, ret = 0;
@@ -390,7 +396,7 @@ static int __hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hs
 	return ret;
 }
 
-int hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
+static int model_optimize_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
 {
 	struct pfn_list pages;
 
@@ -401,8 +407,8 @@ int hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hstate *h, 
 	return ret;
 }
 
-void hugetlb_vmemmap_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
-				     const struct folio_list *l)
+static void model_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
+				  const struct folio_list *l)
 {
 	const struct vmemmap_update_ops *ops = mm_of(cpu->sim)->ops;
 	unsigned flags = VMEMMAP_REMAP_NO_TLB_FLUSH | VMEMMAP_SYNCHRONIZE_RCU;
@@ -437,6 +443,14 @@ void hugetlb_vmemmap_optimize_folios(struct sim_cpu *cpu, const struct hstate *h
 	free_vmemmap_page_list(cpu, &pages);
 	pfn_list_destroy(&pages);
 }
+
+const struct hvo_impl hvo_impl_model = {
+	.name = "model",
+	.optimize_folio = model_optimize_folio,
+	.optimize_folios = model_optimize_folios,
+	.restore_folio = model_restore_folio,
+	.restore_folios = model_restore_folios,
+};
 
 void folio_list_add(struct folio_list *l, uint64_t folio)
 {

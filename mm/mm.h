@@ -28,7 +28,8 @@
 #define PMD_SIZE       MMU_PMD_SIZE
 #define PUD_SIZE       MMU_PUD_SIZE
 #define PTRS_PER_PTE   512
-#define MAX_PAGE_ORDER 18 /* 1 GiB: gigantic pages come from the same buddy here */
+#define PMD_TABLE_UXN  (1ull << 60) /* UXNTable: pmd_populate_kernel() sets it on arm64 */
+#define MAX_PAGE_ORDER 18	    /* 1 GiB: gigantic pages come from the same buddy here */
 
 /* ---- struct page (64 bytes; Linux's offsets on arm64) ------------------------------ */
 
@@ -45,7 +46,8 @@ enum pageflags {
 	PG_uptodate = 3,
 	PG_lru = 5,
 	PG_head = 6,
-	PG_reserved = 10,
+	PG_owner_priv_1 = 10, /* PG_vmemmap_self_hosted */
+	PG_reserved = 13,
 	PG_hugetlb = 20, /* stands for the folio's hugetlb page type */
 };
 
@@ -73,6 +75,8 @@ static inline uint64_t page_to_virt(uint64_t page)
 /* ---- strategies: the series' arch hooks (patches 1, 2, 5) --------------------------- */
 
 struct vmemmap_walk;
+struct hstate;
+struct folio_list;
 
 /*
  * One vmemmap update strategy. The generic HVO code brackets every PMD it
@@ -110,6 +114,30 @@ extern const struct vmemmap_update_ops vmemmap_ops_none, vmemmap_ops_a, vmemmap_
  */
 const struct vmemmap_update_ops *vmemmap_ops_find(const char *name);
 
+/* ---- which HVO code runs: --kernel model|linux ------------------------------------------ */
+
+/*
+ * The HVO entry points of one kernel: our model (mm/hugetlb_vmemmap.c) or
+ * Linux's own mm/hugetlb_vmemmap.c run through the harness in mm/linux/.
+ * hugetlb_vmemmap_*() below call the run's.
+ */
+struct hvo_impl {
+	const char *name;
+	/* Host context, after the strategy is set up, and its undoing. */
+	int (*setup)(struct sim *sim, char *err, size_t errlen);
+	void (*teardown)(struct sim *sim);
+	int (*optimize_folio)(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio);
+	void (*optimize_folios)(struct sim_cpu *cpu, const struct hstate *h,
+				const struct folio_list *l);
+	int (*restore_folio)(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio);
+	long (*restore_folios)(struct sim_cpu *cpu, const struct hstate *h,
+			       const struct folio_list *l);
+};
+
+extern const struct hvo_impl hvo_impl_model;
+/* The Linux harness registers itself (a constructor) when it is built. */
+void hvo_impl_register_linux(const struct hvo_impl *impl);
+
 /* ---- the per-run state ----------------------------------------------------------------- */
 
 struct buddy;
@@ -127,6 +155,8 @@ struct mm_stats {
 struct mm {
 	struct sim *sim;
 	const struct vmemmap_update_ops *ops;
+	const struct hvo_impl *hvo;
+	void *hvo_state; /* the HVO implementation's own */
 	uint64_t nr_pfns;
 	uint64_t vmemmap_pa, vmemmap_size; /* memblock'd backing of the vmemmap */
 	struct buddy *buddy;

@@ -15,6 +15,8 @@
 const struct hstate hstate_2m = {.order = 9};
 const struct hstate hstate_1g = {.order = 18};
 
+static const struct hvo_impl *hvo_impl_linux;
+
 /* ---- set-up --------------------------------------------------------------------------- */
 
 int mm_setup(struct sim *sim, char *err, size_t errlen)
@@ -58,7 +60,53 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 	mm->rcu_qs = sim_kdata_alloc(sim, 64ull * sim->ncpus, 64);
 	if (mm->ops->setup)
 		mm->ops->setup(sim);
+	if (!strcmp(sim->opt.kernel, "model")) {
+		mm->hvo = &hvo_impl_model;
+	} else if (!strcmp(sim->opt.kernel, "linux")) {
+		mm->hvo = hvo_impl_linux;
+		if (!mm->hvo) {
+			snprintf(err, errlen,
+				 "--kernel linux: this build has no Linux harness "
+				 "(linux-source-6.12 not installed; scripts/bootstrap --linux)");
+			return -1;
+		}
+	} else {
+		snprintf(err, errlen, "--kernel: unknown kernel '%.31s' (model, linux)",
+			 sim->opt.kernel);
+		return -1;
+	}
+	if (mm->hvo->setup)
+		return mm->hvo->setup(sim, err, errlen);
 	return 0;
+}
+
+/* ---- the run's HVO code ------------------------------------------------------------------ */
+
+void hvo_impl_register_linux(const struct hvo_impl *impl)
+{
+	hvo_impl_linux = impl;
+}
+
+int hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
+{
+	return mm_of(cpu->sim)->hvo->optimize_folio(cpu, h, folio);
+}
+
+void hugetlb_vmemmap_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
+				     const struct folio_list *l)
+{
+	mm_of(cpu->sim)->hvo->optimize_folios(cpu, h, l);
+}
+
+int hugetlb_vmemmap_restore_folio(struct sim_cpu *cpu, const struct hstate *h, uint64_t folio)
+{
+	return mm_of(cpu->sim)->hvo->restore_folio(cpu, h, folio);
+}
+
+long hugetlb_vmemmap_restore_folios(struct sim_cpu *cpu, const struct hstate *h,
+				    const struct folio_list *l)
+{
+	return mm_of(cpu->sim)->hvo->restore_folios(cpu, h, l);
 }
 
 void mm_teardown(struct sim *sim)
@@ -67,6 +115,8 @@ void mm_teardown(struct sim *sim)
 
 	if (!mm)
 		return;
+	if (mm->hvo && mm->hvo->teardown)
+		mm->hvo->teardown(sim);
 	buddy_destroy(mm->buddy);
 	if (mm->ops && mm->ops->teardown)
 		mm->ops->teardown(sim);

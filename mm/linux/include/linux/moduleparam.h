@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* <linux/moduleparam.h>: see lx_kernel.h, the shim this and every other header leads to. */
+#include "lx_kernel.h"

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Linux's own mm/hugetlb_vmemmap.c (mm/linux/) beside our model: one 2 MiB
+ * and one 1 GiB optimisation (and restore, and a batch) give the same
+ * descriptors, the same pages freed and allocated and the same TLB flushes
+ * under every strategy; the checker's verdicts on the HVO scenarios are the
+ * model's over the same schedules. Built only with the harness.
+ */
+#include "mm/mm.h"
+#include "sim/checker.h"
+#include "sim/pmem.h"
+#include "testlib.h"
+
+#include <check.h>
+#include <glib.h>
+#include <string.h>
+
+/* ---- one updater, then the outcome host-side ------------------------------------------ */
+
+enum t_job { T_OPTIMIZE, T_OPTIMIZE_RESTORE, T_BATCH, T_BATCH_RESTORE };
+
+#define T_MAX_PAGES 4096
+
+/* What a run leaves behind: everything the two kernels must agree on. */
+struct outcome {
+	uint64_t pmd[8];	    /* the PMDs over folio 0's vmemmap */
+	uint64_t desc[T_MAX_PAGES]; /* the leaf over each of its vmemmap pages */
+	uint64_t pa[T_MAX_PAGES];
+	struct mm_stats stats;
+	uint64_t nr_free;
+	bool optimized;
+	unsigned nr_findings;
+};
+
+static struct {
+	enum t_job job;
+	const struct hstate *h;
+	unsigned n;
+	struct folio_list folios;
+	struct smp_workload w;
+	bool optimized;
+} t;
+
+static int t_setup(struct sim *sim, char *err, size_t errlen)
+{
+	struct smp_config cfg;
+
+	if (mmu_install(sim, err, errlen))
+		return -1;
+	smp_config_default(sim, &cfg);
+	if (smp_setup(sim, &cfg, err, errlen) || mm_setup(sim, err, errlen))
+		return -1;
+	smp_workload_init(sim, &t.w);
+	memset(&t.folios, 0, sizeof(t.folios));
+	for (unsigned i = 0; i < t.n; i++)
+		folio_list_add(&t.folios, mm_boot_huge_page(sim, t.h));
+	return 0;
+}
+
+static void t_teardown(struct sim *sim)
+{
+	mm_teardown(sim);
+	smp_teardown(sim);
+	mmu_teardown(sim);
+	folio_list_free(&t.folios);
+}
+
+static void t_main(struct sim_cpu *cpu)
+{
+	if (cpu->id) {
+		smp_work_idle(cpu, &t.w);
+		smp_work_exit(cpu, &t.w);
+		return;
+	}
+	switch (t.job) {
+	case T_OPTIMIZE:
+		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]), 0);
+		break;
+	case T_OPTIMIZE_RESTORE:
+		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]), 0);
+		ck_assert_int_eq(hugetlb_vmemmap_restore_folio(cpu, t.h, t.folios.folio[0]), 0);
+		break;
+	case T_BATCH:
+		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		break;
+	case T_BATCH_RESTORE:
+		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		ck_assert_int_eq(hugetlb_vmemmap_restore_folios(cpu, t.h, &t.folios), t.n);
+		break;
+	}
+	t.optimized = folio_test_hugetlb_vmemmap_optimized(cpu, t.folios.folio[0]);
+	smp_work_finish(cpu, &t.w);
+}
+
+static const struct scenario t_lx_hvo = {
+	.name = "t-lx-hvo",
+	.summary = "test: the updater alone, model or linux",
+	.default_cpus = 1,
+	.expect = -1,
+	.setup = t_setup,
+	.cpu_main = t_main,
+	.teardown = t_teardown,
+};
+SCENARIO_REGISTER(t_lx_hvo)
+
+static void t_outcome(enum t_job job, const struct hstate *h, unsigned n, const char *opts,
+		      struct outcome *o)
+{
+	struct sim *sim;
+	uint64_t folio, pages = hugetlb_vmemmap_size(h) / PAGE_SIZE;
+
+	t.job = job;
+	t.h = h;
+	t.n = n;
+	sim = t_run("t-lx-hvo", opts);
+	memset(o, 0, sizeof(*o));
+	folio = t.folios.folio[0];
+	for (uint64_t k = 0; k < pages; k++) {
+		struct mmu_result r;
+		struct mmu_fault f;
+
+		ck_assert_int_eq(mmu_walk_host(sim, folio + k * PAGE_SIZE, &r, &f), 0);
+		o->desc[k] = r.desc;
+		o->pa[k] = r.pa;
+		if (k % 512 == 0)
+			o->pmd[k / 512] =
+				pmem_read(sim->mem, mmu_slot_pa(sim, folio + k * PAGE_SIZE, 2), 8);
+	}
+	o->stats = mm_of(sim)->stats;
+	o->nr_free = mm_nr_free_pages(sim);
+	o->optimized = t.optimized;
+	o->nr_findings = sim->nr_findings;
+	sim_destroy(sim);
+}
+
+#define ASSERT_SAME(field) ck_assert_uint_eq(lx->field, md->field)
+
+/* Every job x strategy: Linux's outcome is the model's, field by field. */
+static void t_same(enum t_job job, const struct hstate *h, unsigned n, const char *strategy)
+{
+	struct outcome *md = g_new(struct outcome, 1), *lx = g_new(struct outcome, 1);
+	/* none: findings (other CPUs' TLBs hold the old entries); the rest still agrees. */
+	bool none = !strcmp(strategy, "strategy=none");
+	gchar *om = g_strdup_printf("%s cpus=4 kernel=model keep_going=%d", strategy, none);
+	gchar *ol = g_strdup_printf("%s cpus=4 kernel=linux keep_going=%d", strategy, none);
+	uint64_t pages = hugetlb_vmemmap_size(h) / PAGE_SIZE;
+
+	t_outcome(job, h, n, om, md);
+	t_outcome(job, h, n, ol, lx);
+	if (!none) {
+		ck_assert_uint_eq(md->nr_findings, 0);
+		ASSERT_SAME(nr_findings);
+	}
+	ASSERT_SAME(optimized);
+	for (unsigned i = 0; i < 8; i++)
+		ck_assert_msg(lx->pmd[i] == md->pmd[i], "%s: PMD %u: linux %#lx, model %#lx",
+			      strategy, i, (unsigned long)lx->pmd[i], (unsigned long)md->pmd[i]);
+	for (uint64_t k = 0; k < pages; k++) {
+		ck_assert_msg(lx->desc[k] == md->desc[k],
+			      "%s: vmemmap page %lu: linux %#lx, model %#lx", strategy,
+			      (unsigned long)k, (unsigned long)lx->desc[k],
+			      (unsigned long)md->desc[k]);
+		ASSERT_SAME(pa[k]);
+	}
+	ASSERT_SAME(stats.vmemmap_freed);
+	ASSERT_SAME(stats.vmemmap_alloced);
+	ASSERT_SAME(stats.pages_alloced);
+	ASSERT_SAME(stats.pages_freed);
+	ASSERT_SAME(stats.pgtable_alloced);
+	ASSERT_SAME(stats.pmd_splits);
+	ASSERT_SAME(stats.flush_tlb_all);
+	ASSERT_SAME(stats.flush_tlb_range);
+	ASSERT_SAME(stats.tlbi_pages);
+	ASSERT_SAME(stats.pause_rounds);
+	ASSERT_SAME(stats.stop_machine_rounds);
+	ASSERT_SAME(stats.sync_rcu);
+	ASSERT_SAME(nr_free);
+	g_free(om);
+	g_free(ol);
+	g_free(md);
+	g_free(lx);
+}
+
+static const char *const strategies[] = {
+	"strategy=none", "strategy=A", "strategy=B", "strategy=C bbm_level=2 bbml2_noabort=1",
+	"strategy=D",
+};
+
+START_TEST(test_optimize_2m_same_as_model)
+{
+	t_same(T_OPTIMIZE, &hstate_2m, 1, strategies[_i]);
+}
+END_TEST
+
+START_TEST(test_optimize_1g_same_as_model)
+{
+	t_same(T_OPTIMIZE, &hstate_1g, 1, strategies[_i]);
+}
+END_TEST
+
+START_TEST(test_optimize_restore_2m_same_as_model)
+{
+	t_same(T_OPTIMIZE_RESTORE, &hstate_2m, 1, strategies[_i]);
+}
+END_TEST
+
+START_TEST(test_batch_2m_same_as_model)
+{
+	t_same(T_BATCH, &hstate_2m, 5, strategies[_i]);
+	t_same(T_BATCH_RESTORE, &hstate_2m, 5, strategies[_i]);
+}
+END_TEST
+
+START_TEST(test_batch_restore_1g_same_as_model)
+{
+	t_same(T_BATCH_RESTORE, &hstate_1g, 1, strategies[_i]);
+}
+END_TEST
+
+/* The numbers themselves, for one 2 MiB and one 1 GiB page (strategy D). */
+START_TEST(test_linux_optimize_counts)
+{
+	struct outcome *o = g_new(struct outcome, 1);
+
+	t_outcome(T_OPTIMIZE, &hstate_2m, 1, "strategy=D cpus=4 kernel=linux", o);
+	ck_assert_uint_eq(o->nr_findings, 0);
+	ck_assert(o->optimized);
+	ck_assert_uint_eq(o->stats.vmemmap_freed, 8);
+	ck_assert_uint_eq(o->stats.vmemmap_alloced, 1);
+	ck_assert_uint_eq(o->stats.pmd_splits, 1);
+	ck_assert_uint_eq(o->stats.pause_rounds, 2); /* the split, the PTE range */
+	for (unsigned k = 1; k < 8; k++) {
+		ck_assert_uint_eq(o->pa[k] & ~(PAGE_SIZE - 1), o->pa[0] & ~(PAGE_SIZE - 1));
+		ck_assert(!mmu_desc_writable(o->desc[k]));
+	}
+	ck_assert(mmu_desc_writable(o->desc[0]));
+	ck_assert_uint_eq(o->pmd[0] & PMD_TABLE_UXN, PMD_TABLE_UXN);
+
+	t_outcome(T_OPTIMIZE, &hstate_1g, 1, "strategy=D cpus=4 kernel=linux", o);
+	ck_assert_uint_eq(o->nr_findings, 0);
+	ck_assert_uint_eq(o->stats.vmemmap_freed, 4096);
+	ck_assert_uint_eq(o->stats.vmemmap_alloced, 1);
+	ck_assert_uint_eq(o->stats.pmd_splits, 8);
+	ck_assert_uint_eq(o->stats.pgtable_alloced, 8);
+	g_free(o);
+}
+END_TEST
+
+/* The generic path (none): split all, one flush, remap all, one flush. */
+START_TEST(test_linux_batch_flushes_twice)
+{
+	struct outcome *o = g_new(struct outcome, 1);
+
+	t_outcome(T_BATCH, &hstate_2m, 5, "strategy=none kernel=linux keep_going=1", o);
+	ck_assert_uint_eq(o->stats.flush_tlb_all, 2);
+	ck_assert_uint_eq(o->stats.flush_tlb_range, 0);
+	ck_assert_uint_eq(o->stats.vmemmap_freed, 5 * 8);
+	ck_assert_uint_eq(o->stats.sync_rcu, 1);
+	g_free(o);
+}
+END_TEST
+
+/* ---- verdicts: the checker on Linux's code, the schedules of test_hvo ---------------------- */
+
+START_TEST(test_linux_none_is_caught)
+{
+	ck_assert_uint_ge(t_explore("hvo-2m", "kernel=linux strategy=none sched=pct", 5, -1), 4);
+}
+END_TEST
+
+static const char *const clean[] = {
+	"kernel=linux strategy=A",
+	"kernel=linux strategy=B",
+	"kernel=linux strategy=C bbm_level=2 bbml2_noabort=1",
+	"kernel=linux strategy=D",
+};
+
+START_TEST(test_linux_strategy_is_clean_random)
+{
+	ck_assert_uint_eq(t_explore("hvo-2m", clean[_i], 30, -1), 0);
+}
+END_TEST
+
+START_TEST(test_linux_strategy_is_clean_pct)
+{
+	gchar *o = g_strdup_printf("%s sched=pct", clean[_i]);
+
+	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_linux_1g_clean)
+{
+	ck_assert_uint_eq(t_explore("hvo-1g", clean[_i], 3, -1), 0);
+}
+END_TEST
+
+START_TEST(test_linux_broken_d_is_caught)
+{
+	ck_assert_uint_ge(t_explore("hvo-2m", "kernel=linux strategy=D-broken", 20, -1), 1);
+}
+END_TEST
+
+START_TEST(test_linux_demote_accounts_every_page)
+{
+	struct sim *sim = t_run("hvo-demote", "kernel=linux strategy=D seed=3");
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096 + 512 * 8);
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 4096 + 512 * 8);
+	sim_destroy(sim);
+}
+END_TEST
+
+START_TEST(test_unknown_kernel_is_bad_input)
+{
+	const struct scenario *scn = scenario_find("hvo-2m");
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+
+	sim_options_default(&o);
+	strcpy(o.kernel, "bsd");
+	costs_default(&c);
+	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
+	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown kernel 'bsd'"));
+	sim_destroy(sim);
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("linux-hvo");
+	TCase *tc = tcase_create("linux-hvo");
+	unsigned ns = G_N_ELEMENTS(strategies);
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_loop_test(tc, test_optimize_2m_same_as_model, 0, ns);
+	tcase_add_loop_test(tc, test_optimize_1g_same_as_model, 0, ns);
+	tcase_add_loop_test(tc, test_optimize_restore_2m_same_as_model, 0, ns);
+	tcase_add_loop_test(tc, test_batch_2m_same_as_model, 0, ns);
+	tcase_add_loop_test(tc, test_batch_restore_1g_same_as_model, 0, ns);
+	tcase_add_test(tc, test_linux_optimize_counts);
+	tcase_add_test(tc, test_linux_batch_flushes_twice);
+	tcase_add_test(tc, test_linux_none_is_caught);
+	tcase_add_loop_test(tc, test_linux_strategy_is_clean_random, 0, G_N_ELEMENTS(clean));
+	tcase_add_loop_test(tc, test_linux_strategy_is_clean_pct, 0, G_N_ELEMENTS(clean));
+	tcase_add_loop_test(tc, test_linux_1g_clean, 0, G_N_ELEMENTS(clean));
+	tcase_add_test(tc, test_linux_broken_d_is_caught);
+	tcase_add_test(tc, test_linux_demote_accounts_every_page);
+	tcase_add_test(tc, test_unknown_kernel_is_bad_input);
+	suite_add_tcase(s, tc);
+	return s;
+}
