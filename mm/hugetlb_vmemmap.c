@@ -60,12 +60,19 @@ static void pfn_list_destroy(struct pfn_list *l)
 }
 
 struct vmemmap_walk {
-	void (*remap_pte)(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t old,
-			  struct vmemmap_walk *walk);
+	/*
+	 * The new entry for the PTE at @addr that maps @old now, or 0 to keep
+	 * it. Called for the whole range before the range hooks, so that
+	 * lists and copies are done before any entry changes (series patch 1);
+	 * between the hooks only the entries are written.
+	 */
+	uint64_t (*remap_pte)(struct sim_cpu *cpu, uint64_t addr, uint64_t old,
+			      struct vmemmap_walk *walk);
 	unsigned long nr_walked;
 	uint64_t vmemmap_head, vmemmap_tail; /* PFNs; 0 = none */
 	struct pfn_list *vmemmap_pages;
 	unsigned flags;
+	bool wmb; /* a remap_pte wrote page contents: smp_wmb() before the entries */
 };
 
 static uint64_t mk_pte(uint64_t pfn, uint64_t prot)
@@ -167,23 +174,29 @@ static int vmemmap_remap_range(struct sim_cpu *cpu, uint64_t start, uint64_t end
 			continue;
 		/*
 		 * One range callback per PMD: one bracket covers its PTEs. The
-		 * entries are read before the bracket opens, since a strategy
-		 * may break them all at its start.
+		 * entries are read and the new ones worked out before the
+		 * bracket opens, since a strategy may break them all at its start.
 		 */
 		uint64_t table = mmu_phys_to_virt(mmu_desc_oa(pmd, 3));
-		uint64_t old[PTRS_PER_PTE];
+		uint64_t val[PTRS_PER_PTE];
 		unsigned n = 0;
-		for (uint64_t a = addr; a < next; a += PAGE_SIZE)
-			old[n++] = cpu_load64(cpu,
-					      table + 8 * ((a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)));
-		ops->pte_range_start(cpu, addr, next);
-		n = 0;
-		for (uint64_t a = addr; a < next; a += PAGE_SIZE) {
+		for (uint64_t a = addr; a < next; a += PAGE_SIZE, n++) {
 			uint64_t ptep = table + 8 * ((a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1));
 
-			walk->remap_pte(cpu, ptep, a, old[n++], walk);
+			val[n] = walk->remap_pte(cpu, a, cpu_load64(cpu, ptep), walk);
 			walk->nr_walked++;
 		}
+		/* The new pages' contents before the entries that map them. */
+		if (walk->wmb)
+			smp_wmb(cpu);
+		walk->wmb = false;
+		ops->pte_range_start(cpu, addr, next);
+		n = 0;
+		for (uint64_t a = addr; a < next; a += PAGE_SIZE, n++)
+			if (val[n])
+				ops->update_pte(
+					cpu, table + 8 * ((a >> PAGE_SHIFT) & (PTRS_PER_PTE - 1)),
+					a, val[n]);
 		ops->pte_range_end(cpu, addr, next);
 	}
 	if (walk->remap_pte && !(walk->flags & VMEMMAP_REMAP_NO_TLB_FLUSH) &&
@@ -203,39 +216,37 @@ static void free_vmemmap_page_list(struct sim_cpu *cpu, struct pfn_list *l)
 	g_array_set_size(l->pfn, 0);
 }
 
-static void vmemmap_remap_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t old,
-			      struct vmemmap_walk *walk)
+static uint64_t vmemmap_remap_pte(struct sim_cpu *cpu, uint64_t addr, uint64_t old,
+				  struct vmemmap_walk *walk)
 {
-	const struct vmemmap_update_ops *ops = mm_of(cpu->sim)->ops;
-	uint64_t page = pte_pfn(old), entry;
+	uint64_t entry;
 
 	/* Remapping the head page requires r/w */
 	if (walk->nr_walked == 0 && walk->vmemmap_head) {
 		pfn_list_del(walk->vmemmap_pages, walk->vmemmap_head);
 		/* The copy's contents before the entry that makes it visible. */
-		smp_wmb(cpu);
+		walk->wmb = true;
 		entry = mk_pte(walk->vmemmap_head, MMU_PROT_KERNEL);
 	} else {
 		/* Tails read-only, to catch illegal writes to them. */
 		entry = mk_pte(walk->vmemmap_tail, MMU_PROT_KERNEL_RO);
 	}
-	pfn_list_add(walk->vmemmap_pages, page);
-	ops->update_pte(cpu, ptep, addr, entry);
+	pfn_list_add(walk->vmemmap_pages, pte_pfn(old));
+	return entry;
 }
 
-static void vmemmap_restore_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t old,
-				struct vmemmap_walk *walk)
+static uint64_t vmemmap_restore_pte(struct sim_cpu *cpu, uint64_t addr, uint64_t old,
+				    struct vmemmap_walk *walk)
 {
-	const struct vmemmap_update_ops *ops = mm_of(cpu->sim)->ops;
 	uint64_t src = pte_pfn(old), dst;
 
 	/* A rollback keeps the copied head and restores what maps the shared tail. */
 	if (walk->vmemmap_tail && walk->vmemmap_tail != src)
-		return;
+		return 0;
 	dst = pfn_list_pop(walk->vmemmap_pages);
 	vmemmap_copy_page(cpu, dst, mmu_phys_to_virt(src << PAGE_SHIFT));
-	smp_wmb(cpu);
-	ops->update_pte(cpu, ptep, addr, mk_pte(dst, MMU_PROT_KERNEL));
+	walk->wmb = true;
+	return mk_pte(dst, MMU_PROT_KERNEL);
 }
 
 static int vmemmap_remap_split(struct sim_cpu *cpu, uint64_t start, uint64_t end)
