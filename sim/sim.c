@@ -77,6 +77,8 @@ void sim_destroy(struct sim *sim)
 	events_free(sim->events);
 	pmem_destroy(sim->mem);
 	g_free(sim->findings);
+	if (sim->finding_keys)
+		g_hash_table_destroy(sim->finding_keys);
 	g_free(sim->metrics);
 	lines_free(sim->lines);
 	g_free(sim->cpus);
@@ -119,6 +121,17 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 
 	if (sim->stopping)
 		return; /* unwinding: what happens now is not the machine's doing */
+	/* --keep-going keeps one finding per kind and place, and a bounded number. */
+	char key[64];
+	snprintf(key, sizeof(key), "%d:%" PRIx64 ":%" PRIx64, (int)kind, va, pa);
+	if (!sim->finding_keys)
+		sim->finding_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	if (!g_hash_table_add(sim->finding_keys, g_strdup(key)))
+		return;
+	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
+		sim->findings_more++;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
 	va_end(ap);
@@ -128,11 +141,6 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 	}
 	g_strlcpy(f.rule, rule ? rule : "", sizeof(f.rule));
 
-	/* --keep-going keeps one finding per kind and place. */
-	for (unsigned i = 0; i < sim->nr_findings; i++)
-		if (sim->findings[i].kind == kind && sim->findings[i].va == va &&
-		    sim->findings[i].pa == pa)
-			return;
 	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
 	sim->findings[sim->nr_findings++] = f;
 	add_finding_line(sim, &f);
@@ -170,8 +178,8 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 	GString *clocks = g_string_new(NULL);
 	for (unsigned i = 0; i < sim->ncpus; i++)
 		g_string_append_printf(clocks, "%s%" PRIu64, i ? "," : "", sim->cpus[i].clock);
-	trace_line(sim->trace, "end steps=%" PRIu64 " findings=%u clocks=%s", sim->step,
-		   sim->nr_findings, clocks->str);
+	trace_line(sim->trace, "end steps=%" PRIu64 " findings=%u more=%u clocks=%s", sim->step,
+		   sim->nr_findings, sim->findings_more, clocks->str);
 	g_string_free(clocks, TRUE);
 	return 0;
 }

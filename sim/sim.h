@@ -23,6 +23,8 @@
 
 #define BBMSIM_VERSION "0.1.0"
 #define SIM_MAX_CPUS   1024
+/* Findings a run keeps in full under --keep-going; more are only counted. */
+#define SIM_FINDINGS_KEPT 1000
 
 struct sim;
 struct sim_cpu;
@@ -194,6 +196,8 @@ struct sim {
 
 	struct sim_finding *findings;
 	unsigned nr_findings;
+	unsigned findings_more; /* distinct ones past SIM_FINDINGS_KEPT, counted only */
+	void *finding_keys;	/* GHashTable: the kinds and places seen */
 
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn_state;
