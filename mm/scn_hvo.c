@@ -21,13 +21,13 @@ enum hvo_job { JOB_2M, JOB_1G, JOB_DEMOTE, JOB_2M_A_IRQ, JOB_2M_LOCKER };
 
 struct scn_hvo {
 	enum hvo_job job;
+	uint64_t sender_done; /* JOB_2M_A_IRQ: the IPI sender has stopped */
 	struct smp_workload w;
 	struct folio_list boot; /* the pool prepared at boot */
 	const struct hstate *h;
 	uint64_t first_pfn, nr_pages; /* what the readers look at */
 	unsigned reader_iters;
 	uint64_t free_before;
-	uint64_t irq_page; /* JOB_2M_A_IRQ: the struct page the IRQ handler reads */
 };
 
 static struct scn_hvo *hvo(struct sim *sim)
@@ -51,6 +51,7 @@ static int hvo_setup_common(struct sim *sim, enum hvo_job job, char *err, size_t
 	if (mm_setup(sim, err, errlen))
 		return -1;
 	smp_workload_init(sim, &st->w);
+	st->sender_done = sim_kdata_alloc(sim, 64, 64);
 
 	st->h = job == JOB_1G || job == JOB_DEMOTE ? &hstate_1g : &hstate_2m;
 	n = sim->opt.pages ? sim->opt.pages : (st->h == &hstate_1g ? 1 : 4);
@@ -167,10 +168,48 @@ static void locker(struct sim_cpu *cpu, struct scn_hvo *st)
 	cpu_spin_while(cpu, st->w.done, 4, 0xffffffff, 0, "done");
 }
 
+/*
+ * An interrupt that touches struct pages, as a driver freeing pages from its
+ * IRQ handler or an irq_work does: one look at each folio of the batch.
+ * On the updating CPU under strategy A, inside a break window, the fault
+ * handler then waits for the page_table_lock its own CPU holds.
+ */
+static void irq_touches_struct_pages(struct sim_cpu *cpu, void *arg)
+{
+	struct scn_hvo *st = arg;
+
+	for (unsigned i = 0; i < st->boot.nr; i++)
+		read_struct_page(cpu, st, page_to_pfn(st->boot.folio[i]) + 500);
+}
+
+/*
+ * Sends call-function IPIs to the updater for as long as it works (bounded,
+ * for PCT), then says so: the updater waits for that before it finishes,
+ * so that no IPI is left pending on a CPU that has gone.
+ */
+static void ipi_sender(struct sim_cpu *cpu, struct scn_hvo *st)
+{
+	struct cpumask updater;
+
+	cpumask_clear(&updater);
+	cpumask_set_cpu(0, &updater);
+	for (unsigned i = 0; i < 20 * st->reader_iters && !cpu_load(cpu, st->w.done, 4); i++) {
+		smp_cross_call(cpu, &updater, IPI_CALL_FUNC);
+		read_struct_page(cpu, st, reader_pfn(st, cpu, i));
+	}
+	cpu_store(cpu, st->sender_done, 4, 1);
+	cpu_spin_while(cpu, st->w.done, 4, 0xffffffff, 0, "done");
+}
+
 static void others_main(struct sim_cpu *cpu, struct scn_hvo *st)
 {
 	if (st->job == JOB_2M_LOCKER && cpu->id == 1) {
 		locker(cpu, st);
+		smp_work_exit(cpu, &st->w);
+		return;
+	}
+	if (st->job == JOB_2M_A_IRQ && cpu->id == 1) {
+		ipi_sender(cpu, st);
 		smp_work_exit(cpu, &st->w);
 		return;
 	}
@@ -222,6 +261,11 @@ static void hvo_main(struct sim_cpu *cpu)
 	}
 	}
 	smp_work_finish(cpu, &st->w);
+	if (st->job == JOB_2M_A_IRQ) {
+		/* Take what the sender sent before it saw we were done. */
+		cpu_spin_while(cpu, st->sender_done, 4, 0xffffffff, 0, "the IPI sender");
+		sim_yield(cpu);
+	}
 }
 
 /* ---- the end: exact accounting -------------------------------------------------------------- */
@@ -286,6 +330,31 @@ static int setup_demote(struct sim *sim, char *err, size_t errlen)
 {
 	return hvo_setup_common(sim, JOB_DEMOTE, err, errlen);
 }
+
+static int setup_a_irq(struct sim *sim, char *err, size_t errlen)
+{
+	if (hvo_setup_common(sim, JOB_2M_A_IRQ, err, errlen))
+		return -1;
+	smp_set_ipi_handler(sim, IPI_CALL_FUNC, irq_touches_struct_pages, sim->scn_state);
+	return 0;
+}
+
+static const char *const a_irq[] = {"strategy=A", NULL};
+
+static const struct scenario scn_hvo_2m_a_irq = {
+	.name = "hvo-2m-a-irq",
+	.summary = "strategy A with an interrupt on the updating CPU that touches struct "
+		   "pages: a fault in the break window waits for the lock its CPU holds",
+	.default_cpus = 4,
+	.expect = FINDING_DEADLOCK,
+	.est_steps = 6000,
+	.defaults = a_irq,
+	.setup = setup_a_irq,
+	.cpu_main = hvo_main,
+	.check = hvo_check,
+	.teardown = hvo_teardown,
+};
+SCENARIO_REGISTER(scn_hvo_2m_a_irq)
 
 static int setup_locker(struct sim *sim, char *err, size_t errlen)
 {

@@ -174,6 +174,15 @@ void resume_remote_cpus(struct sim_cpu *cpu)
 	raw_spin_unlock(cpu, s->pause_lock);
 }
 
+void smp_set_ipi_handler(struct sim *sim, enum ipi_msg_type ipi, smp_ipi_fn fn, void *arg)
+{
+	struct smp *s = sim->smp;
+
+	g_assert(ipi == IPI_CALL_FUNC || ipi == IPI_IRQ_WORK);
+	s->ipi_fn[ipi] = fn;
+	s->ipi_arg[ipi] = arg;
+}
+
 uint64_t smp_paused_rounds(struct sim *sim, unsigned cpu)
 {
 	return ((struct smp *)sim->smp)->cpus[cpu].paused_rounds;
@@ -210,8 +219,14 @@ void do_handle_IPI(struct sim_cpu *cpu, unsigned ipinr)
 			local_cpu_stop(cpu);
 		break;
 	case IPI_CALL_FUNC:
-	case IPI_TIMER:
 	case IPI_IRQ_WORK:
+		if (s->ipi_fn[ipinr]) {
+			s->ipi_fn[ipinr](cpu, s->ipi_arg[ipinr]);
+			break;
+		}
+		sim_tick(cpu, COST_insn);
+		break;
+	case IPI_TIMER:
 	case IPI_CPU_BACKTRACE:
 	case IPI_KGDB_ROUNDUP:
 	default:

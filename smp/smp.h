@@ -142,6 +142,13 @@ void gic_ipi_send_mask(struct sim_cpu *cpu, const struct cpumask *mask, unsigned
 void smp_cross_call(struct sim_cpu *cpu, const struct cpumask *mask, enum ipi_msg_type ipi);
 void smp_send_reschedule(struct sim_cpu *cpu, unsigned target);
 bool ipi_should_be_nmi(struct sim *sim, enum ipi_msg_type ipi);
+/*
+ * What a call-function or irq-work IPI does on the CPU that takes it (in
+ * IRQ context): a scenario's stand-in for smp_call_function() callbacks and
+ * irq_work. Host context; NULL restores "counted only".
+ */
+typedef void (*smp_ipi_fn)(struct sim_cpu *cpu, void *arg);
+void smp_set_ipi_handler(struct sim *sim, enum ipi_msg_type ipi, smp_ipi_fn fn, void *arg);
 /* IPIs of @ipi handled by @cpu so far (host context). */
 uint64_t smp_ipi_count(struct sim *sim, unsigned cpu, unsigned ipi);
 /* SGIs other than Linux's (8-15) taken by @cpu: a scenario can enable and count them. */

@@ -45,7 +45,9 @@ struct smp {
 	cpu_stop_fn_t ms_fn; /* msdata->fn/data: set before the state is published */
 	void *ms_arg;
 	int ms_ret;
-	uint32_t test_sgis; /* SGIs 8-15 a scenario enabled */
+	uint32_t test_sgis;	   /* SGIs 8-15 a scenario enabled */
+	smp_ipi_fn ipi_fn[NR_IPI]; /* a scenario's work for call-function/irq-work IPIs */
+	void *ipi_arg[NR_IPI];
 	struct smp_cpu *cpus;
 };
 

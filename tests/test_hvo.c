@@ -374,6 +374,30 @@ START_TEST(test_fibers_give_the_same_trace_as_threads)
 }
 END_TEST
 
+START_TEST(test_a_deadlocks_on_an_interrupt_in_its_break_window)
+{
+	/* An IRQ handler on the updater faults in the break window, waits for its own lock. */
+	ck_assert_uint_ge(t_explore("hvo-2m-a-irq", "sched=pct", 30, FINDING_DEADLOCK), 1);
+}
+END_TEST
+
+START_TEST(test_d_and_b_take_the_same_interrupts_safely)
+{
+	ck_assert_uint_eq(t_explore("hvo-2m-a-irq", "strategy=D sched=pct", 30, -1), 0);
+	ck_assert_uint_eq(t_explore("hvo-2m-a-irq", "strategy=B sched=pct", 30, -1), 0);
+	ck_assert_uint_eq(t_explore("hvo-2m-a-irq", "strategy=D", 20, -1), 0);
+}
+END_TEST
+
+START_TEST(test_d_without_pseudo_nmi_deadlocks_on_irqs_off_spinner)
+{
+	ck_assert_uint_eq(t_explore("hvo-2m-d-no-nmi", "", 10, FINDING_DEADLOCK), 10);
+	/* The same machine with the pause as a pseudo-NMI: clean. */
+	ck_assert_uint_eq(t_explore("hvo-2m-d-locker", "", 30, -1), 0);
+	ck_assert_uint_eq(t_explore("hvo-2m-d-locker", "sched=pct", 30, -1), 0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hvo");
@@ -395,6 +419,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_broken_d_resuming_before_the_flush_is_caught);
 	tcase_add_test(tc, test_demote_and_free_account_every_page);
 	tcase_add_test(tc, test_fibers_give_the_same_trace_as_threads);
+	tcase_add_test(tc, test_a_deadlocks_on_an_interrupt_in_its_break_window);
+	tcase_add_test(tc, test_d_and_b_take_the_same_interrupts_safely);
+	tcase_add_test(tc, test_d_without_pseudo_nmi_deadlocks_on_irqs_off_spinner);
 	tcase_add_loop_test(tc, test_1g_clean_under_each_strategy, 0,
 			    G_N_ELEMENTS(clean_strategies));
 	suite_add_tcase(s, tc);
