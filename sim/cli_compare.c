@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define SERIES_PAGES   600 /* the series' 600 x 1 GiB */
@@ -33,6 +34,14 @@ struct strategy_result {
 	uint64_t pause_rounds, stop_rounds;
 	unsigned schedules, findings;
 	char first_finding[32];
+};
+
+struct table {
+	struct strategy_result *r;
+	unsigned nr;
+	double scale;
+	unsigned pages, cpus;
+	const struct sim_costs *costs;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -134,15 +143,116 @@ static void run_verdict(const struct scenario *scn, const char *strategy, unsign
 	}
 }
 
-/* ---- output ---------------------------------------------------------------------------- */
+/* One strategy, start to end: the timed run, then its verdict. */
+static void run_one(struct strategy_result *r, const struct scenario *work,
+		    const struct scenario *verdict, const struct sim_costs *costs, bool fibers,
+		    unsigned cpus, unsigned pages, unsigned verdicts)
+{
+	struct sim_options o;
 
-struct table {
-	struct strategy_result *r;
-	unsigned nr;
-	double scale;
-	unsigned pages, cpus;
-	const struct sim_costs *costs;
+	build_options(work, &o);
+	strategy_options(&o, r->name);
+	g_strlcpy(o.sched, "timed", sizeof(o.sched));
+	o.cpus = cpus;
+	o.pages = pages;
+	o.keep_going = true; /* "none" must finish its work to be timed */
+	o.mem_gb = pages + pages / 50 + 3;
+	if (run_timed(work, &o, costs, fibers, r))
+		return;
+	run_verdict(verdict, r->name, verdicts, costs, fibers, r);
+}
+
+/*
+ * Strategies are independent runs: with --jobs > 1 each runs in a child
+ * process of its own and sends its result back through a pipe; the table
+ * is the same whatever the number of jobs.
+ */
+struct job {
+	pid_t pid;
+	int fd;
+	unsigned idx;
 };
+
+static bool read_full(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t n = read(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+static void finish_job(struct strategy_result *res, struct job *j)
+{
+	struct strategy_result r;
+	int status;
+
+	if (read_full(j->fd, &r, sizeof(r)))
+		res[j->idx] = r;
+	close(j->fd);
+	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!interrupted && (!WIFEXITED(status) || WEXITSTATUS(status)))
+		die("compare: the run of strategy %s failed", res[j->idx].name);
+}
+
+static void run_all(struct table *t, const struct scenario *work, const struct scenario *verdict,
+		    const struct sim_costs *costs, bool fibers, unsigned verdicts, unsigned jobs)
+{
+	struct job running[MAX_STRATEGIES];
+	unsigned nrun = 0, next = 0, done = 0;
+
+	if (jobs <= 1) {
+		for (unsigned i = 0; i < t->nr && !interrupted; i++) {
+			progress("%s: %u x 1 GiB on %u CPUs (%u/%u)", t->r[i].name, t->pages,
+				 t->cpus, i + 1, t->nr);
+			run_one(&t->r[i], work, verdict, costs, fibers, t->cpus, t->pages,
+				verdicts);
+		}
+		return;
+	}
+	fflush(stdout);
+	while (done < t->nr && !interrupted) {
+		while (nrun < jobs && next < t->nr) {
+			int fds[2];
+
+			if (pipe(fds))
+				die("compare: pipe: %s", g_strerror(errno));
+			pid_t pid = fork();
+			if (pid < 0)
+				die("compare: fork: %s", g_strerror(errno));
+			if (!pid) {
+				close(fds[0]);
+				run_one(&t->r[next], work, verdict, costs, fibers, t->cpus,
+					t->pages, verdicts);
+				bool ok = write(fds[1], &t->r[next], sizeof(t->r[next])) ==
+					  (ssize_t)sizeof(t->r[next]);
+				_exit(ok && !interrupted ? 0 : 1);
+			}
+			close(fds[1]);
+			running[nrun++] = (struct job){pid, fds[0], next++};
+		}
+		progress("%u/%u strategies done, %u running", done, t->nr, nrun);
+		/* In order: the first one started is waited for first. */
+		finish_job(t->r, &running[0]);
+		memmove(running, running + 1, --nrun * sizeof(running[0]));
+		done++;
+	}
+	while (nrun) {
+		finish_job(t->r, &running[0]);
+		memmove(running, running + 1, --nrun * sizeof(running[0]));
+	}
+}
+
+/* ---- output ---------------------------------------------------------------------------- */
 
 /* Simulated seconds of an operation scaled to the series' 600 x 1 GiB. */
 static double scaled_s(const struct table *t, const struct strategy_result *r, int op)
@@ -352,7 +462,7 @@ static void write_svg(const struct table *t, const char *path)
 int cmd_compare(int argc, char **argv)
 {
 	static gdouble opt_scale = 0.01;
-	static gint opt_cpus = 80, opt_verdicts = 20;
+	static gint opt_cpus = 80, opt_verdicts = 20, opt_jobs = -1;
 	static gchar *opt_strategies, *opt_plot, *opt_backend;
 	static gboolean opt_csv;
 	GOptionEntry e[] = {
@@ -368,6 +478,8 @@ int cmd_compare(int argc, char **argv)
 		{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "JSON output", NULL},
 		{"csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, "CSV output", NULL},
 		{"plot", 0, 0, G_OPTION_ARG_FILENAME, &opt_plot, "grouped bars as SVG", "FILE.svg"},
+		{"jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
+		 "strategies run in parallel processes (default: the number of cores)", "N"},
 		{"backend", 0, 0, G_OPTION_ARG_STRING, &opt_backend,
 		 "fibers (default) or threads: how CPUs run; the results are the same", "B"},
 		{NULL}};
@@ -385,6 +497,10 @@ int cmd_compare(int argc, char **argv)
 		die("--cpus: %d is out of range [2, %d]", opt_cpus, SIM_MAX_CPUS);
 	if (opt_verdicts < 0 || opt_verdicts > 100000)
 		die("--verdict-schedules: %d is out of range [0, 100000]", opt_verdicts);
+	if (opt_jobs == -1)
+		opt_jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (opt_jobs < 1 || opt_jobs > 64)
+		die("--jobs: %d is out of range [1, 64]", opt_jobs);
 	if (opt_json && opt_csv)
 		die("compare: --json and --csv exclude each other");
 	bool fibers = !opt_backend || !strcmp(opt_backend, "fibers");
@@ -422,23 +538,7 @@ int cmd_compare(int argc, char **argv)
 	const struct scenario *verdict = find_scenario("hvo-2m");
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	for (unsigned i = 0; i < t.nr && !interrupted; i++) {
-		struct sim_options o;
-
-		build_options(work, &o);
-		strategy_options(&o, res[i].name);
-		g_strlcpy(o.sched, "timed", sizeof(o.sched));
-		o.cpus = t.cpus;
-		o.pages = t.pages;
-		o.keep_going = true; /* "none" must finish its work to be timed */
-		o.mem_gb = t.pages + t.pages / 50 + 3;
-		progress("%s: %u x 1 GiB on %u CPUs (%u/%u)", res[i].name, t.pages, t.cpus, i + 1,
-			 t.nr);
-		if (run_timed(work, &o, &costs, fibers, &res[i]))
-			break;
-		progress("%s: verdict over %d hvo-2m schedules", res[i].name, opt_verdicts);
-		run_verdict(verdict, res[i].name, (unsigned)opt_verdicts, &costs, fibers, &res[i]);
-	}
+	run_all(&t, work, verdict, &costs, fibers, (unsigned)opt_verdicts, (unsigned)opt_jobs);
 	progress_done();
 	if (interrupted) {
 		unsigned done = 0;
