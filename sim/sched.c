@@ -162,9 +162,9 @@ struct sched {
 	 * (clock, key); the key, drawn from the seed whenever a CPU enters the
 	 * heap, orders CPUs whose clocks are equal at random.
 	 */
-	unsigned *heap, nheap;
-	int *heap_pos;
-	uint32_t *key;
+	struct heap_ent *heap;
+	unsigned nheap;
+	uint32_t *key; /* the holder's key, from when it last entered the heap */
 	/* PCT */
 	unsigned depth;
 	uint64_t *change_at;
@@ -173,65 +173,80 @@ struct sched {
 
 /* ---- the timed strategy's heap ---- */
 
-static bool heap_less(struct sim *sim, unsigned a, unsigned b)
+/*
+ * An entry carries the CPU's clock as it was pushed: a CPU's clock only
+ * moves while it holds the token, and the holder is never in the heap, so
+ * the copy stays exact and the comparisons stay in one small array.
+ */
+struct heap_ent {
+	uint64_t clock;
+	uint32_t key;
+	uint32_t id;
+};
+
+static bool ent_less(const struct heap_ent *a, const struct heap_ent *b)
 {
-	struct sched *s = sim->sched;
-	uint64_t ca = sim->cpus[a].clock, cb = sim->cpus[b].clock;
-
-	if (ca != cb)
-		return ca < cb;
-	if (s->key[a] != s->key[b])
-		return s->key[a] < s->key[b];
-	return a < b;
-}
-
-static void heap_swap(struct sched *s, unsigned i, unsigned j)
-{
-	unsigned t = s->heap[i];
-
-	s->heap[i] = s->heap[j];
-	s->heap[j] = t;
-	s->heap_pos[s->heap[i]] = (int)i;
-	s->heap_pos[s->heap[j]] = (int)j;
+	if (a->clock != b->clock)
+		return a->clock < b->clock;
+	if (a->key != b->key)
+		return a->key < b->key;
+	return a->id < b->id;
 }
 
 static void heap_push(struct sim *sim, unsigned id)
 {
 	struct sched *s = sim->sched;
+	struct heap_ent e = {sim->cpus[id].clock, (uint32_t)rng_next(&s->rng), id};
 	unsigned i = s->nheap++;
 
-	s->key[id] = (uint32_t)rng_next(&s->rng);
-	s->heap[i] = id;
-	s->heap_pos[id] = (int)i;
-	while (i && heap_less(sim, s->heap[i], s->heap[(i - 1) / 2])) {
-		heap_swap(s, i, (i - 1) / 2);
+	while (i && ent_less(&e, &s->heap[(i - 1) / 2])) {
+		s->heap[i] = s->heap[(i - 1) / 2];
 		i = (i - 1) / 2;
 	}
+	s->heap[i] = e;
 }
 
 static unsigned heap_pop(struct sim *sim)
 {
 	struct sched *s = sim->sched;
-	unsigned top = s->heap[0], i = 0;
+	unsigned top = s->heap[0].id, i = 0, n = --s->nheap;
+	struct heap_ent last = s->heap[n];
 
-	s->heap_pos[top] = -1;
-	if (--s->nheap) {
-		s->heap[0] = s->heap[s->nheap];
-		s->heap_pos[s->heap[0]] = 0;
-		for (;;) {
-			unsigned l = 2 * i + 1, r = l + 1, m = i;
+	for (;;) {
+		unsigned c = 2 * i + 1;
 
-			if (l < s->nheap && heap_less(sim, s->heap[l], s->heap[m]))
-				m = l;
-			if (r < s->nheap && heap_less(sim, s->heap[r], s->heap[m]))
-				m = r;
-			if (m == i)
-				break;
-			heap_swap(s, i, m);
-			i = m;
-		}
+		if (c >= n)
+			break;
+		if (c + 1 < n && ent_less(&s->heap[c + 1], &s->heap[c]))
+			c++;
+		if (!ent_less(&s->heap[c], &last))
+			break;
+		s->heap[i] = s->heap[c];
+		i = c;
 	}
+	if (n)
+		s->heap[i] = last;
 	return top;
+}
+
+/* Pops the earliest CPU, which becomes the holder: its key goes with it. */
+static unsigned take_top(struct sim *sim)
+{
+	struct sched *s = sim->sched;
+	uint32_t key = s->heap[0].key;
+	unsigned id = heap_pop(sim);
+
+	s->key[id] = key;
+	return id;
+}
+
+/* Would @cpu, holding the token, still come first? */
+static bool holder_first(struct sim *sim, struct sim_cpu *cpu)
+{
+	struct sched *s = sim->sched;
+	struct heap_ent e = {cpu->clock, s->key[cpu->id], cpu->id};
+
+	return !s->nheap || ent_less(&e, &s->heap[0]);
 }
 
 static void rq_add(struct sched *s, struct sim_cpu *c)
@@ -272,11 +287,8 @@ struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, siz
 	s->replay = replay;
 	rng_seed(&s->rng, sim->opt.seed, 1);
 	rng_seed(&s->hw_rng, sim->opt.seed, 2);
-	s->heap = g_new0(unsigned, sim->ncpus);
-	s->heap_pos = g_new0(int, sim->ncpus);
+	s->heap = g_new0(struct heap_ent, sim->ncpus);
 	s->key = g_new0(uint32_t, sim->ncpus);
-	for (unsigned i = 0; i < sim->ncpus; i++)
-		s->heap_pos[i] = -1;
 	s->runq = g_new0(unsigned, sim->ncpus);
 	s->runq_pos = g_new0(unsigned, sim->ncpus);
 
@@ -322,7 +334,6 @@ void sched_destroy(struct sched *s)
 	g_free(s->runq);
 	g_free(s->runq_pos);
 	g_free(s->heap);
-	g_free(s->heap_pos);
 	g_free(s->key);
 	g_free(s->change_at);
 	g_free(s);
@@ -373,8 +384,8 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 		struct sim_cpu *only = &sim->cpus[s->runq[0]];
 
 		/* timed: the one runnable CPU takes the token, so leaves the heap */
-		if (s->strat == STRAT_TIMED && s->heap_pos[only->id] >= 0)
-			heap_pop(sim);
+		if (s->strat == STRAT_TIMED && s->nheap)
+			take_top(sim);
 		return only;
 	}
 
@@ -386,13 +397,13 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 		bool cur_runs = cur && cur->state == CPU_RUNNABLE;
 
 		/* The holder keeps the token while it is strictly the earliest. */
-		if (cur_runs && (!s->nheap || heap_less(sim, cur->id, s->heap[0]))) {
+		if (cur_runs && holder_first(sim, cur)) {
 			id = cur->id;
 			break;
 		}
 		if (cur_runs)
 			heap_push(sim, cur->id);
-		id = heap_pop(sim);
+		id = take_top(sim);
 		break;
 	}
 	case STRAT_PCT: {

@@ -107,6 +107,8 @@ void cpu_stopper_run(struct sim_cpu *cpu)
 
 	if (!cpu_load64(cpu, work))
 		return;
+	/* The stopper is a thread: the CPU switches to it, and back after. */
+	sim_tick(cpu, COST_context_switch);
 	cpu_store64(cpu, work, 0);
 	pc->preempt_count++; /* the stopper is not preempted by itself */
 	ret = multi_cpu_stop(cpu);
@@ -114,6 +116,7 @@ void cpu_stopper_run(struct sim_cpu *cpu)
 		s->ms_ret = ret;
 	pc->preempt_count--;
 	cpu_fetch_add(cpu, s->stop_nr_todo, 4, (uint32_t)-1);
+	sim_tick(cpu, COST_context_switch);
 }
 
 void smp_schedule(struct sim_cpu *cpu)
@@ -149,8 +152,10 @@ int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
 		if (!cpumask_test_cpu(c, &online))
 			continue;
 		cpu_store64(cpu, smp_percpu(cpu, c, PCPU_STOPPER_WORK), 1);
-		if (c != cpu->id)
+		if (c != cpu->id) {
+			sim_tick(cpu, COST_wakeup); /* wake_up_process(stopper) */
 			smp_send_reschedule(cpu, c);
+		}
 	}
 	/* Our own stopper preempts us right away. */
 	cpu_stopper_run(cpu);
