@@ -15,9 +15,9 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# The main job: the default scenario.
+# The main job: the strategies side by side on the series' workload (scale 0.01).
 run: build
-	./$(BUILD)/bbmsim run demo-counter --sched random --seed 7
+	./$(BUILD)/bbmsim compare --plot $(BUILD)/compare.svg
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
