@@ -139,5 +139,24 @@ grep -q '"traceEvents"' "$T/min.json" && ok || bad "shrink --perfetto"
 expect_rc 0 "$B" run demo-counter-atomic --record "$T/clean.trace"
 expect_rc 2 "$B" shrink "$T/clean.trace"; one_line_error "no finding"
 
+# compare: the table's shape in JSON and CSV, the plot, bad input.
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 2 --json --plot "$T/c.svg"
+for k in '"rows":\[' '"operation":"alloc-1g"' '"operation":"free-2m"' '"strategy":"D"' '"sim_seconds":' '"per_page_ns":' '"verdicts":\[' '"schedules":2' '"scale":0.002' '"cpus":8' '"costs":{"digest":'; do
+	grep -q "$k" "$T/out" && ok || bad "compare --json lacks $k"
+done
+grep -q '"strategy":"none","schedules":2,"findings":2' "$T/out" && ok || bad "compare: none is not caught in every schedule"
+grep -q '"strategy":"D","schedules":2,"findings":0' "$T/out" && ok || bad "compare: D is not clean"
+grep -q '^<svg' "$T/c.svg" && grep -q '</svg>' "$T/c.svg" && ok || bad "compare --plot wrote no SVG"
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv
+[ "$(head -1 "$T/out")" = "operation,strategy,sim_seconds,per_page_ns" ] && ok || bad "compare --csv header"
+[ "$(grep -c '^[a-z0-9-]*,\(none\|D\),' "$T/out")" -eq 8 ] && ok || bad "compare --csv: 8 rows"
+cp "$T/out" "$T/csv1"
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv --jobs 1
+cmp -s "$T/out" "$T/csv1" && ok || bad "compare --jobs 1 and --jobs 2 differ"
+expect_rc 2 "$B" compare --scale 2; one_line_error "out of range"
+expect_rc 2 "$B" compare --strategy E; one_line_error "'E' is not one of"
+expect_rc 2 "$B" compare --cpus 1; one_line_error "out of range"
+expect_rc 2 "$B" compare --json --csv; one_line_error "exclude"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
