@@ -72,11 +72,15 @@ static void progress_done(void)
 		fputs("\r\033[K", stderr);
 }
 
-/* Machine options one strategy needs (C needs BBML2 hardware). */
+static const char *kernel = "model";
+
+/* Machine options one strategy needs (C needs BBML2 hardware), and the kernel. */
 static void strategy_options(struct sim_options *o, const char *strategy)
 {
 	char err[200];
 
+	if (sim_options_set(o, "kernel", kernel, err, sizeof(err)))
+		die("--kernel: %s", err);
 	if (sim_options_set(o, "strategy", strategy, err, sizeof(err)))
 		die("--strategy: %s", err);
 	if (!strcmp(strategy, "C")) {
@@ -283,7 +287,7 @@ static void print_text(const struct table *t)
 	printf("bbmsim compare: %u x 1 GiB (%u x 2 MiB) on %u CPUs, timed; figures scaled to "
 	       "the series' 600 x 1 GiB (x%.4g)\n",
 	       t->pages, t->pages * 512, t->cpus, (double)SERIES_PAGES / t->pages);
-	printf("costs: digest %.12s\n\n", t->costs->digest);
+	printf("kernel: %s; costs: digest %.12s\n\n", kernel, t->costs->digest);
 	printf("%-22s", "operation");
 	for (unsigned i = 0; i < t->nr; i++)
 		printf("%18s", t->r[i].name);
@@ -366,9 +370,10 @@ static void print_json(const struct table *t)
 		g_string_append_printf(s, ",\"schedules\":%u,\"findings\":%u}", t->r[i].schedules,
 				       t->r[i].findings);
 	}
-	g_string_append_printf(
-		s, "],\"scale\":%.6g,\"pages\":%u,\"cpus\":%u,\"costs\":{\"digest\":\"%s\"",
-		t->scale, t->pages, t->cpus, t->costs->digest);
+	g_string_append_printf(s,
+			       "],\"kernel\":\"%s\",\"scale\":%.6g,\"pages\":%u,\"cpus\":%u,"
+			       "\"costs\":{\"digest\":\"%s\"",
+			       kernel, t->scale, t->pages, t->cpus, t->costs->digest);
 	for (int c = 0; c < SIM_NR_COSTS; c++)
 		g_string_append_printf(s, ",\"%s_ns\":%.3f", costs_name(c), t->costs->ps[c] / 1e3);
 	g_string_append(s, "}}\n");
@@ -463,7 +468,7 @@ int cmd_compare(int argc, char **argv)
 {
 	static gdouble opt_scale = 0.01;
 	static gint opt_cpus = 80, opt_verdicts = 20, opt_jobs = -1;
-	static gchar *opt_strategies, *opt_plot, *opt_backend;
+	static gchar *opt_strategies, *opt_plot, *opt_backend, *opt_kernel;
 	static gboolean opt_csv;
 	GOptionEntry e[] = {
 		{"scale", 0, 0, G_OPTION_ARG_DOUBLE, &opt_scale,
@@ -478,6 +483,8 @@ int cmd_compare(int argc, char **argv)
 		{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "JSON output", NULL},
 		{"csv", 0, 0, G_OPTION_ARG_NONE, &opt_csv, "CSV output", NULL},
 		{"plot", 0, 0, G_OPTION_ARG_FILENAME, &opt_plot, "grouped bars as SVG", "FILE.svg"},
+		{"kernel", 0, 0, G_OPTION_ARG_STRING, &opt_kernel,
+		 "HVO code: model (ours, default) or linux (Linux's own hugetlb_vmemmap.c)", "K"},
 		{"jobs", 0, 0, G_OPTION_ARG_INT, &opt_jobs,
 		 "strategies run in parallel processes (default: the number of cores)", "N"},
 		{"backend", 0, 0, G_OPTION_ARG_STRING, &opt_backend,
@@ -497,6 +504,11 @@ int cmd_compare(int argc, char **argv)
 		die("--cpus: %d is out of range [2, %d]", opt_cpus, SIM_MAX_CPUS);
 	if (opt_verdicts < 0 || opt_verdicts > 100000)
 		die("--verdict-schedules: %d is out of range [0, 100000]", opt_verdicts);
+	if (opt_kernel) {
+		if (strcmp(opt_kernel, "model") && strcmp(opt_kernel, "linux"))
+			die("--kernel: '%s' is not model or linux", opt_kernel);
+		kernel = opt_kernel;
+	}
 	if (opt_jobs == -1)
 		opt_jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
 	if (opt_jobs < 1 || opt_jobs > 64)

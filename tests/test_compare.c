@@ -19,6 +19,7 @@ static int t_setup(struct sim *sim, char *err, size_t errlen)
 {
 	struct smp_config cfg;
 
+	sim->scn_state = &t_w; /* so that sim_destroy() calls t_teardown() */
 	if (mmu_install(sim, err, errlen))
 		return -1;
 	smp_config_default(sim, &cfg);

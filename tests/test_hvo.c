@@ -32,6 +32,7 @@ static int t_setup(struct sim *sim, char *err, size_t errlen)
 {
 	struct smp_config cfg;
 
+	sim->scn_state = &t; /* so that sim_destroy() calls t_teardown() */
 	if (mmu_install(sim, err, errlen))
 		return -1;
 	smp_config_default(sim, &cfg);
