@@ -56,7 +56,7 @@ struct chk_break {
 
 struct chk {
 	struct sim *sim;
-	GHashTable *pages; /* pfn -> epoch << 1 | free */
+	GTree *pages; /* page ownership: runs of PFNs with one state each */
 	struct chk_break *brk;
 	unsigned nbrk, capbrk;
 };
@@ -69,6 +69,78 @@ struct chk_why {
 	char what[120];
 };
 
+/*
+ * A run of pages with one ownership state (epoch << 1 | free). Runs, not a
+ * map per page: a gigantic allocation is one entry, and at the series' scale
+ * (600 GiB) a map per page would not fit in memory.
+ */
+struct pg_run {
+	uint64_t start, end; /* PFNs, [start, end) */
+	uint64_t state;
+};
+
+static gint pfn_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The run holding @pfn, or NULL. */
+static struct pg_run *run_at(GTree *t, uint64_t pfn)
+{
+	/* The last run starting at or before @pfn. */
+	uint64_t key = pfn + 1;
+	GTreeNode *n = g_tree_lower_bound(t, &key);
+
+	n = n ? g_tree_node_previous(n) : g_tree_node_last(t);
+	if (!n)
+		return NULL;
+	struct pg_run *r = g_tree_node_value(n);
+	return pfn < r->end ? r : NULL;
+}
+
+static void run_insert(GTree *t, uint64_t start, uint64_t end, uint64_t state)
+{
+	struct pg_run *r = g_new(struct pg_run, 1);
+
+	*r = (struct pg_run){start, end, state};
+	g_tree_insert(t, &r->start, r);
+}
+
+/* Gives [start, end) @state, trimming or removing the runs it overlaps. */
+static void runs_set(GTree *t, uint64_t start, uint64_t end, uint64_t state)
+{
+	struct pg_run *r = run_at(t, start);
+
+	if (r && r->start < start) {
+		uint64_t old_end = r->end, old_state = r->state;
+
+		r->end = start; /* keep the head */
+		if (old_end > end)
+			run_insert(t, end, old_end, old_state);
+	}
+	for (;;) {
+		uint64_t key = start;
+		GTreeNode *n = g_tree_lower_bound(t, &key);
+
+		if (!n)
+			break;
+		r = g_tree_node_value(n);
+		if (r->start >= end)
+			break;
+		if (r->end > end) {
+			uint64_t old_end = r->end, old_state = r->state;
+
+			g_tree_remove(t, &r->start);
+			run_insert(t, end, old_end, old_state);
+			break;
+		}
+		g_tree_remove(t, &r->start);
+	}
+	run_insert(t, start, end, state);
+}
+
 static struct chk *chk_of(struct sim *sim)
 {
 	return sim->mmu ? mmu_of(sim)->chk : NULL;
@@ -79,7 +151,7 @@ struct chk *chk_create(struct sim *sim)
 	struct chk *c = g_new0(struct chk, 1);
 
 	c->sim = sim;
-	c->pages = g_hash_table_new(NULL, NULL);
+	c->pages = g_tree_new_full(pfn_cmp, NULL, NULL, g_free);
 	return c;
 }
 
@@ -90,7 +162,7 @@ void chk_destroy(struct chk *c)
 	for (unsigned i = 0; i < c->nbrk; i++)
 		g_free(c->brk[i].cov);
 	g_free(c->brk);
-	g_hash_table_destroy(c->pages);
+	g_tree_destroy(c->pages);
 	g_free(c);
 }
 
@@ -104,9 +176,7 @@ static void chk_pages_set(struct sim *sim, uint64_t pa, uint64_t npages, bool fr
 	if (!c)
 		return;
 	epoch = ++mmu_of(sim)->epoch;
-	for (uint64_t i = 0; i < npages; i++)
-		g_hash_table_insert(c->pages, GSIZE_TO_POINTER((pa >> MMU_PAGE_SHIFT) + i),
-				    GSIZE_TO_POINTER(epoch << 1 | free));
+	runs_set(c->pages, pa >> MMU_PAGE_SHIFT, (pa >> MMU_PAGE_SHIFT) + npages, epoch << 1 | free);
 }
 
 void chk_page_alloc(struct sim *sim, uint64_t pa, uint64_t npages)
@@ -121,8 +191,9 @@ void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages)
 
 static uint64_t chk_page_state(struct chk *c, uint64_t pa)
 {
-	return GPOINTER_TO_SIZE(
-		g_hash_table_lookup(c->pages, GSIZE_TO_POINTER(pa >> MMU_PAGE_SHIFT)));
+	struct pg_run *r = run_at(c->pages, pa >> MMU_PAGE_SHIFT);
+
+	return r ? r->state : 0;
 }
 
 bool chk_page_is_free(struct sim *sim, uint64_t pa)
