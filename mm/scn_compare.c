@@ -20,6 +20,7 @@
  * pages per batch that is a few microseconds in seconds.
  */
 #include "mm_internal.h"
+#include "sim/pmem.h"
 #include "sim/scenario.h"
 
 #include <glib.h>
@@ -162,6 +163,7 @@ static void cmp_main(struct sim_cpu *cpu)
 	sim_metric(cpu->sim, "stop-machine-rounds", mm->stats.stop_machine_rounds);
 	sim_metric(cpu->sim, "flush-tlb-all", mm->stats.flush_tlb_all);
 	sim_metric(cpu->sim, "flush-tlb-range", mm->stats.flush_tlb_range);
+	sim_metric(cpu->sim, "pmem-resident-kib", pmem_resident(cpu->sim->mem) >> 10);
 	smp_work_finish(cpu, &st->w);
 }
 
