@@ -338,7 +338,9 @@ static void print_text(const struct table *t)
 		const struct strategy_result *r = &t->r[i];
 		char cell[48];
 
-		if (r->findings)
+		if (!r->schedules)
+			snprintf(cell, sizeof(cell), "-");
+		else if (r->findings)
 			snprintf(cell, sizeof(cell), "%u/%u %s", r->findings, r->schedules,
 				 r->first_finding);
 		else
