@@ -122,16 +122,17 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 	if (sim->stopping)
 		return; /* unwinding: what happens now is not the machine's doing */
 	/* --keep-going keeps one finding per kind and place, and a bounded number. */
+	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
+		/* Past the kept ones, reports are counted, not told apart: bounded memory. */
+		sim->findings_more++;
+		return;
+	}
 	char key[64];
 	snprintf(key, sizeof(key), "%d:%" PRIx64 ":%" PRIx64, (int)kind, va, pa);
 	if (!sim->finding_keys)
 		sim->finding_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (!g_hash_table_add(sim->finding_keys, g_strdup(key)))
 		return;
-	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
-		sim->findings_more++;
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
 	va_end(ap);

@@ -196,7 +196,7 @@ struct sim {
 
 	struct sim_finding *findings;
 	unsigned nr_findings;
-	unsigned findings_more; /* distinct ones past SIM_FINDINGS_KEPT, counted only */
+	unsigned findings_more; /* reports past SIM_FINDINGS_KEPT findings, counted only */
 	void *finding_keys;	/* GHashTable: the kinds and places seen */
 
 	/* Per-layer state. */
