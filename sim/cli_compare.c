@@ -194,18 +194,35 @@ static bool read_full(int fd, void *buf, size_t len)
 	return true;
 }
 
-static void finish_job(struct strategy_result *res, struct job *j)
+static void finish_job(struct strategy_result *res, struct job *j, int status)
 {
 	struct strategy_result r;
-	int status;
 
+	/* The child wrote its result before it exited; the pipe still holds it. */
 	if (read_full(j->fd, &r, sizeof(r)))
 		res[j->idx] = r;
 	close(j->fd);
-	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
-		;
 	if (!interrupted && (!WIFEXITED(status) || WEXITSTATUS(status)))
 		die("compare: the run of strategy %s failed", res[j->idx].name);
+}
+
+/* Waits for whichever job ends first; results land in their own slots. */
+static void reap_one(struct strategy_result *res, struct job *running, unsigned *nrun)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, 0)) < 0 && errno == EINTR)
+		;
+	for (unsigned i = 0; i < *nrun; i++) {
+		if (running[i].pid != pid)
+			continue;
+		finish_job(res, &running[i], status);
+		running[i] = running[--*nrun];
+		return;
+	}
+	if (pid < 0)
+		die("compare: waitpid: %s", g_strerror(errno));
 }
 
 static void run_all(struct table *t, const struct scenario *work, const struct scenario *verdict,
@@ -245,15 +262,11 @@ static void run_all(struct table *t, const struct scenario *work, const struct s
 			running[nrun++] = (struct job){pid, fds[0], next++};
 		}
 		progress("%u/%u strategies done, %u running", done, t->nr, nrun);
-		/* In order: the first one started is waited for first. */
-		finish_job(t->r, &running[0]);
-		memmove(running, running + 1, --nrun * sizeof(running[0]));
+		reap_one(t->r, running, &nrun);
 		done++;
 	}
-	while (nrun) {
-		finish_job(t->r, &running[0]);
-		memmove(running, running + 1, --nrun * sizeof(running[0]));
-	}
+	while (nrun)
+		reap_one(t->r, running, &nrun);
 }
 
 /* ---- output ---------------------------------------------------------------------------- */
