@@ -340,6 +340,14 @@ static void el1_interrupt(struct sim_cpu *cpu)
 		gic_handle_irq_from_irqson(cpu);
 
 	pc->preempt_count -= HARDIRQ_OFFSET;
+	/*
+	 * arm64_preempt_schedule_irq(), before the exception return: it looks
+	 * at need_resched with IRQs still masked, so a flood of interrupts
+	 * cannot nest handler upon handler here.
+	 */
+	bool preemptible = !(saved_daif & PSR_I_BIT) && (!pnmi || saved_pmr == GIC_PRIO_IRQON);
+	if (pc->preempt_count == 0 && preemptible)
+		smp_schedule(cpu);
 	/* Exception return: PMR and PSTATE as they were. */
 	pc->daif |= PSR_I_BIT;
 	if (pnmi)
@@ -347,19 +355,19 @@ static void el1_interrupt(struct sim_cpu *cpu)
 	sim_tick(cpu, COST_irq_exit);
 	pc->daif = saved_daif;
 	sim_span(cpu, "irq", start);
-
-	/* arm64_preempt_schedule_irq(): back to a preemptible context */
-	if (pc->preempt_count == 0 && !irqs_disabled(cpu))
-		smp_schedule(cpu);
 }
 
 static void smp_take_irq(struct sim_cpu *cpu)
 {
 	struct smp_cpu *pc = cpu->smp;
 
-	if (!pc || (pc->daif & PSR_I_BIT))
-		return; /* PSTATE.I: the PE does not take it */
-	el1_interrupt(cpu);
+	/*
+	 * PSTATE.I: the PE does not take it. Otherwise it does, and after the
+	 * exception return takes the next one still signalled at once, before
+	 * the interrupted code runs on.
+	 */
+	while (pc && !(pc->daif & PSR_I_BIT) && cpu->irq_line)
+		el1_interrupt(cpu);
 }
 
 /* ---- kernel data ---------------------------------------------------------------------------- */
