@@ -56,7 +56,8 @@ struct chk_break {
 
 struct chk {
 	struct sim *sim;
-	GTree *pages; /* page ownership: runs of PFNs with one state each */
+	GTree *pages;	     /* page ownership: runs of PFNs with one state each */
+	struct pg_run *last; /* the run found last: lookups come in streaks */
 	struct chk_break *brk;
 	unsigned nbrk, capbrk;
 };
@@ -176,7 +177,9 @@ static void chk_pages_set(struct sim *sim, uint64_t pa, uint64_t npages, bool fr
 	if (!c)
 		return;
 	epoch = ++mmu_of(sim)->epoch;
-	runs_set(c->pages, pa >> MMU_PAGE_SHIFT, (pa >> MMU_PAGE_SHIFT) + npages, epoch << 1 | free);
+	c->last = NULL; /* runs_set() may free it */
+	runs_set(c->pages, pa >> MMU_PAGE_SHIFT, (pa >> MMU_PAGE_SHIFT) + npages,
+		 epoch << 1 | free);
 }
 
 void chk_page_alloc(struct sim *sim, uint64_t pa, uint64_t npages)
@@ -191,8 +194,14 @@ void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages)
 
 static uint64_t chk_page_state(struct chk *c, uint64_t pa)
 {
-	struct pg_run *r = run_at(c->pages, pa >> MMU_PAGE_SHIFT);
+	uint64_t pfn = pa >> MMU_PAGE_SHIFT;
+	struct pg_run *r = c->last;
 
+	if (!r || pfn < r->start || pfn >= r->end) {
+		r = run_at(c->pages, pfn);
+		if (r)
+			c->last = r;
+	}
 	return r ? r->state : 0;
 }
 
