@@ -56,8 +56,9 @@ struct chk_break {
 
 struct chk {
 	struct sim *sim;
-	GTree *pages;	     /* page ownership: runs of PFNs with one state each */
-	struct pg_run *last; /* the run found last: lookups come in streaks */
+	GTree *pages; /* page ownership: runs of PFNs with one state each */
+	/* Runs found lately, by 2 MiB region: lookups keep coming back to a few. */
+	struct pg_run *recent[64];
 	struct chk_break *brk;
 	unsigned nbrk, capbrk;
 };
@@ -177,7 +178,7 @@ static void chk_pages_set(struct sim *sim, uint64_t pa, uint64_t npages, bool fr
 	if (!c)
 		return;
 	epoch = ++mmu_of(sim)->epoch;
-	c->last = NULL; /* runs_set() may free it */
+	memset(c->recent, 0, sizeof(c->recent)); /* runs_set() may free them */
 	runs_set(c->pages, pa >> MMU_PAGE_SHIFT, (pa >> MMU_PAGE_SHIFT) + npages,
 		 epoch << 1 | free);
 }
@@ -195,12 +196,12 @@ void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages)
 static uint64_t chk_page_state(struct chk *c, uint64_t pa)
 {
 	uint64_t pfn = pa >> MMU_PAGE_SHIFT;
-	struct pg_run *r = c->last;
+	struct pg_run **slot = &c->recent[(pfn >> 9) & 63], *r = *slot;
 
 	if (!r || pfn < r->start || pfn >= r->end) {
 		r = run_at(c->pages, pfn);
 		if (r)
-			c->last = r;
+			*slot = r;
 	}
 	return r ? r->state : 0;
 }

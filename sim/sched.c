@@ -157,6 +157,8 @@ struct sched {
 	char err[300];
 	bool failed;
 	bool cond_next; /* the next sim_wait() is a sim_wait_value() */
+	/* CPUs waiting on memory, a bit each: a store looks at these only. */
+	uint64_t memwait[SIM_MAX_CPUS / 64];
 	/*
 	 * timed: the runnable CPUs but the token holder, in a min-heap by
 	 * (clock, key); the key, drawn from the seed whenever a CPU enters the
@@ -524,6 +526,8 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	cpu->wait_irq = irq;
 	cpu->wait_cond = s->cond_next;
 	s->cond_next = false;
+	if (len)
+		s->memwait[cpu->id / 64] |= 1ull << (cpu->id % 64);
 	cpu->state = CPU_WAITING;
 	rq_del(s, cpu);
 	if (sim->events)
@@ -551,6 +555,7 @@ void sim_wait_value(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t ma
 
 static void wake(struct sim *sim, struct sim_cpu *c, uint64_t at)
 {
+	sim->sched->memwait[c->id / 64] &= ~(1ull << (c->id % 64));
 	c->state = CPU_RUNNABLE;
 	c->wait_what = NULL;
 	if (c->clock < at)
@@ -560,22 +565,24 @@ static void wake(struct sim *sim, struct sim_cpu *c, uint64_t at)
 
 void sched_store_wakeup(struct sim *sim, struct sim_cpu *by, uint64_t pa, unsigned size)
 {
+	struct sched *s = sim->sched;
 	uint64_t at = by ? by->clock + sim->costs.ps[COST_wake] : 0;
 
-	for (unsigned i = 0; i < sim->ncpus; i++) {
-		struct sim_cpu *c = &sim->cpus[i];
+	/* In ascending CPU order, as the wake-up order is part of the schedule. */
+	for (unsigned w = 0; w < (sim->ncpus + 63) / 64; w++)
+		for (uint64_t bits = s->memwait[w]; bits; bits &= bits - 1) {
+			struct sim_cpu *c = &sim->cpus[w * 64 + (unsigned)__builtin_ctzll(bits)];
 
-		if (c->state != CPU_WAITING || !c->wait_len || pa >= c->wait_pa + c->wait_len ||
-		    c->wait_pa >= pa + size)
-			continue;
-		if (c->wait_cond) {
-			uint64_t v = pmem_read(sim->mem, c->wait_pa, (unsigned)c->wait_len);
-
-			if (((v & c->wait_mask) == c->wait_want) != c->wait_until)
+			if (pa >= c->wait_pa + c->wait_len || c->wait_pa >= pa + size)
 				continue;
+			if (c->wait_cond) {
+				uint64_t v = pmem_read(sim->mem, c->wait_pa, (unsigned)c->wait_len);
+
+				if (((v & c->wait_mask) == c->wait_want) != c->wait_until)
+					continue;
+			}
+			wake(sim, c, at);
 		}
-		wake(sim, c, at);
-	}
 }
 
 void sim_kick(struct sim_cpu *cpu)
