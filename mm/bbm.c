@@ -350,18 +350,18 @@ static void d_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t end)
 	d_resume(cpu);
 }
 
+/* What D and its variants for scenarios and tests share. */
+#define D_OPS_COMMON                                                                            \
+	.lock = ptl_lock, .unlock = ptl_unlock, .pmd_range_start = d_pmd_range_start,           \
+	.pmd_range_end = d_range_end, .update_pmd = direct_update, .update_pte = direct_update, \
+	.arch_flushes_tlb = true
+
 const struct vmemmap_update_ops vmemmap_ops_d = {
 	.name = "D",
 	.supported = d_supported,
-	.lock = ptl_lock,
-	.unlock = ptl_unlock,
-	.pmd_range_start = d_pmd_range_start,
-	.pmd_range_end = d_range_end,
 	.pte_range_start = d_pte_range_start,
 	.pte_range_end = d_range_end,
-	.update_pmd = direct_update,
-	.update_pte = direct_update,
-	.arch_flushes_tlb = true,
+	D_OPS_COMMON,
 };
 
 /*
@@ -370,15 +370,9 @@ const struct vmemmap_update_ops vmemmap_ops_d = {
  */
 static const struct vmemmap_update_ops vmemmap_ops_d_no_nmi = {
 	.name = "D-no-nmi",
-	.lock = ptl_lock,
-	.unlock = ptl_unlock,
-	.pmd_range_start = d_pmd_range_start,
-	.pmd_range_end = d_range_end,
 	.pte_range_start = d_pte_range_start,
 	.pte_range_end = d_range_end,
-	.update_pmd = direct_update,
-	.update_pte = direct_update,
-	.arch_flushes_tlb = true,
+	D_OPS_COMMON,
 };
 
 /*
@@ -406,15 +400,9 @@ static void d_broken_pte_range_end(struct sim_cpu *cpu, uint64_t start, uint64_t
 static const struct vmemmap_update_ops vmemmap_ops_d_broken = {
 	.name = "D-broken",
 	.supported = d_supported,
-	.lock = ptl_lock,
-	.unlock = ptl_unlock,
-	.pmd_range_start = d_pmd_range_start,
-	.pmd_range_end = d_range_end,
 	.pte_range_start = d_broken_pte_range_start,
 	.pte_range_end = d_broken_pte_range_end,
-	.update_pmd = direct_update,
-	.update_pte = direct_update,
-	.arch_flushes_tlb = true,
+	D_OPS_COMMON,
 };
 
 const struct vmemmap_update_ops *vmemmap_ops_find(const char *name)
