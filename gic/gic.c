@@ -353,21 +353,21 @@ uint32_t icc_read_iar1(struct sim_cpu *cpu)
 
 void icc_write_eoir1(struct sim_cpu *cpu, uint32_t intid)
 {
-	sim_yield(cpu);
+	sim_yield_local(cpu);
 	sim_tick(cpu, COST_sysreg);
 	gic_cpuif_write_eoir1(cpu->sim, cpu->id, intid);
 }
 
 void icc_write_dir(struct sim_cpu *cpu, uint32_t intid)
 {
-	sim_yield(cpu);
+	sim_yield_local(cpu);
 	sim_tick(cpu, COST_sysreg);
 	gic_cpuif_write_dir(cpu->sim, cpu->id, intid);
 }
 
 void icc_write_pmr(struct sim_cpu *cpu, uint64_t val)
 {
-	sim_yield(cpu);
+	sim_yield_local(cpu);
 	sim_tick(cpu, COST_sysreg);
 	gic_cpuif_write_pmr(cpu->sim, cpu->id, val);
 }
@@ -386,7 +386,7 @@ uint64_t icc_read_rpr(struct sim_cpu *cpu)
 
 void icc_write_ctlr(struct sim_cpu *cpu, uint64_t val)
 {
-	sim_yield(cpu);
+	sim_yield_local(cpu);
 	sim_tick(cpu, COST_sysreg);
 	gic_cpuif_write_ctlr(cpu->sim, cpu->id, val);
 }

@@ -54,11 +54,25 @@ struct chk_break {
 	unsigned ncov, capcov;
 };
 
+/*
+ * A run of pages with one ownership state (epoch << 1 | free). Runs, not a
+ * map per page: a gigantic allocation is one entry, and at the series' scale
+ * (600 GiB) a map per page would not fit in memory.
+ */
+struct pg_run {
+	uint64_t start, end; /* PFNs, [start, end) */
+	uint64_t state;
+};
+
 struct chk {
 	struct sim *sim;
 	GTree *pages; /* page ownership: runs of PFNs with one state each */
-	/* Runs found lately, by 2 MiB region: lookups keep coming back to a few. */
-	struct pg_run *recent[64];
+	/*
+	 * Copies of runs found lately, by 2 MiB region: lookups keep coming
+	 * back to a few. Copies, so that a change drops only the ones it
+	 * overlaps: every CPU re-checks its TLB entries after each change.
+	 */
+	struct pg_run recent[64];
 	struct chk_break *brk;
 	unsigned nbrk, capbrk;
 };
@@ -71,15 +85,6 @@ struct chk_why {
 	char what[120];
 };
 
-/*
- * A run of pages with one ownership state (epoch << 1 | free). Runs, not a
- * map per page: a gigantic allocation is one entry, and at the series' scale
- * (600 GiB) a map per page would not fit in memory.
- */
-struct pg_run {
-	uint64_t start, end; /* PFNs, [start, end) */
-	uint64_t state;
-};
 
 static gint pfn_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -100,6 +105,21 @@ static struct pg_run *run_at(GTree *t, uint64_t pfn)
 		return NULL;
 	struct pg_run *r = g_tree_node_value(n);
 	return pfn < r->end ? r : NULL;
+}
+
+/* The gap between runs holding @pfn (known to be in no run), as a run of state 0. */
+static struct pg_run gap_at(GTree *t, uint64_t pfn)
+{
+	uint64_t key = pfn;
+	GTreeNode *next = g_tree_lower_bound(t, &key);
+	GTreeNode *prev = next ? g_tree_node_previous(next) : g_tree_node_last(t);
+	struct pg_run gap = {0, UINT64_MAX, 0};
+
+	if (prev)
+		gap.start = ((struct pg_run *)g_tree_node_value(prev))->end;
+	if (next)
+		gap.end = ((struct pg_run *)g_tree_node_value(next))->start;
+	return gap;
 }
 
 static void run_insert(GTree *t, uint64_t start, uint64_t end, uint64_t state)
@@ -173,14 +193,20 @@ void chk_destroy(struct chk *c)
 static void chk_pages_set(struct sim *sim, uint64_t pa, uint64_t npages, bool free)
 {
 	struct chk *c = chk_of(sim);
-	uint64_t epoch;
+	uint64_t epoch, start, end;
 
 	if (!c)
 		return;
 	epoch = ++mmu_of(sim)->epoch;
-	memset(c->recent, 0, sizeof(c->recent)); /* runs_set() may free them */
-	runs_set(c->pages, pa >> MMU_PAGE_SHIFT, (pa >> MMU_PAGE_SHIFT) + npages,
-		 epoch << 1 | free);
+	start = pa >> MMU_PAGE_SHIFT;
+	end = start + npages;
+	for (unsigned i = 0; i < G_N_ELEMENTS(c->recent); i++) {
+		struct pg_run *r = &c->recent[i];
+
+		if (r->start < end && start < r->end)
+			*r = (struct pg_run){0};
+	}
+	runs_set(c->pages, start, end, epoch << 1 | free);
 }
 
 void chk_page_alloc(struct sim *sim, uint64_t pa, uint64_t npages)
@@ -196,14 +222,16 @@ void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages)
 static uint64_t chk_page_state(struct chk *c, uint64_t pa)
 {
 	uint64_t pfn = pa >> MMU_PAGE_SHIFT;
-	struct pg_run **slot = &c->recent[(pfn >> 9) & 63], *r = *slot;
+	struct pg_run *slot = &c->recent[(pfn >> 9) & 63], *r;
 
-	if (!r || pfn < r->start || pfn >= r->end) {
-		r = run_at(c->pages, pfn);
-		if (r)
-			*slot = r;
-	}
-	return r ? r->state : 0;
+	if (pfn >= slot->start && pfn < slot->end)
+		return slot->state;
+	r = run_at(c->pages, pfn);
+	if (r)
+		*slot = *r;
+	else
+		*slot = gap_at(c->pages, pfn); /* never allocated: kernel image, data */
+	return slot->state;
 }
 
 bool chk_page_is_free(struct sim *sim, uint64_t pa)

@@ -349,7 +349,7 @@ static void print_text(const struct table *t)
 	printf("\n%-22s", "verdict (hvo-2m)");
 	for (unsigned i = 0; i < t->nr; i++) {
 		const struct strategy_result *r = &t->r[i];
-		char cell[48];
+		char cell[64];
 
 		if (!r->schedules)
 			snprintf(cell, sizeof(cell), "-");

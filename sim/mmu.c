@@ -512,7 +512,7 @@ void dsb_ishst(struct sim_cpu *cpu)
 
 void isb(struct sim_cpu *cpu)
 {
-	sim_yield(cpu);
+	sim_yield_local(cpu);
 	sim_tick(cpu, COST_isb);
 }
 

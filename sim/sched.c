@@ -287,6 +287,8 @@ struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, siz
 		return NULL;
 	}
 	s->replay = replay;
+	/* A replay makes the points of the run it replays (its header's --sched). */
+	sim->local_points = strcmp(name, "timed") != 0;
 	rng_seed(&s->rng, sim->opt.seed, 1);
 	rng_seed(&s->hw_rng, sim->opt.seed, 2);
 	s->heap = g_new0(struct heap_ent, sim->ncpus);
@@ -497,6 +499,14 @@ void sim_yield(struct sim_cpu *cpu)
 	if (next != cpu)
 		switch_to(sim, cpu, next);
 	take_irq(cpu);
+}
+
+void sim_yield_local(struct sim_cpu *cpu)
+{
+	if (cpu->sim->local_points)
+		sim_yield(cpu);
+	else
+		take_irq(cpu);
 }
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)

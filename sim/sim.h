@@ -193,6 +193,7 @@ struct sim {
 	uint64_t step; /* yield points so far, the whole machine */
 	struct sim_cpu *cur;
 	bool stopping; /* a finding ended the run; CPUs are being unwound */
+	bool local_points; /* sim_yield_local() is a scheduling point (not timed) */
 
 	struct sim_finding *findings;
 	unsigned nr_findings;
@@ -284,6 +285,16 @@ static inline void sim_tick(struct sim_cpu *cpu, enum sim_cost c)
 
 /* A yield point: the strategy may run another CPU before this returns. */
 void sim_yield(struct sim_cpu *cpu);
+
+/*
+ * The point before an operation no other CPU can observe: the PE's own GIC
+ * CPU interface registers (ICC_PMR_EL1, EOIR, DIR), ISB. Exploring
+ * strategies interleave here (an interrupt may arrive between two such
+ * operations). The timed strategy only takes a pending interrupt: what the
+ * CPUs behind in time would do first reaches this one as memory it does
+ * not read here or as an interrupt arriving an SGI latency later.
+ */
+void sim_yield_local(struct sim_cpu *cpu);
 
 /*
  * Blocks @cpu until a store hits [pa, pa+len), it is kicked (if @irq), or

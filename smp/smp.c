@@ -192,7 +192,7 @@ bool system_uses_irq_prio_masking(struct sim *sim)
 static void irq_check(struct sim_cpu *cpu)
 {
 	if (cpu->irq_line && !(((struct smp_cpu *)cpu->smp)->daif & PSR_I_BIT))
-		sim_yield(cpu);
+		sim_yield_local(cpu);
 }
 
 unsigned long local_irq_save(struct sim_cpu *cpu)

@@ -93,6 +93,55 @@ static const struct scenario t_timed = {
 };
 SCENARIO_REGISTER(t_timed)
 
+/*
+ * cpu1 stores late (its clock starts 500 ns on); cpu0 passes a local point
+ * at 1 us with an interrupt pending. Did cpu1 run there, was the interrupt
+ * taken there?
+ */
+static bool t_stored, t_seen_at_local, t_irq_before_local;
+static unsigned t_irqs;
+
+static void t_local_irq(struct sim_cpu *cpu)
+{
+	cpu->irq_line = false;
+	t_irqs++;
+}
+
+static int t_local_setup(struct sim *sim, char *err, size_t errlen)
+{
+	t_stored = t_seen_at_local = t_irq_before_local = false;
+	t_irqs = 0;
+	sim->hooks.take_irq = t_local_irq;
+	return t_setup(sim, err, errlen);
+}
+
+static void t_local_main(struct sim_cpu *cpu)
+{
+	if (cpu->id == 0) {
+		cpu_load64(cpu, t_flag);
+		cpu->clock += 1000000;
+		cpu->irq_line = true;
+		sim_yield_local(cpu);
+		t_seen_at_local = t_stored;
+		t_irq_before_local = t_irqs == 1;
+		cpu_load64(cpu, t_flag);
+	} else {
+		cpu->clock += 500000;
+		cpu_store64(cpu, t_count, 1);
+		t_stored = true;
+	}
+}
+
+static const struct scenario t_local = {
+	.name = "t-local",
+	.summary = "test: a point only the CPU itself can observe",
+	.default_cpus = 2,
+	.expect = -1,
+	.setup = t_local_setup,
+	.cpu_main = t_local_main,
+};
+SCENARIO_REGISTER(t_local)
+
 /* ---- determinism ------------------------------------------------------------------------ */
 
 static void same_twice(const char *scn, const char *opts)
@@ -196,6 +245,50 @@ START_TEST(test_timed_runs_smallest_clock)
 	ck_assert_uint_eq(t_seen, 10);
 	ck_assert_uint_eq(s->cpus[0].clock, 20 * 2000);
 	sim_destroy(s);
+}
+END_TEST
+
+/* timed: a local point switches to no one, even to a CPU behind in time... */
+START_TEST(test_timed_local_point_does_not_switch)
+{
+	struct sim *s = t_run("t-local", "sched=timed");
+
+	ck_assert(!t_seen_at_local);
+	ck_assert(t_stored); /* ...which runs at cpu0's next yield point */
+	sim_destroy(s);
+}
+END_TEST
+
+/* ...but takes an interrupt already pending, as a yield point does. */
+START_TEST(test_timed_local_point_takes_pending_irq)
+{
+	struct sim *s = t_run("t-local", "sched=timed");
+
+	ck_assert(t_irq_before_local);
+	ck_assert_uint_eq(t_irqs, 1);
+	sim_destroy(s);
+}
+END_TEST
+
+/* Exploring: a local point is a scheduling point (an interrupt may arrive there). */
+START_TEST(test_random_local_point_is_a_scheduling_point)
+{
+	unsigned switched = 0, stayed = 0;
+
+	for (unsigned seed = 1; seed <= 40; seed++) {
+		gchar *o = g_strdup_printf("sched=random seed=%u", seed);
+		struct sim *s = t_run("t-local", o);
+
+		if (t_seen_at_local)
+			switched++;
+		else
+			stayed++;
+		ck_assert(t_irq_before_local);
+		sim_destroy(s);
+		g_free(o);
+	}
+	ck_assert_uint_gt(switched, 0);
+	ck_assert_uint_gt(stayed, 0);
 }
 END_TEST
 
@@ -307,11 +400,13 @@ static struct sim *replay_text(const char *text, size_t len, char *err, size_t e
 
 START_TEST(test_replay_reproduces_digest)
 {
-	const char *scn[] = {"demo-counter", "demo-counter", "demo-counter-atomic", "t-timed"};
+	const char *scn[] = {"demo-counter", "demo-counter", "demo-counter-atomic", "t-timed",
+			     "t-local", "t-local"};
 	const char *opts[] = {"seed=7 sched=random", "seed=2 sched=pct:4",
-			      "seed=9 sched=random cpus=5", "sched=timed"};
+			      "seed=9 sched=random cpus=5", "sched=timed",
+			      "sched=timed", "seed=3 sched=random"};
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 6; i++) {
 		struct sim *a = t_run(scn[i], opts[i]);
 		size_t len;
 		const char *text = sim_trace_text(a, &len);
@@ -533,6 +628,9 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_pct_finds_lost_update);
 	tcase_add_test(tc, test_atomic_counter_clean_every_strategy);
 	tcase_add_test(tc, test_timed_runs_smallest_clock);
+	tcase_add_test(tc, test_timed_local_point_does_not_switch);
+	tcase_add_test(tc, test_timed_local_point_takes_pending_irq);
+	tcase_add_test(tc, test_random_local_point_is_a_scheduling_point);
 	tcase_add_test(tc, test_clock_advances_by_cost_table);
 	tcase_add_test(tc, test_atomics_on_one_line_are_serialised);
 	tcase_add_test(tc, test_deadlock_is_reported_with_cpu_states);
