@@ -563,6 +563,22 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 	}
 }
 
+bool chk_dsb_pending(struct sim_cpu *cpu, bool full)
+{
+	struct chk *c = chk_of(cpu->sim);
+
+	for (unsigned i = 0; i < c->nbrk; i++) {
+		const struct chk_break *r = &c->brk[i];
+
+		if (r->storer == cpu->id)
+			return true;
+		for (unsigned k = 0; full && k < r->ncov; k++)
+			if (r->cov[k].cpu == cpu->id)
+				return true;
+	}
+	return false;
+}
+
 void chk_dsb(struct sim_cpu *cpu, bool full)
 {
 	struct chk *c = chk_of(cpu->sim);

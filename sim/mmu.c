@@ -476,7 +476,11 @@ void dsb_ish(struct sim_cpu *cpu)
 	struct sim *sim = cpu->sim;
 	struct mmu_cpu *mc = cpu->mmu;
 
-	sim_yield(cpu);
+	/* With no TLBI or break of ours in flight, no other CPU can tell. */
+	if (mc->outstanding || chk_dsb_pending(cpu, true))
+		sim_yield(cpu);
+	else
+		sim_yield_local(cpu);
 	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
 	if (mc->outstanding) {
 		/* The DSB completes only when every remote TLB performed them. */
@@ -505,7 +509,10 @@ void dsb_ish(struct sim_cpu *cpu)
 
 void dsb_ishst(struct sim_cpu *cpu)
 {
-	sim_yield(cpu);
+	if (chk_dsb_pending(cpu, false))
+		sim_yield(cpu);
+	else
+		sim_yield_local(cpu);
 	sim_tick(cpu, COST_dsb);
 	chk_dsb(cpu, false);
 }

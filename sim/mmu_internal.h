@@ -47,6 +47,7 @@ struct tlb {
 	uint32_t cap, nr, free_head;
 	uint64_t gen;	   /* bumped whenever a leaf entry comes or goes */
 	uint32_t cls_mask; /* size classes holding entries */
+	uint64_t regions;  /* bit (va >> 30) % 64 of every leaf entry since the TLB was last empty */
 	struct {
 		uint32_t count;
 		uint32_t mask;
@@ -170,6 +171,8 @@ void chk_desc_store(struct sim_cpu *cpu, uint64_t slot_pa, int level, uint64_t v
 void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level, bool broadcast);
 /* @cpu executed a DSB; @full: it completes TLB maintenance (not ...ST). */
 void chk_dsb(struct sim_cpu *cpu, bool full);
+/* Would that DSB change anything the checker holds (a break @cpu made, a TLBI of its)? */
+bool chk_dsb_pending(struct sim_cpu *cpu, bool full);
 /* A lookup of @va matched @n > 1 entries. */
 void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
 /* An access through TLB entry @e (filled before the last page (re)allocation). */

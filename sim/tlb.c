@@ -69,7 +69,8 @@ static void tlb_remove(struct tlb *t, uint32_t i)
 	t->free_head = i;
 	if (!--t->cls[c].count)
 		t->cls_mask &= ~(1u << c);
-	t->nr--;
+	if (!--t->nr)
+		t->regions = 0;
 	t->gen++;
 }
 
@@ -110,6 +111,7 @@ void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_re
 	*head = i;
 	t->cls[c].count++;
 	t->cls_mask |= 1u << c;
+	t->regions |= 1ull << ((va >> 30) & 63);
 	t->nr++;
 	t->gen++;
 }
@@ -120,9 +122,23 @@ static bool overlaps(uint64_t a, uint64_t alen, uint64_t start, uint64_t end)
 	return a <= end - 1 && start <= a + (alen - 1);
 }
 
+/* The region bits [start, end) touches: a TLBI elsewhere skips the leaf entries. */
+static uint64_t region_bits(uint64_t start, uint64_t end)
+{
+	uint64_t first = start >> 30, last = (end - 1) >> 30, bits = 0;
+
+	if (last - first >= 63)
+		return ~0ull;
+	for (uint64_t r = first; r <= last; r++)
+		bits |= 1ull << (r & 63);
+	return bits;
+}
+
 void tlb_invalidate(struct tlb *t, uint64_t start, uint64_t end, bool last_level)
 {
-	if (end - start <= MMU_PAGE_SIZE) {
+	if (!(t->regions & region_bits(start, end))) {
+		/* No leaf entry there: only the walk cache may need it. */
+	} else if (end - start <= MMU_PAGE_SIZE) {
 		/* By VA: probe the buckets that could hold an entry for it. */
 		for (unsigned c = 0; c < TLB_NR_CLASSES; c++) {
 			unsigned shift = tlb_class_shift[c];

@@ -61,7 +61,7 @@ static int multi_cpu_stop(struct sim_cpu *cpu)
 {
 	struct smp *s = smp_of(cpu);
 	struct smp_cpu *pc = cpu->smp;
-	enum multi_stop_state newstate, curstate = MULTI_STOP_NONE;
+	enum multi_stop_state curstate = MULTI_STOP_NONE;
 	unsigned long flags = local_save_flags(cpu);
 	struct cpumask online;
 	bool is_active;
@@ -71,14 +71,9 @@ static int multi_cpu_stop(struct sim_cpu *cpu)
 	is_active = next_online_first(&online, s->ncpus) == cpu->id;
 	pc->stop_acked = 0;
 	do {
-		newstate = (enum multi_stop_state)cpu_load(cpu, s->ms_state, 4);
-		if (newstate == curstate) {
-			/* stop_machine_yield(): cpu_relax() until the state moves */
-			cpu_spin_while(cpu, s->ms_state, 4, 0xffffffff, curstate,
-				       "multi_stop_state");
-			continue;
-		}
-		curstate = newstate;
+		/* stop_machine_yield(), READ_ONCE(msdata->state): until it moves */
+		curstate = (enum multi_stop_state)cpu_spin_while(cpu, s->ms_state, 4, 0xffffffff,
+								 curstate, "multi_stop_state");
 		switch (curstate) {
 		case MULTI_STOP_DISABLE_IRQ:
 			local_irq_disable(cpu);
