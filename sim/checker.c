@@ -50,6 +50,7 @@ struct chk_break {
 	unsigned storer;
 	bool visible; /* a DSB by the storer made the invalid entry visible to walks */
 	bool remade;  /* the slot holds a valid entry again */
+	bool dead;    /* dropped */
 	struct chk_cover *cov;
 	unsigned ncov, capcov;
 };
@@ -64,6 +65,11 @@ struct pg_run {
 	uint64_t state;
 };
 
+struct brk_lo {
+	uint64_t lo; /* break_span() start */
+	uint32_t i;
+};
+
 struct chk {
 	struct sim *sim;
 	GTree *pages; /* page ownership: runs of PFNs with one state each */
@@ -73,8 +79,21 @@ struct chk {
 	 * overlaps: every CPU re-checks its TLB entries after each change.
 	 */
 	struct pg_run recent[64];
+	/*
+	 * Break records in the order they were made. A dropped one stays as a
+	 * tombstone (dead) until compaction, so that indices hold still.
+	 */
 	struct chk_break *brk;
-	unsigned nbrk, capbrk;
+	unsigned nbrk, capbrk, nlive;
+	/*
+	 * Past a few dozen records (a 1 GiB restore breaks 4096 PTEs, then
+	 * invalidates and remakes them one by one) a scan per TLBI and per
+	 * store is quadratic: records of small span sorted by span start, the
+	 * others apart, rebuilt when a record is added or compacted away.
+	 */
+	struct brk_lo *by_lo;
+	uint32_t nby_lo, *large, nlarge, *hits;
+	bool index_stale;
 };
 
 /* What a change breaks, for the report. */
@@ -184,6 +203,9 @@ void chk_destroy(struct chk *c)
 	for (unsigned i = 0; i < c->nbrk; i++)
 		g_free(c->brk[i].cov);
 	g_free(c->brk);
+	g_free(c->by_lo);
+	g_free(c->large);
+	g_free(c->hits);
 	g_tree_destroy(c->pages);
 	g_free(c);
 }
@@ -245,7 +267,7 @@ unsigned chk_pending_breaks(struct sim *sim)
 {
 	struct chk *c = chk_of(sim);
 
-	return c ? c->nbrk : 0;
+	return c ? c->nlive : 0;
 }
 
 /* ---- what needs break-before-make ------------------------------------------- */
@@ -426,28 +448,52 @@ static bool break_complete(const struct chk_break *r)
 
 static void break_drop(struct chk *c, unsigned i)
 {
-	g_free(c->brk[i].cov);
-	memmove(&c->brk[i], &c->brk[i + 1], (c->nbrk - i - 1) * sizeof(c->brk[0]));
-	c->nbrk--;
+	struct chk_break *r = &c->brk[i];
+
+	g_free(r->cov);
+	r->cov = NULL;
+	r->ncov = r->capcov = 0;
+	r->dead = true;
+	c->nlive--;
+}
+
+/* Squeezes the tombstones out, keeping the order. */
+static void break_compact(struct chk *c)
+{
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < c->nbrk; i++)
+		if (!c->brk[i].dead)
+			c->brk[keep++] = c->brk[i];
+	c->nbrk = keep;
+	c->index_stale = true;
 }
 
 static void break_add(struct chk *c, struct sim_cpu *cpu, uint64_t slot, int level, uint64_t va,
 		      uint64_t old)
 {
-	if (c->nbrk == CHK_MAX_BREAKS) {
+	if (c->nlive == CHK_MAX_BREAKS) {
 		/* Long-gone unmaps: forget the oldest finished one, else the oldest. */
-		unsigned victim = 0;
+		unsigned victim = c->nbrk;
 
-		for (unsigned i = 0; i < c->nbrk; i++)
+		for (unsigned i = 0; i < c->nbrk; i++) {
+			if (c->brk[i].dead)
+				continue;
+			if (victim == c->nbrk)
+				victim = i;
 			if (break_complete(&c->brk[i])) {
 				victim = i;
 				break;
 			}
+		}
 		break_drop(c, victim);
 	}
+	if (c->nbrk - c->nlive > c->nlive)
+		break_compact(c);
 	if (c->nbrk == c->capbrk) {
 		c->capbrk = c->capbrk ? c->capbrk * 2 : 16;
 		c->brk = g_renew(struct chk_break, c->brk, c->capbrk);
+		c->hits = g_renew(uint32_t, c->hits, c->capbrk);
 	}
 	c->brk[c->nbrk++] = (struct chk_break){
 		.slot_pa = slot,
@@ -457,6 +503,99 @@ static void break_add(struct chk *c, struct sim_cpu *cpu, uint64_t slot, int lev
 		.level = level,
 		.storer = cpu->id,
 	};
+	c->nlive++;
+	c->index_stale = true;
+}
+
+#define CHK_INDEX_MIN  64
+#define CHK_SMALL_SPAN (1ull << 16) /* a page, or a contiguous run of them */
+
+static int by_lo_cmp(const void *a, const void *b)
+{
+	const struct brk_lo *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void index_build(struct chk *c)
+{
+	c->by_lo = g_renew(struct brk_lo, c->by_lo, c->capbrk);
+	c->large = g_renew(uint32_t, c->large, c->capbrk);
+	c->nby_lo = c->nlarge = 0;
+	for (unsigned i = 0; i < c->nbrk; i++) {
+		uint64_t lo, hi;
+
+		if (c->brk[i].dead)
+			continue;
+		break_span(&c->brk[i], &lo, &hi);
+		if (hi - lo <= CHK_SMALL_SPAN)
+			c->by_lo[c->nby_lo++] = (struct brk_lo){lo, i};
+		else
+			c->large[c->nlarge++] = i;
+	}
+	qsort(c->by_lo, c->nby_lo, sizeof(c->by_lo[0]), by_lo_cmp);
+	c->index_stale = false;
+}
+
+static int u32_cmp(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The live records whose span (break_span()) meets [start, end), in the
+ * order they were made, into c->hits; returns how many.
+ */
+static unsigned breaks_meeting(struct chk *c, uint64_t start, uint64_t end)
+{
+	unsigned n = 0;
+
+	if (c->nbrk < CHK_INDEX_MIN) {
+		for (unsigned i = 0; i < c->nbrk; i++) {
+			uint64_t lo, hi;
+
+			break_span(&c->brk[i], &lo, &hi);
+			if (!c->brk[i].dead && lo <= end - 1 && start <= hi - 1)
+				c->hits[n++] = i;
+		}
+		return n;
+	}
+	if (c->index_stale)
+		index_build(c);
+	/* Small spans start at most CHK_SMALL_SPAN below @start to reach it. */
+	uint64_t from = start > CHK_SMALL_SPAN ? start - CHK_SMALL_SPAN : 0;
+	unsigned a = 0, b = c->nby_lo;
+
+	while (a < b) {
+		unsigned m = a + (b - a) / 2;
+
+		if (c->by_lo[m].lo < from)
+			a = m + 1;
+		else
+			b = m;
+	}
+	for (unsigned k = a; k < c->nby_lo && c->by_lo[k].lo <= end - 1; k++) {
+		const struct chk_break *r = &c->brk[c->by_lo[k].i];
+		uint64_t lo, hi;
+
+		break_span(r, &lo, &hi);
+		if (!r->dead && start <= hi - 1)
+			c->hits[n++] = c->by_lo[k].i;
+	}
+	for (unsigned k = 0; k < c->nlarge; k++) {
+		const struct chk_break *r = &c->brk[c->large[k]];
+		uint64_t lo, hi;
+
+		break_span(r, &lo, &hi);
+		if (!r->dead && lo <= end - 1 && start <= hi - 1)
+			c->hits[n++] = c->large[k];
+	}
+	qsort(c->hits, n, sizeof(uint32_t), u32_cmp);
+	return n;
 }
 
 static void break_state(const struct chk_break *r, char *buf, size_t len)
@@ -479,6 +618,8 @@ static void report_bbm(struct sim_cpu *cpu, const struct chk_why *why, uint64_t 
 {
 	char o[160], n[160];
 
+	if (!sim_report_wanted(cpu->sim, FINDING_BBM_VIOLATION, why->va, why->new_pa))
+		return;
 	mmu_desc_str(why->od, why->ol, o, sizeof(o));
 	mmu_desc_str(why->nd, why->nl, n, sizeof(n));
 	sim_report(cpu->sim, cpu, FINDING_BBM_VIOLATION, why->va, why->new_pa, why->rule,
@@ -504,8 +645,11 @@ void chk_desc_store(struct sim_cpu *cpu, uint64_t slot, int level, uint64_t va, 
 	}
 	if (!nc)
 		return;
-	for (unsigned i = 0; i < c->nbrk; i++) {
-		struct chk_break *r = &c->brk[i];
+	/* Only records over [va, va + size) can be remade or contradicted here. */
+	unsigned nhits = breaks_meeting(c, va, va + size);
+
+	for (unsigned k = 0; k < nhits; k++) {
+		struct chk_break *r = &c->brk[c->hits[k]];
 		uint64_t lo = r->va > va ? r->va : va;
 		uint64_t hi = r->va + r->size < va + size ? r->va + r->size : va + size;
 		char st[80], how[160];
@@ -519,15 +663,17 @@ void chk_desc_store(struct sim_cpu *cpu, uint64_t slot, int level, uint64_t va, 
 			 "new entry made before the break's invalidation completed (%s)", st);
 		report_bbm(cpu, &why, slot, how);
 	}
-	for (unsigned i = 0; i < c->nbrk;) {
-		struct chk_break *r = &c->brk[i];
+	/*
+	 * A record of this slot maps this VA range, so it is among the hits;
+	 * any other remade one was dropped when it completed (chk_dsb()).
+	 */
+	for (unsigned k = 0; k < nhits; k++) {
+		struct chk_break *r = &c->brk[c->hits[k]];
 
 		if (r->slot_pa == slot)
 			r->remade = true;
 		if (r->remade && break_complete(r))
-			break_drop(c, i);
-		else
-			i++;
+			break_drop(c, c->hits[k]);
 	}
 }
 
@@ -539,8 +685,10 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 	/* A non-shareable TLBI leaves every other PE's TLB as it was. */
 	if (!broadcast && sim->ncpus > 1)
 		return;
-	for (unsigned i = 0; i < c->nbrk; i++) {
-		struct chk_break *r = &c->brk[i];
+	unsigned nhits = breaks_meeting(c, start, end);
+
+	for (unsigned k = 0; k < nhits; k++) {
+		struct chk_break *r = &c->brk[c->hits[k]];
 		uint64_t lo, hi;
 
 		if (!r->visible)
@@ -549,8 +697,6 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 		if (last_level && mmu_desc_is_table(r->old, r->level))
 			continue;
 		break_span(r, &lo, &hi);
-		if (!(lo <= end - 1 && start <= hi - 1))
-			continue;
 		if (r->ncov == r->capcov) {
 			r->capcov = r->capcov ? r->capcov * 2 : 4;
 			r->cov = g_renew(struct chk_cover, r->cov, r->capcov);
@@ -570,6 +716,8 @@ bool chk_dsb_pending(struct sim_cpu *cpu, bool full)
 	for (unsigned i = 0; i < c->nbrk; i++) {
 		const struct chk_break *r = &c->brk[i];
 
+		if (r->dead)
+			continue;
 		if (r->storer == cpu->id)
 			return true;
 		for (unsigned k = 0; full && k < r->ncov; k++)
@@ -583,9 +731,11 @@ void chk_dsb(struct sim_cpu *cpu, bool full)
 {
 	struct chk *c = chk_of(cpu->sim);
 
-	for (unsigned i = 0; i < c->nbrk;) {
+	for (unsigned i = 0; i < c->nbrk; i++) {
 		struct chk_break *r = &c->brk[i];
 
+		if (r->dead)
+			continue;
 		if (r->storer == cpu->id)
 			r->visible = true;
 		if (full)
@@ -594,8 +744,6 @@ void chk_dsb(struct sim_cpu *cpu, bool full)
 					r->cov[k].done = true;
 		if (full && r->remade && break_complete(r))
 			break_drop(c, i);
-		else
-			i++;
 	}
 }
 
@@ -635,6 +783,8 @@ void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, uns
 
 		if (entries_alike(sim, a, b, va))
 			continue;
+		if (!sim_report_wanted(sim, FINDING_TLB_CONFLICT, va, entry_pa(a, va)))
+			return;
 		mmu_desc_str(a->desc, a->level, x, sizeof(x));
 		mmu_desc_str(b->desc, b->level, y, sizeof(y));
 		sim_report(sim, cpu, FINDING_TLB_CONFLICT, va, entry_pa(a, va),
@@ -678,6 +828,8 @@ void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e)
 	}
 	if (!desc_changed(sim, e->desc_pa, e->desc, e->level))
 		return;
+	if (!sim_report_wanted(sim, FINDING_STALE_ACCESS, va, pa))
+		return;
 	now = pmem_read(sim->mem, e->desc_pa, 8);
 	mmu_desc_str(e->desc, e->level, o, sizeof(o));
 	mmu_desc_str(now, e->level, n, sizeof(n));
@@ -696,6 +848,8 @@ void chk_walk_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_walk *w)
 	char o[160];
 
 	if (!st || (st >> 1) <= w->epoch || !desc_changed(sim, w->desc_pa, w->desc, w->level))
+		return;
+	if (!sim_report_wanted(sim, FINDING_STALE_ACCESS, va, w->table))
 		return;
 	mmu_desc_str(w->desc, w->level, o, sizeof(o));
 	sim_report(sim, cpu, FINDING_STALE_ACCESS, va, w->table,
@@ -725,7 +879,7 @@ void chk_unhandled_fault(struct sim_cpu *cpu, const struct mmu_fault *f)
 		for (unsigned i = 0; i < c->nbrk; i++) {
 			const struct chk_break *r = &c->brk[i];
 
-			if (f->va < r->va || f->va - r->va >= r->size)
+			if (r->dead || f->va < r->va || f->va - r->va >= r->size)
 				continue;
 			mmu_desc_str(r->old, r->level, o, sizeof(o));
 			sim_report(sim, cpu, FINDING_BREAK_FAULT, f->va,

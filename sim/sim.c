@@ -106,6 +106,43 @@ static void add_finding_line(struct sim *sim, const struct sim_finding *f)
 		   f->detail);
 }
 
+/* What tells findings apart under --keep-going: kind and place. */
+struct finding_key {
+	uint64_t va, pa;
+	uint64_t kind;
+};
+
+static guint finding_key_hash(gconstpointer p)
+{
+	const struct finding_key *k = p;
+	uint64_t h = (k->va * 0x9e3779b97f4a7c15ull) ^ (k->pa * 0xc2b2ae3d27d4eb4full) ^ k->kind;
+
+	return (guint)(h ^ (h >> 32));
+}
+
+static gboolean finding_key_equal(gconstpointer a, gconstpointer b)
+{
+	return !memcmp(a, b, sizeof(struct finding_key));
+}
+
+bool sim_report_wanted(struct sim *sim, enum sim_finding_kind kind, uint64_t va, uint64_t pa)
+{
+	struct finding_key key = {va, pa, (uint64_t)kind};
+
+	if (sim->stopping)
+		return false; /* unwinding: what happens now is not the machine's doing */
+	/* --keep-going keeps one finding per kind and place, and a bounded number. */
+	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
+		/* Past the kept ones, reports are counted, not told apart: bounded memory. */
+		sim->findings_more++;
+		return false;
+	}
+	if (!sim->finding_keys)
+		sim->finding_keys =
+			g_hash_table_new_full(finding_key_hash, finding_key_equal, g_free, NULL);
+	return !g_hash_table_contains(sim->finding_keys, &key);
+}
+
 void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind, uint64_t va,
 		uint64_t pa, const char *rule, const char *fmt, ...)
 {
@@ -117,22 +154,12 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 		.va = va,
 		.pa = pa,
 	};
+	struct finding_key key = {va, pa, (uint64_t)kind};
 	va_list ap;
 
-	if (sim->stopping)
-		return; /* unwinding: what happens now is not the machine's doing */
-	/* --keep-going keeps one finding per kind and place, and a bounded number. */
-	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
-		/* Past the kept ones, reports are counted, not told apart: bounded memory. */
-		sim->findings_more++;
+	if (!sim_report_wanted(sim, kind, va, pa))
 		return;
-	}
-	char key[64];
-	snprintf(key, sizeof(key), "%d:%" PRIx64 ":%" PRIx64, (int)kind, va, pa);
-	if (!sim->finding_keys)
-		sim->finding_keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	if (!g_hash_table_add(sim->finding_keys, g_strdup(key)))
-		return;
+	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
 	va_start(ap, fmt);
 	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
 	va_end(ap);

@@ -104,6 +104,13 @@ const char *finding_name(enum sim_finding_kind k);
 void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind, uint64_t va,
 		uint64_t pa, const char *rule, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
+/*
+ * Whether a report of @kind at @va/@pa would be kept, for a caller that
+ * would rather not format one that would not (--keep-going past the same
+ * place, or past SIM_FINDINGS_KEPT, where it counts the report as
+ * sim_report() would). On false, do not call sim_report() for it.
+ */
+bool sim_report_wanted(struct sim *sim, enum sim_finding_kind kind, uint64_t va, uint64_t pa);
 
 /* ---- decisions (sim/decisions.def) --------------------------------------- */
 
