@@ -87,16 +87,24 @@ static void cpu_do_idle(struct sim_cpu *cpu)
 	wfi(cpu);
 }
 
+/*
+ * do_idle(). The end of the workload is read with IRQs off, once per
+ * wake-up: an IPI after the read stays pending and ends the WFI, while one
+ * taken with IRQs on could have its wake-up consumed (need_resched cleared
+ * at IRQ exit) before we slept.
+ */
 void smp_work_idle(struct sim_cpu *cpu, struct smp_workload *w)
 {
-	while (!is_done(cpu, w)) {
+	for (;;) {
 		local_irq_disable(cpu);
-		if (!cpu_load(cpu, smp_percpu(cpu, cpu->id, PCPU_NEED_RESCHED), 4) &&
-		    !is_done(cpu, w))
+		if (is_done(cpu, w))
+			break;
+		if (!cpu_load(cpu, smp_percpu(cpu, cpu->id, PCPU_NEED_RESCHED), 4))
 			cpu_do_idle(cpu);
 		local_irq_enable(cpu); /* the interrupt that woke us is taken here */
 		smp_schedule(cpu);
 	}
+	local_irq_enable(cpu);
 }
 
 void smp_work_irqs_off(struct sim_cpu *cpu, struct smp_workload *w, unsigned iters)

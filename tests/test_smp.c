@@ -288,8 +288,11 @@ static void pause_driver(struct sim_cpu *cpu)
 		for (int r = 0; r < T_ROUNDS; r++) {
 			local_irq_disable(cpu);
 			t_rec[r] = (uint64_t)pause_remote_cpus(cpu);
-			cpu_store(cpu, t_w.critical, 4, 1);
-			cpu_store(cpu, t_w.critical, 4, 0);
+			/* Refused: nothing is parked, so no critical section. */
+			if (!t_rec[r]) {
+				cpu_store(cpu, t_w.critical, 4, 1);
+				cpu_store(cpu, t_w.critical, 4, 0);
+			}
 			resume_remote_cpus(cpu);
 			local_irq_enable(cpu);
 		}
