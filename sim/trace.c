@@ -29,6 +29,9 @@ struct trace {
 	/* recording */
 	GString *text;
 	GChecksum *ck;
+	/* Lines go to the checksum and the text a few KiB at a time. */
+	char out[8192];
+	size_t nout;
 	char digest[65];
 	int rle_cpu;
 	uint64_t rle_count;
@@ -79,11 +82,26 @@ void trace_free(struct trace *t)
 	g_free(t);
 }
 
+static void out_flush(struct trace *t)
+{
+	g_checksum_update(t->ck, (const guchar *)t->out, t->nout);
+	if (t->text)
+		g_string_append_len(t->text, t->out, t->nout);
+	t->nout = 0;
+}
+
 static void emit(struct trace *t, const char *line, size_t n)
 {
-	g_checksum_update(t->ck, (const guchar *)line, n);
-	if (t->text)
-		g_string_append_len(t->text, line, n);
+	if (t->nout + n > sizeof(t->out))
+		out_flush(t);
+	if (n > sizeof(t->out)) {
+		g_checksum_update(t->ck, (const guchar *)line, n);
+		if (t->text)
+			g_string_append_len(t->text, line, n);
+		return;
+	}
+	memcpy(t->out + t->nout, line, n);
+	t->nout += n;
 }
 
 static void emitf(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -176,8 +194,19 @@ void trace_cpu(struct trace *t, unsigned cpu)
 
 void trace_decision(struct trace *t, enum sim_decision kind, uint32_t value)
 {
+	const char *name = decision_name(kind);
+	size_t len = strlen(name);
+	char buf[96], *p = buf;
+
 	flush_rle(t);
-	emitf(t, "%s %" PRIu32, decision_name(kind), value);
+	if (len > sizeof(buf) - 32)
+		len = sizeof(buf) - 32;
+	memcpy(p, name, len);
+	p += len;
+	*p++ = ' ';
+	p = put_u64(p, value);
+	*p++ = '\n';
+	emit(t, buf, (size_t)(p - buf));
 }
 
 void trace_line(struct trace *t, const char *fmt, ...)
@@ -199,6 +228,7 @@ void trace_line(struct trace *t, const char *fmt, ...)
 const char *trace_digest(struct trace *t)
 {
 	flush_rle(t);
+	out_flush(t);
 	GChecksum *copy = g_checksum_copy(t->ck);
 	g_strlcpy(t->digest, g_checksum_get_string(copy), sizeof(t->digest));
 	g_checksum_free(copy);
@@ -208,6 +238,7 @@ const char *trace_digest(struct trace *t)
 const char *trace_text(struct trace *t, size_t *len)
 {
 	flush_rle(t);
+	out_flush(t);
 	if (!t->text) {
 		*len = 0;
 		return "";
