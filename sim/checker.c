@@ -91,6 +91,12 @@ struct chk {
 	 * store is quadratic: records of small span sorted by span start, the
 	 * others apart, rebuilt when a record is added or compacted away.
 	 */
+	/*
+	 * Per CPU: its live records not yet made visible by a DSB, and its
+	 * TLBIs over live records not yet completed by one. A DSB with both
+	 * zero changes nothing here (chk_dsb_pending()).
+	 */
+	uint32_t *unvisible, *undone;
 	struct brk_lo *by_lo;
 	uint32_t nby_lo, *large, nlarge, *hits;
 	bool index_stale;
@@ -193,6 +199,8 @@ struct chk *chk_create(struct sim *sim)
 
 	c->sim = sim;
 	c->pages = g_tree_new_full(pfn_cmp, NULL, NULL, g_free);
+	c->unvisible = g_new0(uint32_t, sim->ncpus);
+	c->undone = g_new0(uint32_t, sim->ncpus);
 	return c;
 }
 
@@ -203,6 +211,8 @@ void chk_destroy(struct chk *c)
 	for (unsigned i = 0; i < c->nbrk; i++)
 		g_free(c->brk[i].cov);
 	g_free(c->brk);
+	g_free(c->unvisible);
+	g_free(c->undone);
 	g_free(c->by_lo);
 	g_free(c->large);
 	g_free(c->hits);
@@ -450,6 +460,11 @@ static void break_drop(struct chk *c, unsigned i)
 {
 	struct chk_break *r = &c->brk[i];
 
+	if (!r->visible)
+		c->unvisible[r->storer]--;
+	for (unsigned k = 0; k < r->ncov; k++)
+		if (!r->cov[k].done)
+			c->undone[r->cov[k].cpu]--;
 	g_free(r->cov);
 	r->cov = NULL;
 	r->ncov = r->capcov = 0;
@@ -504,6 +519,7 @@ static void break_add(struct chk *c, struct sim_cpu *cpu, uint64_t slot, int lev
 		.storer = cpu->id,
 	};
 	c->nlive++;
+	c->unvisible[cpu->id]++;
 	c->index_stale = true;
 }
 
@@ -706,6 +722,7 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 			.end = end < hi ? end : hi,
 			.cpu = cpu->id,
 		};
+		c->undone[cpu->id]++;
 	}
 }
 
@@ -713,35 +730,30 @@ bool chk_dsb_pending(struct sim_cpu *cpu, bool full)
 {
 	struct chk *c = chk_of(cpu->sim);
 
-	for (unsigned i = 0; i < c->nbrk; i++) {
-		const struct chk_break *r = &c->brk[i];
-
-		if (r->dead)
-			continue;
-		if (r->storer == cpu->id)
-			return true;
-		for (unsigned k = 0; full && k < r->ncov; k++)
-			if (r->cov[k].cpu == cpu->id)
-				return true;
-	}
-	return false;
+	return c->unvisible[cpu->id] || (full && c->undone[cpu->id]);
 }
 
 void chk_dsb(struct sim_cpu *cpu, bool full)
 {
 	struct chk *c = chk_of(cpu->sim);
 
+	if (!chk_dsb_pending(cpu, full))
+		return; /* nothing of ours: nothing to make visible, complete or drop */
 	for (unsigned i = 0; i < c->nbrk; i++) {
 		struct chk_break *r = &c->brk[i];
 
 		if (r->dead)
 			continue;
-		if (r->storer == cpu->id)
+		if (r->storer == cpu->id && !r->visible) {
 			r->visible = true;
+			c->unvisible[cpu->id]--;
+		}
 		if (full)
 			for (unsigned k = 0; k < r->ncov; k++)
-				if (r->cov[k].cpu == cpu->id)
+				if (r->cov[k].cpu == cpu->id && !r->cov[k].done) {
 					r->cov[k].done = true;
+					c->undone[cpu->id]--;
+				}
 		if (full && r->remade && break_complete(r))
 			break_drop(c, i);
 	}
