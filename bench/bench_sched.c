@@ -6,6 +6,9 @@
  *    memory (store, wait, wake), so every round passes the token twice;
  *    baseline: a raw futex baton between two plain threads, same protocol,
  *    measured in the same run on the same core.
+ *  - the same hand-off with the CPUs as fibers (what explore and compare
+ *    use); baseline: swapcontext() ping-pong between two ucontexts, the
+ *    textbook user-level switch, measured in the same run.
  *  - same-CPU yield: one CPU yielding with nobody to switch to.
  *
  * Prints value, baseline and ratio per figure; --json for machines.
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define ROUNDS	    20000
@@ -75,6 +79,30 @@ static double baseline_handoff_ns(void)
 	return (now_ns() - t0) / (2.0 * ROUNDS);
 }
 
+/* ---- baseline for fibers: swapcontext() ping-pong ------------------------------------ */
+
+static ucontext_t uc_main, uc_peer;
+static char uc_stack[64 << 10];
+
+static void uc_peer_main(void)
+{
+	for (;;)
+		swapcontext(&uc_peer, &uc_main);
+}
+
+static double baseline_swapcontext_ns(void)
+{
+	getcontext(&uc_peer);
+	uc_peer.uc_stack.ss_sp = uc_stack;
+	uc_peer.uc_stack.ss_size = sizeof(uc_stack);
+	uc_peer.uc_link = NULL;
+	makecontext(&uc_peer, uc_peer_main, 0);
+	double t0 = now_ns();
+	for (int i = 0; i < ROUNDS; i++)
+		swapcontext(&uc_main, &uc_peer);
+	return (now_ns() - t0) / (2.0 * ROUNDS);
+}
+
 /* ---- the engine: ping-pong between two simulated CPUs ----------------------------- */
 
 static uint64_t flag;
@@ -123,7 +151,7 @@ static const struct scenario bench_same = {
 };
 SCENARIO_REGISTER(bench_same)
 
-static double run_ns(const char *name, uint64_t *steps)
+static double run_ns(const char *name, bool fibers, uint64_t *steps)
 {
 	struct sim_options o;
 	struct sim_costs c;
@@ -135,6 +163,7 @@ static double run_ns(const char *name, uint64_t *steps)
 	costs_default(&c);
 	struct sim *sim = sim_create(scenario_find(name), &o, &c, NULL, err, sizeof(err));
 	sim->keep_trace = false;
+	sim->fibers = fibers;
 	double t0 = now_ns();
 	if (sim_run(sim, err, sizeof(err))) {
 		fprintf(stderr, "bench_sched: %s\n", err);
@@ -158,17 +187,25 @@ int main(int argc, char **argv)
 	sched_setaffinity(0, sizeof(one), &one);
 
 	double base = baseline_handoff_ns();
-	double pp = run_ns("bench-pingpong", &steps) / (2.0 * ROUNDS);
-	double same = run_ns("bench-same-cpu", &steps) / SAME_YIELDS;
+	double pp = run_ns("bench-pingpong", false, &steps) / (2.0 * ROUNDS);
+	double fbase = baseline_swapcontext_ns();
+	double fpp = sim_fibers_available() ? run_ns("bench-pingpong", true, &steps) / (2.0 * ROUNDS)
+					    : 0;
+	double same = run_ns("bench-same-cpu", false, &steps) / SAME_YIELDS;
 
 	if (json) {
 		printf("{\"handoff_ns\":%.1f,\"baseline_futex_ns\":%.1f,\"ratio\":%.3f,"
+		       "\"fiber_handoff_ns\":%.1f,\"baseline_swapcontext_ns\":%.1f,"
 		       "\"same_cpu_yield_ns\":%.2f}\n",
-		       pp, base, pp / base, same);
+		       pp, base, pp / base, fpp, fbase, same);
 	} else {
 		printf("hand-off (token to another CPU, incl. wait/wake): value %.1f ns, "
 		       "baseline (raw futex baton) %.1f ns, ratio %.3f\n",
 		       pp, base, pp / base);
+		if (fpp > 0)
+			printf("fiber hand-off (the same, CPUs as fibers): value %.1f ns, "
+			       "baseline (swapcontext ping-pong) %.1f ns, ratio %.3f\n",
+			       fpp, fbase, fpp / fbase);
 		printf("same-CPU yield: value %.2f ns (target <= 50 ns)\n", same);
 	}
 	return 0;
