@@ -221,6 +221,8 @@ bool sim_fibers_available(void)
 
 enum strategy { STRAT_TIMED, STRAT_RANDOM, STRAT_PCT, STRAT_REPLAY };
 
+#define WAIT_SLOTS 256 /* a power of two */
+
 struct sched {
 	enum strategy strat;
 	struct rng rng;	   /* scheduling choices */
@@ -233,6 +235,11 @@ struct sched {
 	bool cond_next; /* the next sim_wait() is a sim_wait_value() */
 	/* CPUs waiting on memory, a bit each: a store looks at these only. */
 	uint64_t memwait[SIM_MAX_CPUS / 64];
+	/*
+	 * How many of them wait on a cache line hashing to each slot: a store
+	 * to lines nobody waits on (most, even on the same page) skips the scan.
+	 */
+	uint16_t line_waiters[WAIT_SLOTS];
 	/*
 	 * timed: the runnable CPUs but the token holder, in a min-heap by
 	 * (clock, key); the key, drawn from the seed whenever a CPU enters the
@@ -256,23 +263,32 @@ struct sched {
  */
 struct heap_ent {
 	uint64_t clock;
-	uint32_t key;
-	uint32_t id;
+	uint64_t tie; /* key << 32 | id */
 };
 
+static inline uint32_t ent_key(const struct heap_ent *e)
+{
+	return (uint32_t)(e->tie >> 32);
+}
+
+static inline uint32_t ent_id(const struct heap_ent *e)
+{
+	return (uint32_t)e->tie;
+}
+
+/* (clock, key, id) in order, as one 128-bit comparison: no branches to mispredict. */
 static bool ent_less(const struct heap_ent *a, const struct heap_ent *b)
 {
-	if (a->clock != b->clock)
-		return a->clock < b->clock;
-	if (a->key != b->key)
-		return a->key < b->key;
-	return a->id < b->id;
+	unsigned __int128 x = (unsigned __int128)a->clock << 64 | a->tie;
+	unsigned __int128 y = (unsigned __int128)b->clock << 64 | b->tie;
+
+	return x < y;
 }
 
 static void heap_push(struct sim *sim, unsigned id)
 {
 	struct sched *s = sim->sched;
-	struct heap_ent e = {sim->cpus[id].clock, (uint32_t)rng_next(&s->rng), id};
+	struct heap_ent e = {sim->cpus[id].clock, (uint64_t)(uint32_t)rng_next(&s->rng) << 32 | id};
 	unsigned i = s->nheap++;
 
 	while (i && ent_less(&e, &s->heap[(i - 1) / 2])) {
@@ -285,7 +301,7 @@ static void heap_push(struct sim *sim, unsigned id)
 static unsigned heap_pop(struct sim *sim)
 {
 	struct sched *s = sim->sched;
-	unsigned top = s->heap[0].id, i = 0, n = --s->nheap;
+	unsigned top = ent_id(&s->heap[0]), i = 0, n = --s->nheap;
 	struct heap_ent last = s->heap[n];
 
 	for (;;) {
@@ -309,7 +325,7 @@ static unsigned heap_pop(struct sim *sim)
 static unsigned take_top(struct sim *sim)
 {
 	struct sched *s = sim->sched;
-	uint32_t key = s->heap[0].key;
+	uint32_t key = ent_key(&s->heap[0]);
 	unsigned id = heap_pop(sim);
 
 	s->key[id] = key;
@@ -320,7 +336,7 @@ static unsigned take_top(struct sim *sim)
 static bool holder_first(struct sim *sim, struct sim_cpu *cpu)
 {
 	struct sched *s = sim->sched;
-	struct heap_ent e = {cpu->clock, s->key[cpu->id], cpu->id};
+	struct heap_ent e = {cpu->clock, (uint64_t)s->key[cpu->id] << 32 | cpu->id};
 
 	return !s->nheap || ent_less(&e, &s->heap[0]);
 }
@@ -597,6 +613,27 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
+/* Adds @d to the slots of the cache lines [pa, pa + len) covers (all, past WAIT_SLOTS lines). */
+static void line_waiters_add(struct sched *s, uint64_t pa, uint64_t len, int d)
+{
+	uint64_t first = pa >> 6, last = (pa + len - 1) >> 6;
+
+	if (last - first >= WAIT_SLOTS)
+		first = 0, last = WAIT_SLOTS - 1;
+	for (uint64_t l = first; l <= last; l++)
+		s->line_waiters[l & (WAIT_SLOTS - 1)] += (uint16_t)d;
+}
+
+static bool line_waited(const struct sched *s, uint64_t pa, unsigned size)
+{
+	uint64_t first = pa >> 6, last = (pa + size - 1) >> 6;
+
+	for (uint64_t l = first; l <= last; l++)
+		if (s->line_waiters[l & (WAIT_SLOTS - 1)])
+			return true;
+	return false;
+}
+
 void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const char *what)
 {
 	struct sim *sim = cpu->sim;
@@ -614,8 +651,10 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	cpu->wait_irq = irq;
 	cpu->wait_cond = s->cond_next;
 	s->cond_next = false;
-	if (len)
+	if (len) {
 		s->memwait[cpu->id / 64] |= 1ull << (cpu->id % 64);
+		line_waiters_add(s, pa, len, 1);
+	}
 	cpu->state = CPU_WAITING;
 	rq_del(s, cpu);
 	if (sim->events)
@@ -643,7 +682,12 @@ void sim_wait_value(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t ma
 
 static void wake(struct sim *sim, struct sim_cpu *c, uint64_t at)
 {
-	sim->sched->memwait[c->id / 64] &= ~(1ull << (c->id % 64));
+	struct sched *s = sim->sched;
+
+	if (s->memwait[c->id / 64] & (1ull << (c->id % 64))) {
+		s->memwait[c->id / 64] &= ~(1ull << (c->id % 64));
+		line_waiters_add(s, c->wait_pa, c->wait_len, -1);
+	}
 	c->state = CPU_RUNNABLE;
 	c->wait_what = NULL;
 	if (c->clock < at)
@@ -656,6 +700,8 @@ void sched_store_wakeup(struct sim *sim, struct sim_cpu *by, uint64_t pa, unsign
 	struct sched *s = sim->sched;
 	uint64_t at = by ? by->clock + sim->costs.ps[COST_wake] : 0;
 
+	if (!line_waited(s, pa, size))
+		return;
 	/* In ascending CPU order, as the wake-up order is part of the schedule. */
 	for (unsigned w = 0; w < (sim->ncpus + 63) / 64; w++)
 		for (uint64_t bits = s->memwait[w]; bits; bits &= bits - 1) {
