@@ -28,10 +28,19 @@ struct gic_cpu {
 	uint64_t acks[GIC_NR_PRIVATE];
 };
 
+/* A PE by what an ICC_SGI1R_EL1 write with IRM=0 names: Aff3.Aff2.Aff1, RS. */
+struct gic_route {
+	uint64_t key; /* Aff3:Aff2:Aff1:RS */
+	uint32_t cpu;
+};
+
 struct gic {
 	unsigned ncpus, cluster_size;
 	struct gic_cpu *cpus;
 	struct gic_stats stats;
+	/* Every PE sorted by (key, index), rebuilt after an MPIDR changes. */
+	struct gic_route *routes;
+	bool routes_stale;
 };
 
 static struct gic *gic_of(struct sim *sim)
@@ -73,6 +82,8 @@ int gic_create(struct sim *sim, unsigned cluster_size, char *err, size_t errlen)
 			c->prio[n] = GIC_DEFAULT_PRIO;
 		sim->cpus[i].gic = c;
 	}
+	g->routes = g_new(struct gic_route, sim->ncpus);
+	g->routes_stale = true;
 	sim->gic = g;
 	return 0;
 }
@@ -86,6 +97,7 @@ void gic_destroy(struct sim *sim)
 	for (unsigned i = 0; i < sim->ncpus; i++)
 		sim->cpus[i].gic = NULL;
 	g_free(g->cpus);
+	g_free(g->routes);
 	g_free(g);
 	sim->gic = NULL;
 }
@@ -93,6 +105,7 @@ void gic_destroy(struct sim *sim)
 void gic_set_mpidr(struct sim *sim, unsigned cpu, uint64_t mpidr)
 {
 	gcpu(sim, cpu)->mpidr = mpidr;
+	gic_of(sim)->routes_stale = true;
 }
 
 uint64_t gic_mpidr(struct sim *sim, unsigned cpu)
@@ -208,6 +221,48 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
  * ICC_SGI1R_EL1 (IHI 0069 12.2.19): IRM=1 routes to every PE but the writer;
  * IRM=0 to the PEs Aff3.Aff2.Aff1.<RS*16 + n> for each bit n of TargetList.
  */
+static uint64_t route_key(unsigned aff3, unsigned aff2, unsigned aff1, unsigned rs)
+{
+	return (uint64_t)aff3 << 32 | (uint64_t)aff2 << 24 | (uint64_t)aff1 << 16 | rs;
+}
+
+static int route_cmp(const void *a, const void *b)
+{
+	const struct gic_route *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
+}
+
+/* The first route with @key, or ncpus; the PEs it names follow in index order. */
+static unsigned route_first(struct gic *g, uint64_t key)
+{
+	unsigned a = 0, b = g->ncpus;
+
+	if (g->routes_stale) {
+		for (unsigned i = 0; i < g->ncpus; i++) {
+			uint64_t m = g->cpus[i].mpidr;
+
+			g->routes[i] = (struct gic_route){
+				route_key(MPIDR_AFF3(m), MPIDR_AFF2(m), MPIDR_AFF1(m),
+					  MPIDR_AFF0(m) >> 4),
+				i};
+		}
+		qsort(g->routes, g->ncpus, sizeof(g->routes[0]), route_cmp);
+		g->routes_stale = false;
+	}
+	while (a < b) {
+		unsigned m = a + (b - a) / 2;
+
+		if (g->routes[m].key < key)
+			a = m + 1;
+		else
+			b = m;
+	}
+	return a;
+}
+
 void gic_cpuif_write_sgi1r(struct sim *sim, unsigned cpu, uint64_t val)
 {
 	struct gic *g = sim->gic;
@@ -220,18 +275,19 @@ void gic_cpuif_write_sgi1r(struct sim *sim, unsigned cpu, uint64_t val)
 	uint32_t tlist = (uint32_t)(val & ICC_SGI1R_TARGET_LIST_MASK);
 
 	g->stats.sgi_writes++;
-	for (unsigned i = 0; i < g->ncpus; i++) {
-		uint64_t m = g->cpus[i].mpidr;
-
-		if (irm) {
+	if (irm) {
+		for (unsigned i = 0; i < g->ncpus; i++)
 			if (i != cpu)
 				raise_sgi(sim, cpu, i, intid);
-			continue;
-		}
-		if (MPIDR_AFF3(m) != aff3 || MPIDR_AFF2(m) != aff2 || MPIDR_AFF1(m) != aff1 ||
-		    MPIDR_AFF0(m) >> 4 != rs)
-			continue;
-		if (tlist & (1u << (MPIDR_AFF0(m) & 0xf)))
+		return;
+	}
+	/* The PEs of that Aff3.Aff2.Aff1 and range, in index order as a scan would. */
+	uint64_t key = route_key(aff3, aff2, aff1, rs);
+
+	for (unsigned r = route_first(g, key); r < g->ncpus && g->routes[r].key == key; r++) {
+		unsigned i = g->routes[r].cpu;
+
+		if (tlist & (1u << (MPIDR_AFF0(g->cpus[i].mpidr) & 0xf)))
 			raise_sgi(sim, cpu, i, intid);
 	}
 }
