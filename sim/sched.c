@@ -586,7 +586,8 @@ void sim_yield(struct sim_cpu *cpu)
 
 	if (interrupt_requested)
 		sched_diverged(sim, "interrupted");
-	if (++sim->step > sim->opt.step_bound)
+	/* Once: under --keep-going a report per step would only cost. */
+	if (++sim->step == (uint64_t)sim->opt.step_bound + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
 			   "no end after %u yield points", sim->opt.step_bound);
 	struct sim_cpu *next = pick_next(sim, cpu);

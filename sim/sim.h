@@ -34,6 +34,8 @@ struct pmem;
 
 /* ---- options (sim/options.def) ------------------------------------------ */
 
+#define SIM_STEP_BOUND_MAX 4000000000u /* the most --step-bound takes */
+
 struct sim_options {
 #define SIM_OPT_UINT(n, d, lo, hi, h) uint32_t n;
 #define SIM_OPT_BOOL(n, d, h)	      bool n;

@@ -377,6 +377,20 @@ START_TEST(test_run_past_step_bound_is_livelock)
 }
 END_TEST
 
+/* --keep-going past the step bound: one report, not one per step after it. */
+START_TEST(test_step_bound_reported_once_when_keeping_going)
+{
+	struct sim *s = t_run("demo-counter-atomic",
+			      "sched=random cpus=4 step_bound=3 keep_going=1 seed=2");
+
+	ck_assert_uint_gt(s->step, 4);
+	ck_assert_uint_eq(s->nr_findings, 1);
+	ck_assert_int_eq(s->findings[0].kind, FINDING_LIVELOCK);
+	ck_assert_uint_eq(s->findings_more, 0);
+	sim_destroy(s);
+}
+END_TEST
+
 /* ---- replay ------------------------------------------------------------------------------- */
 
 static struct sim *replay_text(const char *text, size_t len, char *err, size_t errlen)
@@ -636,6 +650,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_deadlock_is_reported_with_cpu_states);
 	tcase_add_test(tc, test_spin_past_bound_is_livelock);
 	tcase_add_test(tc, test_run_past_step_bound_is_livelock);
+	tcase_add_test(tc, test_step_bound_reported_once_when_keeping_going);
 	tcase_add_test(tc, test_replay_reproduces_digest);
 	tcase_add_test(tc, test_replay_of_another_decision_kind_diverges);
 	tcase_add_test(tc, test_replay_with_leftover_decisions_diverges);
