@@ -189,8 +189,9 @@ int main(int argc, char **argv)
 	double base = baseline_handoff_ns();
 	double pp = run_ns("bench-pingpong", false, &steps) / (2.0 * ROUNDS);
 	double fbase = baseline_swapcontext_ns();
-	double fpp = sim_fibers_available() ? run_ns("bench-pingpong", true, &steps) / (2.0 * ROUNDS)
-					    : 0;
+	double fpp = sim_fibers_available()
+			     ? run_ns("bench-pingpong", true, &steps) / (2.0 * ROUNDS)
+			     : 0;
 	double same = run_ns("bench-same-cpu", false, &steps) / SAME_YIELDS;
 
 	if (json) {

@@ -244,10 +244,10 @@ static unsigned route_first(struct gic *g, uint64_t key)
 		for (unsigned i = 0; i < g->ncpus; i++) {
 			uint64_t m = g->cpus[i].mpidr;
 
-			g->routes[i] = (struct gic_route){
-				route_key(MPIDR_AFF3(m), MPIDR_AFF2(m), MPIDR_AFF1(m),
-					  MPIDR_AFF0(m) >> 4),
-				i};
+			g->routes[i] =
+				(struct gic_route){route_key(MPIDR_AFF3(m), MPIDR_AFF2(m),
+							     MPIDR_AFF1(m), MPIDR_AFF0(m) >> 4),
+						   i};
 		}
 		qsort(g->routes, g->ncpus, sizeof(g->routes[0]), route_cmp);
 		g->routes_stale = false;

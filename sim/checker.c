@@ -110,7 +110,6 @@ struct chk_why {
 	char what[120];
 };
 
-
 static gint pfn_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;

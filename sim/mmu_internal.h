@@ -47,7 +47,7 @@ struct tlb {
 	uint32_t cap, nr, free_head;
 	uint64_t gen;	   /* bumped whenever a leaf entry comes or goes */
 	uint32_t cls_mask; /* size classes holding entries */
-	uint64_t regions;  /* bit (va >> 30) % 64 of every leaf entry since the TLB was last empty */
+	uint64_t regions;  /* bit (va >> 30) % 64 per leaf entry, since the TLB was empty */
 	struct {
 		uint32_t count;
 		uint32_t mask;

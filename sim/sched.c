@@ -161,9 +161,9 @@ static void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu)
 	/* 7 words, then rsp = 16n at bbmsim_fiber_start, so its call is aligned */
 	uint64_t *sp = (uint64_t *)(top - 72);
 
-	sp[0] = sp[1] = sp[2] = 0;   /* r15 r14 r13 */
-	sp[3] = (uintptr_t)cpu;      /* r12 */
-	sp[4] = sp[5] = 0;	     /* rbx rbp */
+	sp[0] = sp[1] = sp[2] = 0; /* r15 r14 r13 */
+	sp[3] = (uintptr_t)cpu;	   /* r12 */
+	sp[4] = sp[5] = 0;	   /* rbx rbp */
 	sp[6] = (uintptr_t)bbmsim_fiber_start;
 	f->sp = sp;
 }

@@ -201,7 +201,7 @@ struct sim {
 
 	uint64_t step; /* yield points so far, the whole machine */
 	struct sim_cpu *cur;
-	bool stopping; /* a finding ended the run; CPUs are being unwound */
+	bool stopping;	   /* a finding ended the run; CPUs are being unwound */
 	bool local_points; /* sim_yield_local() is a scheduling point (not timed) */
 
 	struct sim_finding *findings;

@@ -414,11 +414,11 @@ static struct sim *replay_text(const char *text, size_t len, char *err, size_t e
 
 START_TEST(test_replay_reproduces_digest)
 {
-	const char *scn[] = {"demo-counter", "demo-counter", "demo-counter-atomic", "t-timed",
-			     "t-local", "t-local"};
-	const char *opts[] = {"seed=7 sched=random", "seed=2 sched=pct:4",
-			      "seed=9 sched=random cpus=5", "sched=timed",
-			      "sched=timed", "seed=3 sched=random"};
+	const char *scn[] = {"demo-counter", "demo-counter", "demo-counter-atomic",
+			     "t-timed",	     "t-local",	     "t-local"};
+	const char *opts[] = {
+		"seed=7 sched=random", "seed=2 sched=pct:4", "seed=9 sched=random cpus=5",
+		"sched=timed",	       "sched=timed",	     "seed=3 sched=random"};
 
 	for (int i = 0; i < 6; i++) {
 		struct sim *a = t_run(scn[i], opts[i]);
