@@ -87,7 +87,8 @@ static struct sim_thread *pool_get(unsigned i)
  *
  * A hand-off is a stack switch instead of a futex round trip (~3-9 us):
  * same decisions, same trace, byte for byte. On x86-64 the switch is ours
- * (fiber_swap(): six callee-saved registers and the stack pointer, ~2 ns);
+ * (bbmsim_fiber_swap(): six callee-saved registers and the stack pointer;
+ * no system call, no signal mask, no pointer mangling);
  * elsewhere a fiber is first entered through its ucontext and afterwards by
  * _longjmp() to where it left, which unlike swapcontext() does not save and
  * restore the signal mask with a system call at every hand-off. Sanitizer
@@ -166,14 +167,6 @@ static void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu)
 	sp[4] = sp[5] = 0;	   /* rbx rbp */
 	sp[6] = (uintptr_t)bbmsim_fiber_start;
 	f->sp = sp;
-}
-
-/* Leaves @from (NULL: a finished CPU or the host, nothing to come back to) for @to. */
-static void fiber_switch(struct sim_fiber *from, struct sim_fiber *to)
-{
-	void *dead;
-
-	bbmsim_fiber_swap(from ? &from->sp : &dead, to->sp);
 }
 #else
 static jmp_buf host_jb;
@@ -554,7 +547,7 @@ static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 	sim->cur = to;
 	if (sim->fibers) {
 #ifdef FIBER_SWAP
-		fiber_switch(from->fiber, to->fiber);
+		bbmsim_fiber_swap(&from->fiber->sp, to->fiber->sp);
 #else
 		if (!_setjmp(from->fiber->jb))
 			fiber_enter(to->fiber);
