@@ -471,6 +471,15 @@ static void break_drop(struct chk *c, unsigned i)
 	c->nlive--;
 }
 
+/* With every record dropped, forgets the tombstones (not while hits are held). */
+static void breaks_tidy(struct chk *c)
+{
+	if (c->nbrk && !c->nlive) {
+		c->nbrk = 0;
+		c->index_stale = true;
+	}
+}
+
 /* Squeezes the tombstones out, keeping the order. */
 static void break_compact(struct chk *c)
 {
@@ -652,6 +661,7 @@ void chk_desc_store(struct sim_cpu *cpu, uint64_t slot, int level, uint64_t va, 
 	bool oc = cacheable(old, level), nc = cacheable(new, level);
 	struct chk_why why;
 
+	breaks_tidy(c);
 	if (oc && nc && change_needs_bbm(sim, va, va + size, old, level, va, new, level, va, &why))
 		report_bbm(cpu, &why, slot, "live valid->valid change without break-before-make");
 	if (oc && !nc) {
@@ -700,6 +710,7 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 	/* A non-shareable TLBI leaves every other PE's TLB as it was. */
 	if (!broadcast && sim->ncpus > 1)
 		return;
+	breaks_tidy(c);
 	unsigned nhits = breaks_meeting(c, start, end);
 
 	for (unsigned k = 0; k < nhits; k++) {
