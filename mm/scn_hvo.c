@@ -28,6 +28,8 @@ struct scn_hvo {
 	uint64_t first_pfn, nr_pages; /* what the readers look at */
 	unsigned reader_iters;
 	uint64_t free_before;
+	/* JOB_DEMOTE: the 2 MiB pages are going back to the allocator (the oracle's view) */
+	bool freeing;
 };
 
 static struct scn_hvo *hvo(struct sim *sim)
@@ -108,6 +110,14 @@ static void read_struct_page(struct sim_cpu *cpu, struct scn_hvo *st, uint64_t p
 
 	rcu_read_lock(cpu);
 	uint64_t head = compound_head(cpu, page);
+	/*
+	 * A page already freed is its own head with no flags
+	 * (free_pages_prepare()), which a PFN walker may well see.
+	 */
+	if (st->freeing && head == page && !(page_flags(cpu, page) & (1ull << PG_head))) {
+		rcu_read_unlock(cpu);
+		return;
+	}
 	if (!head_ok(st, pfn, head))
 		sim_report(cpu->sim, cpu, FINDING_ASSERTION, page, 0,
 			   "compound_head() of a huge page's struct page is its head",
@@ -255,6 +265,7 @@ static void hvo_main(struct sim_cpu *cpu)
 
 		hugetlb_vmemmap_optimize_folios(cpu, st->h, &st->boot);
 		hugetlb_demote_pool(cpu, &st->boot, &small);
+		st->freeing = true;
 		hugetlb_free_pool(cpu, &hstate_2m, &small);
 		folio_list_free(&small);
 		break;
