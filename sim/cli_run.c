@@ -89,17 +89,11 @@ int cmd_replay(int argc, char **argv)
 		die("%s: %s", argv[1], err);
 	struct sim *sim = run_once(scn, &opt, &costs, t, opt_perfetto != NULL);
 	/* The replay must end as the recording did. */
-	GString *mine = g_string_new(NULL);
-	size_t len;
-	const char *text = sim_trace_text(sim, &len);
-	for (const char *p = text; (p = strstr(p, "\nfinding ")); p++) {
-		const char *nl = strchr(p + 1, '\n');
-		g_string_append_len(mine, p + 1, nl - p);
-	}
-	if (strcmp(mine->str, trace_findings(t)))
+	char *mine = trace_finding_lines(sim);
+	if (strcmp(mine, trace_findings(t)))
 		die("%s: diverged at the end: the replay's findings differ from the recording's",
 		    argv[1]);
-	g_string_free(mine, TRUE);
+	g_free(mine);
 	write_outputs(sim);
 	int rc = report_run(sim);
 	sim_destroy(sim);

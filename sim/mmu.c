@@ -471,16 +471,26 @@ void tlbi_rvaale1(struct sim_cpu *cpu, uint64_t arg)
 	tlbi_range(cpu, arg, true, false);
 }
 
+/*
+ * A DSB with no TLBI (@full) or break of this CPU's in flight changes
+ * nothing another CPU can tell: a local point (sim_yield_local()).
+ */
+static void dsb_point(struct sim_cpu *cpu, bool full)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full))
+		sim_yield(cpu);
+	else
+		sim_yield_local(cpu);
+}
+
 void dsb_ish(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu_cpu *mc = cpu->mmu;
 
-	/* With no TLBI or break of ours in flight, no other CPU can tell. */
-	if (mc->outstanding || chk_dsb_pending(cpu, true))
-		sim_yield(cpu);
-	else
-		sim_yield_local(cpu);
+	dsb_point(cpu, true);
 	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
 	if (mc->outstanding) {
 		/* The DSB completes only when every remote TLB performed them. */
@@ -509,10 +519,7 @@ void dsb_ish(struct sim_cpu *cpu)
 
 void dsb_ishst(struct sim_cpu *cpu)
 {
-	if (chk_dsb_pending(cpu, false))
-		sim_yield(cpu);
-	else
-		sim_yield_local(cpu);
+	dsb_point(cpu, false);
 	sim_tick(cpu, COST_dsb);
 	chk_dsb(cpu, false);
 }

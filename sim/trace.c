@@ -82,11 +82,17 @@ void trace_free(struct trace *t)
 	g_free(t);
 }
 
+/* Where the trace's bytes end up: the digest, and the text if it is kept. */
+static void sink(struct trace *t, const char *p, size_t n)
+{
+	g_checksum_update(t->ck, (const guchar *)p, n);
+	if (t->text)
+		g_string_append_len(t->text, p, n);
+}
+
 static void out_flush(struct trace *t)
 {
-	g_checksum_update(t->ck, (const guchar *)t->out, t->nout);
-	if (t->text)
-		g_string_append_len(t->text, t->out, t->nout);
+	sink(t, t->out, t->nout);
 	t->nout = 0;
 }
 
@@ -95,9 +101,7 @@ static void emit(struct trace *t, const char *line, size_t n)
 	if (t->nout + n > sizeof(t->out))
 		out_flush(t);
 	if (n > sizeof(t->out)) {
-		g_checksum_update(t->ck, (const guchar *)line, n);
-		if (t->text)
-			g_string_append_len(t->text, line, n);
+		sink(t, line, n);
 		return;
 	}
 	memcpy(t->out + t->nout, line, n);

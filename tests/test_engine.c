@@ -393,25 +393,6 @@ END_TEST
 
 /* ---- replay ------------------------------------------------------------------------------- */
 
-static struct sim *replay_text(const char *text, size_t len, char *err, size_t errlen)
-{
-	struct sim_options o;
-	struct sim_costs c;
-	struct trace *t = trace_parse(text, len, err, errlen);
-
-	ck_assert_msg(t, "%s", err);
-	ck_assert(!trace_config(t, &o, &c, err, errlen));
-	struct sim *s = sim_create(scenario_find(trace_scenario(t)), &o, &c, t, err, errlen);
-	ck_assert(s);
-	int r = sim_run(s, err, errlen);
-	trace_free(t);
-	if (r) {
-		sim_destroy(s);
-		return NULL;
-	}
-	return s;
-}
-
 START_TEST(test_replay_reproduces_digest)
 {
 	const char *scn[] = {"demo-counter", "demo-counter", "demo-counter-atomic",
@@ -425,7 +406,7 @@ START_TEST(test_replay_reproduces_digest)
 		size_t len;
 		const char *text = sim_trace_text(a, &len);
 		char err[300];
-		struct sim *b = replay_text(text, len, err, sizeof(err));
+		struct sim *b = t_replay(text, len, false, err, sizeof(err));
 
 		ck_assert_msg(b, "%s", err);
 		ck_assert_str_eq(sim_digest(a), sim_digest(b));
@@ -447,7 +428,7 @@ START_TEST(test_replay_of_another_decision_kind_diverges)
 
 	g_string_append(bad, "tlb-fill 0\n");
 	g_string_append(bad, body);
-	ck_assert_ptr_null(replay_text(bad->str, bad->len, err, sizeof(err)));
+	ck_assert_ptr_null(t_replay(bad->str, bad->len, false, err, sizeof(err)));
 	ck_assert_str_eq(err, "diverged at step 0: wanted cpu, trace has tlb-fill (line 22)");
 	g_string_free(bad, TRUE);
 	sim_destroy(a);
@@ -465,7 +446,7 @@ START_TEST(test_replay_with_leftover_decisions_diverges)
 
 	g_string_append(bad, "cpu 0 3\n");
 	g_string_append(bad, fin);
-	ck_assert_ptr_null(replay_text(bad->str, bad->len, err, sizeof(err)));
+	ck_assert_ptr_null(t_replay(bad->str, bad->len, false, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "diverged at step"));
 	g_string_free(bad, TRUE);
 	sim_destroy(a);

@@ -26,26 +26,6 @@ static GString *with_body(struct sim *sim, const char *body)
 }
 
 /* Replays @text; NULL (and @err) if it diverged. */
-static struct sim *replay(const char *text, size_t len, bool lenient, char *err, size_t errlen)
-{
-	struct sim_options o;
-	struct sim_costs c;
-	struct trace *t = trace_parse(text, len, err, errlen);
-
-	ck_assert_msg(t, "%s", err);
-	ck_assert(!trace_config(t, &o, &c, err, errlen));
-	trace_set_lenient(t, lenient);
-	struct sim *s = sim_create(scenario_find(trace_scenario(t)), &o, &c, t, err, errlen);
-	ck_assert(s);
-	int r = sim_run(s, err, errlen);
-	trace_free(t);
-	if (r) {
-		sim_destroy(s);
-		return NULL;
-	}
-	return s;
-}
-
 START_TEST(test_strict_is_the_default_and_an_empty_body_diverges)
 {
 	struct sim *a = t_run("demo-counter", "seed=7 sched=random");
@@ -55,7 +35,7 @@ START_TEST(test_strict_is_the_default_and_an_empty_body_diverges)
 
 	ck_assert(!trace_lenient(t));
 	trace_free(t);
-	ck_assert_ptr_null(replay(s->str, s->len, false, err, sizeof(err)));
+	ck_assert_ptr_null(t_replay(s->str, s->len, false, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "wanted cpu, trace has ended"));
 	g_string_free(s, TRUE);
 	sim_destroy(a);
@@ -67,7 +47,7 @@ START_TEST(test_lenient_empty_body_runs_lowest_cpu_first)
 	struct sim *a = t_run("demo-counter", "seed=7 sched=random");
 	GString *s = with_body(a, "");
 	char err[300];
-	struct sim *b = replay(s->str, s->len, true, err, sizeof(err));
+	struct sim *b = t_replay(s->str, s->len, true, err, sizeof(err));
 	size_t len;
 
 	ck_assert_msg(b, "%s", err);
@@ -76,7 +56,7 @@ START_TEST(test_lenient_empty_body_runs_lowest_cpu_first)
 	const char *text = sim_trace_text(b, &len);
 	ck_assert_ptr_nonnull(strstr(text, "\n---\ncpu 0 "));
 	/* The lenient run's own recording replays strictly, digest for digest. */
-	struct sim *c = replay(text, len, false, err, sizeof(err));
+	struct sim *c = t_replay(text, len, false, err, sizeof(err));
 	ck_assert_msg(c, "%s", err);
 	ck_assert_str_eq(sim_digest(b), sim_digest(c));
 	sim_destroy(c);
@@ -92,7 +72,7 @@ START_TEST(test_lenient_replay_of_a_recording_is_that_recording)
 	size_t len;
 	const char *text = sim_trace_text(a, &len);
 	char err[300];
-	struct sim *b = replay(text, len, true, err, sizeof(err));
+	struct sim *b = t_replay(text, len, true, err, sizeof(err));
 
 	ck_assert_msg(b, "%s", err);
 	ck_assert_str_eq(sim_digest(a), sim_digest(b));
@@ -107,10 +87,10 @@ START_TEST(test_lenient_takes_defaults_for_bad_cpu_wrong_kind_and_leftovers)
 	/* cpu 7 does not exist, tlb-fill is never asked for, 99 choices are too many. */
 	GString *s = with_body(a, "cpu 7 2\ntlb-fill 1\ncpu 1 99\n");
 	char err[300];
-	struct sim *b = replay(s->str, s->len, true, err, sizeof(err));
+	struct sim *b = t_replay(s->str, s->len, true, err, sizeof(err));
 
 	ck_assert_msg(b, "%s", err);
-	ck_assert_ptr_null(replay(s->str, s->len, false, err, sizeof(err)));
+	ck_assert_ptr_null(t_replay(s->str, s->len, false, err, sizeof(err)));
 	ck_assert_ptr_nonnull(strstr(err, "diverged at step"));
 	sim_destroy(b);
 	g_string_free(s, TRUE);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "testlib.h"
 
+#include "sim/trace.h"
+
 #include <check.h>
 #include <glib.h>
 #include <string.h>
@@ -85,4 +87,24 @@ unsigned t_explore(const char *scenario, const char *opts, unsigned n, int kind)
 		g_free(o);
 	}
 	return hits;
+}
+
+struct sim *t_replay(const char *text, size_t len, bool lenient, char *err, size_t errlen)
+{
+	struct sim_options o;
+	struct sim_costs c;
+	struct trace *t = trace_parse(text, len, err, errlen);
+
+	ck_assert_msg(t, "%s", err);
+	ck_assert_msg(!trace_config(t, &o, &c, err, errlen), "%s", err);
+	trace_set_lenient(t, lenient);
+	struct sim *s = sim_create(scenario_find(trace_scenario(t)), &o, &c, t, err, errlen);
+	ck_assert_msg(s, "%s", err);
+	int r = sim_run(s, err, errlen);
+	trace_free(t);
+	if (r) {
+		sim_destroy(s);
+		return NULL;
+	}
+	return s;
 }

@@ -19,6 +19,12 @@ struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim
 /* The same on fibers (struct sim.fibers) where the build has them. */
 struct sim *t_run_fibers(const char *scenario, const char *opts);
 unsigned t_explore(const char *scenario, const char *opts, unsigned n, int kind);
+/*
+ * Replays trace @text (strict, or lenient: see trace_set_lenient()); the
+ * finished run, or NULL with @err saying why it diverged. A trace that does
+ * not parse or configure fails the test.
+ */
+struct sim *t_replay(const char *text, size_t len, bool lenient, char *err, size_t errlen);
 /* The first finding of @kind in @sim, or NULL. */
 const struct sim_finding *t_finding(const struct sim *sim, int kind);
 
