@@ -12,7 +12,7 @@
  *  same run. Prints value, baseline and ratio; --json for machines.
  */
 #include "sim/cpu.h"
-#include "sim/mmu.h"
+#include "sim/arm/mmu.h"
 #include "sim/scenario.h"
 
 #include <glib.h>

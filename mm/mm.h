@@ -20,7 +20,7 @@
 #ifndef BBMSIM_MM_H
 #define BBMSIM_MM_H
 
-#include "sim/mmu.h"
+#include "sim/arm/mmu.h"
 #include "smp/smp.h"
 
 #define PAGE_SHIFT     MMU_PAGE_SHIFT

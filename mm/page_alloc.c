@@ -5,7 +5,7 @@
  * depends on host addresses or hash order.
  */
 #include "mm_internal.h"
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/pmem.h"
 
 #include <glib.h>

@@ -10,7 +10,7 @@
  * PMDs split, folios back to unoptimised, and no page lost.
  */
 #include "mm_internal.h"
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/scenario.h"
 
 #include <glib.h>

@@ -4,7 +4,7 @@
  * page-table store and TLB-flush helpers the HVO code uses.
  */
 #include "mm_internal.h"
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/pmem.h"
 
 #include <glib.h>

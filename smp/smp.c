@@ -8,7 +8,7 @@
 #include "smp/smp_internal.h"
 
 #include "sim/cpu.h"
-#include "sim/mmu.h"
+#include "sim/arm/mmu.h"
 #include "sim/pmem.h"
 
 #include <glib.h>

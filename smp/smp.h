@@ -121,7 +121,7 @@ bool system_uses_irq_prio_masking(struct sim *sim);
 void preempt_disable(struct sim_cpu *cpu);
 void preempt_enable(struct sim_cpu *cpu);
 
-/* Barriers: sim/mmu.h's; DSB ISHST works without an MMU installed too. */
+/* Barriers: sim/arm/mmu.h's; DSB ISHST works without an MMU installed too. */
 void smp_dsb_ishst(struct sim_cpu *cpu);
 void smp_isb(struct sim_cpu *cpu);
 

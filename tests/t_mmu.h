@@ -13,9 +13,9 @@
 #ifndef BBMSIM_T_MMU_H
 #define BBMSIM_T_MMU_H
 
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/cpu.h"
-#include "sim/mmu.h"
+#include "sim/arm/mmu.h"
 #include "sim/pmem.h"
 #include "testlib.h"
 

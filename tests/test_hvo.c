@@ -6,7 +6,7 @@
  * strategy (including a deliberately broken D).
  */
 #include "mm/mm.h"
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/pmem.h"
 #include "testlib.h"
 

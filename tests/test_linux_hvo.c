@@ -7,7 +7,7 @@
  * model's over the same schedules. Built only with the harness.
  */
 #include "mm/mm.h"
-#include "sim/checker.h"
+#include "sim/arm/checker.h"
 #include "sim/pmem.h"
 #include "testlib.h"
 

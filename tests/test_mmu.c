@@ -4,7 +4,7 @@
  * TLB (lookup, insert, eviction, every TLBI kind, range bounds, the walk
  * cache) and the DSB completion rule for broadcast invalidation.
  */
-#include "sim/mmu_internal.h"
+#include "sim/arm/mmu_internal.h"
 #include "t_mmu.h"
 
 /* What bodies saw, read by the test after the run. */

@@ -44,7 +44,7 @@ static inline bool lx_is_kva(uint64_t a)
 #define LX_PG_reserved		 13
 #define LX_HPG_vmemmap_optimized 4
 
-/* Descriptors, as the model builds them (sim/mmu.h). */
+/* Descriptors, as the model builds them (sim/arm/mmu.h). */
 uint64_t lx_mk_pte(uint64_t pfn, bool rdonly);
 uint64_t lx_pte_pfn(uint64_t pte);
 uint64_t lx_mk_kernel_table(uint64_t table_pa); /* pmd_populate_kernel()'s value */

@@ -3,13 +3,13 @@
  * The MMU scenarios: CPU0 changes a live kernel mapping while the other
  * CPUs read (and, where the mapping stays writable, write) through it.
  * Each variant is one way of doing the change, right or wrong; its
- * .expect is the verdict the Arm rules give (sim/checker.c).
+ * .expect is the verdict the Arm rules give (sim/arm/checker.c).
  */
 #include "checker.h"
-#include "cpu.h"
+#include "sim/cpu.h"
 #include "mmu.h"
-#include "pmem.h"
-#include "scenario.h"
+#include "sim/pmem.h"
+#include "sim/scenario.h"
 
 #include <glib.h>
 #include <inttypes.h>

@@ -12,7 +12,7 @@
 #define BBMSIM_MMU_INTERNAL_H
 
 #include "mmu.h"
-#include "pmem.h"
+#include "sim/pmem.h"
 
 #include <glib.h>
 

@@ -2,7 +2,7 @@
 /*
  * checker: the Arm rules on live translation-table changes, applied to
  * every store into a live table, every TLB lookup and every access (the
- * MMU calls it; see sim/mmu.h), and reported with sim_report():
+ * MMU calls it; see sim/arm/mmu.h), and reported with sim_report():
  *
  *  bbm-violation    a change that needs break-before-make made while the old
  *                   translation may still be cached or walked (D8.16.1);
@@ -22,7 +22,7 @@
 #ifndef BBMSIM_CHECKER_H
 #define BBMSIM_CHECKER_H
 
-#include "sim.h"
+#include "sim/sim.h"
 
 /* @npages pages from @pa were handed to a new owner. */
 void chk_page_alloc(struct sim *sim, uint64_t pa, uint64_t npages);

@@ -2,14 +2,14 @@
 /*
  * cli: the bbmsim command line's shared parts. Exit status 0 clean, 1 a
  * finding, 2 bad usage or input (die(): one line on stderr naming the
- * problem). Each command is a cmd_*() in a sim/cli_*.c of its own.
+ * problem). Each command is a cmd_*() in a cli/cli_*.c of its own.
  */
 #ifndef BBMSIM_CLI_H
 #define BBMSIM_CLI_H
 
-#include "scenario.h"
-#include "sim.h"
-#include "trace.h"
+#include "sim/scenario.h"
+#include "sim/sim.h"
+#include "sim/trace.h"
 
 #include <glib.h>
 #include <stdio.h>

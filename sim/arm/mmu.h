@@ -10,7 +10,7 @@
  * is a kernel VA. A translation is a TLB lookup, else a walk that reads one
  * descriptor per level through cpu_load_pa() (a yield point each). Faults
  * go to the CPU's registered fault handler; an access nobody fixes up is a
- * finding (sim/checker.h). TLBI/DSB/ISB are the instructions below, each a
+ * finding (sim/arm/checker.h). TLBI/DSB/ISB are the instructions below, each a
  * yield point. mmu_teardown() (scenario teardown) frees it all.
  *
  * Layout (arm64 Linux 6.12, VA_BITS=48, 4K pages, memstart 0): see
@@ -19,7 +19,7 @@
 #ifndef BBMSIM_MMU_H
 #define BBMSIM_MMU_H
 
-#include "cpu.h"
+#include "sim/cpu.h"
 
 /* ---- virtual memory layout ------------------------------------------------ */
 

@@ -63,7 +63,7 @@ GOptionEntry *machine_entries(void)
 #define SIM_OPT_UINT(nm, d, lo, hi, h) ENTRY(NULL, 0, h)
 #define SIM_OPT_BOOL(nm, d, h)	       ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
 #define SIM_OPT_STR(nm, d, h)	       ENTRY(NULL, 0, h)
-#include "options.def"
+#include "sim/options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
 #undef SIM_OPT_STR
@@ -73,7 +73,7 @@ GOptionEntry *machine_entries(void)
 #define SIM_OPT_UINT(nm, d, lo, hi, h) #nm,
 #define SIM_OPT_BOOL(nm, d, h)	       #nm,
 #define SIM_OPT_STR(nm, d, h)	       #nm,
-#include "options.def"
+#include "sim/options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
 #undef SIM_OPT_STR
