@@ -152,14 +152,11 @@ static void process(struct explore *x, struct result *r)
 		}
 		g_hash_table_add(x->keys, key);
 		if (!path) {
-			char err[400];
-
 			path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", x->out, x->scn->name,
 					       x->base + g);
 			if (g_mkdir_with_parents(x->out, 0755))
 				die("--out %s: %s", x->out, g_strerror(errno));
-			if (write_file_atomic(path, r->trace, r->h.tlen, err, sizeof(err)))
-				die("%s", err);
+			out_write(path, r->trace, r->h.tlen);
 			g_ptr_array_add(x->paths, path);
 		}
 		struct reported rep = {.g = g, .f = *f, .path = path};

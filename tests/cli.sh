@@ -97,6 +97,51 @@ grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
 # A failed write leaves no partial file behind.
 ls "$T"/*.tmp.* >/dev/null 2>&1 && bad "temporary file left behind" || ok
 
+# Outputs never lie or destroy (#18 items 1, 2, 7). A device is written through.
+types() { (cd "$T" && find . -printf '%y %p\n' | sort); }
+expect_rc 2 "$B" run demo-counter --seed 7 --record /dev/full
+one_line_error "^bbmsim: cannot write /dev/full: No space left on device$"
+[ -c /dev/full ] && ok || bad "--record /dev/full: no longer a character device"
+expect_rc 2 "$B" run demo-counter --seed 7 --perfetto /dev/full; one_line_error "cannot write /dev/full"
+[ -c /dev/full ] && ok || bad "--perfetto /dev/full: no longer a character device"
+# A FIFO is written through and stays a FIFO.
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" & reader=$!
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/fifo"
+wait $reader
+[ -p "$T/fifo" ] && ok || bad "--record FIFO: no longer a FIFO"
+cmp -s "$T/fifo.out" "$T/a.trace" && ok || bad "--record FIFO: the reader got another trace"
+# A symlink stays a symlink; what it points to is replaced, dangling or not.
+echo old >"$T/target"; ln -s target "$T/link"; ln -s newfile "$T/dangling"
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/link"
+[ -L "$T/link" ] && cmp -s "$T/target" "$T/a.trace" && ok || bad "--record symlink: link replaced or target not written"
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/dangling"
+[ -L "$T/dangling" ] && cmp -s "$T/newfile" "$T/a.trace" && ok || bad "--record dangling symlink"
+chmod 640 "$T/target"
+expect_rc 1 "$B" run demo-counter --seed 8 --record "$T/link"
+[ "$(stat -c %a "$T/target")" = 640 ] && ok || bad "a replaced file lost its mode"
+# A write that fails midway (file size limit) leaves the old file intact and no temporary.
+cp "$T/a.trace" "$T/keep"
+before=$(types)
+(ulimit -f 1; trap '' XFSZ; exec "$B" run hvo-2m --strategy D --record "$T/keep") >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && ok || bad "a write over the file size limit: exit $rc, wanted 2"
+one_line_error "^bbmsim: cannot write $T/keep: File too large$"
+cmp -s "$T/keep" "$T/a.trace" && ok || bad "a failed write changed the old file"
+after=$(types); [ "$before" = "$after" ] && ok || { bad "a failed write left files behind"; diff <(echo "$before") <(echo "$after"); }
+expect_rc 2 "$B" run demo-counter --record "$T"; one_line_error "cannot write $T: Is a directory"
+# Output paths are checked before the run: the divergence is never reached.
+expect_rc 2 "$B" replay "$T/div" --perfetto /nonexistent/p.json
+one_line_error "^bbmsim: cannot write /nonexistent/p.json: No such file or directory$"
+expect_rc 2 "$B" run demo-counter --record "$T/a.trace/x"; one_line_error "cannot write $T/a.trace/x: Not a directory"
+expect_rc 2 "$B" shrink "$T/a.trace" -o /nonexistent/m; one_line_error "cannot write /nonexistent/m: No such"
+[ -s "$T/out" ] && bad "shrink wrote a report before failing on -o" || ok
+# stdout is checked at exit, like coreutils' close_stdout.
+expect_rc 2 sh -c "'$B' list >/dev/full"
+one_line_error "^bbmsim: write error on standard output: No space left on device$"
+sh -c "'$B' run demo-counter --seed 7 --json >/dev/full" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && ok || bad "run --json >/dev/full: exit $rc, wanted 2"
+[ -c /dev/full ] && [ -p "$T/fifo" ] && [ -L "$T/link" ] && ok || bad "a special file changed type"
+
 # explore --jobs N: the same report, byte for byte, as --jobs 1.
 for args in "demo-counter --schedules 50" "mmu-no-dsb --schedules 200 --keep-going" "demo-counter-atomic --schedules 120"; do
 	# shellcheck disable=SC2086
