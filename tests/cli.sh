@@ -74,7 +74,8 @@ while IFS='|' read -r args msg; do
 done <<EOT
 explore demo-counter --jobs 0|out of range
 explore demo-counter --jobs 100000|out of range
-explore demo-counter --shard 2/2|not K/N
+explore demo-counter --shard 3/2|not K/N with 1 <= K <= N
+explore demo-counter --shard 0/2|not K/N with 1 <= K <= N
 explore demo-counter --shard x|not K/N
 explore demo-counter --max-findings 0|out of range
 explore demo-counter --time-budget -1|out of range
@@ -82,6 +83,7 @@ explore demo-counter --schedules 100000001|out of range
 explore demo-counter --out $T/a.trace/found|cannot write
 explore demo-counter --out /dev/null/x|cannot write
 explore nosuch|unknown scenario 'nosuch'
+explore demo-counter --seed 18446744073709551615 --schedules 3|seeds would pass 18446744073709551615
 explore demo-counter --warp|Unknown option
 explore demo-counter --cpus 1025|out of range
 shrink|expected one TRACE
@@ -91,6 +93,9 @@ shrink $T/a.trace --warp|Unknown option
 merge|expected the RESULT
 merge $T/nofile|nofile
 EOT
+# The last seeds, without wrapping.
+expect_rc 0 "$B" explore demo-counter-atomic --seed 18446744073709551614 --schedules 2
+grep -q 'seeds 18446744073709551614..18446744073709551615' "$T/out" && ok || bad "the last two seeds"
 # --cpus 0 is the scenario's default (documented in sim/options.def).
 expect_rc 1 "$B" run demo-counter --cpus 0 --seed 7
 grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
@@ -150,15 +155,19 @@ for args in "demo-counter --schedules 50" "mmu-no-dsb --schedules 200 --keep-goi
 	"$B" explore $args --json --jobs 3 --out "$T/j3" >"$T/j3.json"; r3=$?
 	sed "s|$T/j3|$T/j1|g" "$T/j3.json" | cmp -s - "$T/j1.json" && [ $r1 = $r3 ] && ok || bad "explore $args: --jobs 3 differs from --jobs 1"
 	# Shards, merged, are the single-machine report.
-	for k in 0 1 2 3; do
+	for k in 1 2 3 4; do
 		# shellcheck disable=SC2086
 		"$B" explore $args --json --jobs 1 --out "$T/j1" --shard $k/4 >"$T/s$k.json"
 	done
-	expect_rc "$r1" "$B" merge "$T/s0.json" "$T/s1.json" "$T/s2.json" "$T/s3.json"
+	expect_rc "$r1" "$B" merge "$T/s1.json" "$T/s2.json" "$T/s3.json" "$T/s4.json"
 	cmp -s "$T/out" "$T/j1.json" && ok || bad "explore $args: merged shards differ from one machine"
 done
-expect_rc 2 "$B" merge "$T/s0.json" "$T/s1.json"; one_line_error "shard 0 of 4"
-expect_rc 2 "$B" merge "$T/s0.json" "$T/s0.json" "$T/s2.json" "$T/s3.json"; one_line_error "given twice"
+expect_rc 2 "$B" merge "$T/s1.json" "$T/s2.json"; one_line_error "shard 1 of 4"
+expect_rc 2 "$B" merge "$T/s1.json" "$T/s1.json" "$T/s3.json" "$T/s4.json"; one_line_error "given twice"
+# --shard K/N is 1-based: 4/4 is the last shard, and the README's example runs.
+grep -q '"shard":{"index":4,"count":4' "$T/s4.json" && ok || bad "--shard 4/4 is not shard 4 of 4"
+expect_rc 0 "$B" explore demo-counter-atomic --schedules 8 --shard 1/4 --json
+grep -q '"schedules":2,.*"next":8' "$T/out" && ok || bad "--shard 1/4 did not run schedules 0 and 4"
 # --keep-going collects distinct findings up to --max-findings.
 expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 3 --keep-going --max-findings 5 --json --out "$T/kg"
 [ "$(grep -o '"kind"' "$T/out" | wc -l)" -eq 5 ] && ok || bad "--max-findings 5 did not give 5 findings"
