@@ -136,6 +136,41 @@ static char *key_of(const struct sim_finding *f)
 	return g_strdup_printf("%d:%" PRIx64 ":%" PRIx64, f->kind, f->va, f->pa);
 }
 
+/*
+ * A finding's trace goes to --out as SCENARIO-seedN-H.trace, H the first 8
+ * hex digits of the sha256 of its header (scenario, seed, scheduler, every
+ * option and cost): explorations of other configurations into one DIR get
+ * other names. A file of that name with the same bytes is the same trace and
+ * stays; one with other bytes is never replaced: ours takes the next free
+ * name (-2, -3, ...).
+ */
+static char *save_trace(struct explore *x, uint64_t g, const char *text, size_t len)
+{
+	const char *sep = strstr(text, "\n---\n");
+	size_t hlen = sep ? (size_t)(sep - text) + 5 : len;
+	char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, hlen);
+	char err[600];
+
+	if (g_mkdir_with_parents(x->out, 0755))
+		die("cannot write %s: %s", x->out, g_strerror(errno));
+	for (unsigned n = 1;; n++) {
+		char *path = n == 1 ? g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s.trace", x->out,
+						      x->scn->name, x->base + g, sum)
+				    : g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s-%u.trace",
+						      x->out, x->scn->name, x->base + g, sum, n);
+		bool same;
+		int r = out_write_new(path, text, len, &same, err, sizeof(err));
+
+		if (r < 0)
+			die("%s", err);
+		if (r == 0) {
+			g_free(sum);
+			return path;
+		}
+		g_free(path);
+	}
+}
+
 static void process(struct explore *x, struct result *r)
 {
 	uint64_t g = global_index(x, r->h.k);
@@ -153,11 +188,7 @@ static void process(struct explore *x, struct result *r)
 		}
 		g_hash_table_add(x->keys, key);
 		if (!path) {
-			path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", x->out, x->scn->name,
-					       x->base + g);
-			if (g_mkdir_with_parents(x->out, 0755))
-				die("--out %s: %s", x->out, g_strerror(errno));
-			out_write(path, r->trace, r->h.tlen);
+			path = save_trace(x, g, r->trace, r->h.tlen);
 			g_ptr_array_add(x->paths, path);
 		}
 		struct reported rep = {.g = g, .f = *f, .path = path};

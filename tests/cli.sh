@@ -93,6 +93,20 @@ shrink $T/a.trace --warp|Unknown option
 merge|expected the RESULT
 merge $T/nofile|nofile
 EOT
+# Trace names differ per configuration; a differing trace is never overwritten.
+expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --sched pct --schedules 1 --out "$T/tn" --json
+[ "$(ls "$T/tn" | grep -c '^hvo-2m-seed1-[0-9a-f]\{8\}\.trace$')" -eq 3 ] && ok || { bad "three configurations, not three traces:"; ls "$T/tn"; }
+first=$(ls "$T/tn" | head -1); echo edited >>"$T/tn/$first"; cp "$T/tn/$first" "$T/edited"
+expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --sched pct --schedules 1 --out "$T/tn" --json
+cmp -s "$T/tn/$first" "$T/edited" && ok || bad "a differing trace was overwritten"
+[ "$(ls "$T/tn" | wc -l)" -eq 4 ] && ok || { bad "same traces rewritten, or the edited one not kept beside:"; ls "$T/tn"; }
+for f in $(grep -o '"trace":"[^"]*"' "$T/out" | cut -d'"' -f4); do
+	expect_rc 1 "$B" replay "$f"
+done
 # The last seeds, without wrapping.
 expect_rc 0 "$B" explore demo-counter-atomic --seed 18446744073709551614 --schedules 2
 grep -q 'seeds 18446744073709551614..18446744073709551615' "$T/out" && ok || bad "the last two seeds"
