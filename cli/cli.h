@@ -13,12 +13,26 @@
 #include "output.h"
 
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 
 #define EXIT_FINDING 1
 #define EXIT_BAD     2
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * SIGINT and SIGTERM: caught from the start (main), so a command ends where
+ * it chooses, keeps what is complete and says it was interrupted. The exit
+ * status is then 128 + the signal (130, 143). @stop_sim: a signal also stops
+ * a running simulation at its next yield point (sim_interrupt()).
+ */
+extern volatile sig_atomic_t cli_signal;
+void cli_catch_signals(bool stop_sim);
+/* 128 + the signal caught, or 0. */
+int cli_signal_status(void);
+/* One line "bbmsim: interrupted by SIG...: @what" and exit 128 + signal. */
+void cli_interrupted(const char *what) __attribute__((noreturn));
 
 /* Options as given on the command line (parse_args fills them). */
 extern GPtrArray *given_names, *given_values;

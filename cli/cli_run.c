@@ -28,8 +28,9 @@ int cmd_list(int argc, char **argv)
 			json_str(s, c->summary);
 			g_string_append_c(s, '}');
 		} else {
-			g_string_append_printf(s, "%-28s %3u cpus  expect %-16s %s\n", c->name,
-					       c->default_cpus, expect, c->summary);
+			g_string_append_printf(s, "%-28s %3u CPU%s  expect %-16s %s\n", c->name,
+					       c->default_cpus, c->default_cpus == 1 ? " " : "s",
+					       expect, c->summary);
 		}
 	}
 	if (opt_json)

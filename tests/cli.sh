@@ -112,7 +112,7 @@ expect_rc 0 "$B" explore demo-counter-atomic --seed 18446744073709551614 --sched
 grep -q 'seeds 18446744073709551614..18446744073709551615' "$T/out" && ok || bad "the last two seeds"
 # --cpus 0 is the scenario's default (documented in sim/options.def).
 expect_rc 1 "$B" run demo-counter --cpus 0 --seed 7
-grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
+grep -q '2 CPUs' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
 # A failed write leaves no partial file behind.
 ls "$T"/*.tmp.* >/dev/null 2>&1 && bad "temporary file left behind" || ok
 
@@ -197,6 +197,16 @@ grep -q '^verify-replay: [1-9][0-9]* traces\? reproduces\?$' "$T/out" && ok || b
 pid=$!; sleep 1; kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && ok || bad "SIGINT: exit $rc, wanted 130"
 grep -q '"interrupted":true' "$T/int.json" && ok || bad "SIGINT: no summary"
+# SIGTERM: 143; explore keeps and marks what it did, run writes nothing half-done.
+"$B" explore hvo-2m --schedules 100000000 --jobs 1 --out "$T/term" >"$T/term.out" 2>"$T/term.err" &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 143 ] && ok || bad "explore SIGTERM: exit $rc, wanted 143"
+grep -q '^explored hvo-2m: [0-9]* schedules.*(interrupted)$' "$T/term.out" && ok || bad "explore SIGTERM: no summary"
+"$B" run hvo-2m --cpus 1024 --record "$T/term.trace" >"$T/out" 2>"$T/err" &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 143 ] && ok || bad "run SIGTERM: exit $rc, wanted 143"
+one_line_error "^bbmsim: interrupted by SIGTERM: the run stopped, nothing written$"
+[ -e "$T/term.trace" ] && bad "an interrupted run wrote its trace" || ok
 # shrink: the same finding, smaller, replaying strictly.
 expect_rc 0 "$B" shrink "$T/a.trace" -o "$T/a.min" --perfetto "$T/min.json"
 grep -q '^after : ' "$T/out" && ok || bad "shrink prints no sizes"
@@ -204,6 +214,16 @@ expect_rc 1 "$B" replay "$T/a.min"
 grep -q '^finding assertion' "$T/out" && ok || bad "shrunk trace lost the finding"
 [ "$(grep -c '^cpu' "$T/a.min")" -lt "$(grep -c '^cpu' "$T/a.trace")" ] && ok || bad "shrink did not shrink"
 grep -q '"traceEvents"' "$T/min.json" && ok || bad "shrink --perfetto"
+expect_rc 0 "$B" shrink "$T/a.trace" -o "$T/a.min2" --json
+for k in '"finding":{"kind":"assertion"' '"replays":' '"before":{"choices":' '"after":{' '"trace":"'; do
+	grep -q "$k" "$T/out" && ok || bad "shrink --json lacks $k"
+done
+python3 -m json.tool "$T/out" >/dev/null && ok || bad "shrink --json is not JSON"
+# Plurals: one of a thing is singular.
+"$B" run hvo-2m --strategy none --cpus 8 --record "$T/h.trace" >/dev/null
+expect_rc 0 "$B" run demo-counter-atomic --cpus 1
+grep -q '^scenario demo-counter-atomic: seed 1, sched random, 1 CPU$' "$T/out" && ok || bad "1 CPU"
+"$B" shrink "$T/h.trace" -o "$T/h.min" | grep -q ' 1 trace line$' && ok || bad "1 trace line"
 expect_rc 0 "$B" run demo-counter-atomic --record "$T/clean.trace"
 expect_rc 2 "$B" shrink "$T/clean.trace"; one_line_error "no finding"
 
