@@ -69,6 +69,11 @@ int report_run(struct sim *sim);
 #define REPLAY_LENIENT 1u
 #define REPLAY_EVENTS  2u
 struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err, size_t errlen);
+/*
+ * A strict replay ends as its recording did: the same "finding" lines and
+ * the same "end" line (steps, findings, clocks). -1 with @err if not.
+ */
+int replay_check_end(struct sim *sim, const struct trace *t, char *err, size_t errlen);
 /* The run's "finding ..." trace lines, each ending in '\n' (g_free it). */
 char *trace_finding_lines(struct sim *sim);
 

@@ -92,11 +92,8 @@ int cmd_replay(int argc, char **argv)
 		die("%s: %s", argv[1], err);
 	struct sim *sim = run_once(scn, &opt, &costs, t, opt_perfetto != NULL);
 	/* The replay must end as the recording did. */
-	char *mine = trace_finding_lines(sim);
-	if (strcmp(mine, trace_findings(t)))
-		die("%s: diverged at the end: the replay's findings differ from the recording's",
-		    argv[1]);
-	g_free(mine);
+	if (replay_check_end(sim, t, err, sizeof(err)))
+		die("%s: %s", argv[1], err);
 	write_outputs(sim);
 	int rc = report_run(sim);
 	sim_destroy(sim);

@@ -64,6 +64,15 @@ sed 's/^scenario .*/scenario gone/' "$T/a.trace" >"$T/other"; expect_rc 2 "$B" r
 awk '/^---$/{print; print "tlb-fill 0"; next}1' "$T/a.trace" >"$T/div"; expect_rc 2 "$B" replay "$T/div"; one_line_error "diverged at step 0: wanted cpu, trace has tlb-fill"
 sed 's/^option cpus=2/option cpus=3/' "$T/a.trace" >"$T/cpus"; expect_rc 2 "$B" replay "$T/cpus"; one_line_error "diverged"
 sed 's/^scenario .*/scenario mmu-bbm-ok/' "$T/a.trace" >"$T/otherscn"; expect_rc 2 "$B" replay "$T/otherscn"; one_line_error "diverged"
+# The end line and every option line are part of what a replay must match (#18 item 8).
+"$B" run demo-counter-atomic --seed 3 --record "$T/c3.trace" >/dev/null
+sed 's/^end steps=\([0-9]*\) findings=0/end steps=\1 findings=1/' "$T/c3.trace" >"$T/endf"
+cmp -s "$T/endf" "$T/c3.trace" && bad "the end line was not edited" || ok
+expect_rc 2 "$B" replay "$T/endf"; one_line_error "endf: diverged at the end: the trace ends 'end steps=[0-9]* findings=1"
+expect_rc 2 "$B" shrink "$T/endf"; one_line_error "diverged at the end"
+grep -v '^option tlb_entries=' "$T/c3.trace" >"$T/noopt"
+expect_rc 2 "$B" replay "$T/noopt"; one_line_error "noopt: diverged in the header: no 'option tlb_entries=' line"
+expect_rc 0 "$B" replay "$T/c3.trace"
 expect_rc 2 "$B" shrink "$T/trunc"; one_line_error "trunc"
 expect_rc 2 "$B" shrink "$T/bin"; one_line_error "binary"
 expect_rc 2 "$B" merge "$T/a.trace"; one_line_error "not JSON"
