@@ -143,8 +143,22 @@ void parse_args(const char *cmd, const char *params, const char *summary, const 
 	gchar *prg = g_strdup_printf("bbmsim %s", cmd);
 	g_set_prgname(prg);
 	g_free(prg);
-	if (!g_option_context_parse(ctx, argc, argv, &e))
-		die("%s: %s", cmd, e->message);
+	if (!g_option_context_parse(ctx, argc, argv, &e)) {
+		/* GLib's text, in our style: 'x', not “x”. */
+		char *m = e->message;
+		GString *s = g_string_new(NULL);
+
+		for (; *m; m++)
+			if (!strncmp(m, "\u201c", 3) || !strncmp(m, "\u201d", 3)) {
+				g_string_append_c(s, '\'');
+				m += 2;
+			} else {
+				g_string_append_c(s, *m);
+			}
+		if (s->len && s->str[0] >= 'A' && s->str[0] <= 'Z')
+			s->str[0] = (char)(s->str[0] - 'A' + 'a');
+		die("%s: %s", cmd, s->str);
+	}
 	g_option_context_free(ctx);
 	for (int i = 1; i < *argc; i++)
 		if ((*argv)[i][0] == '-' && (*argv)[i][1])
@@ -176,8 +190,14 @@ void load_costs(struct sim_costs *c)
 	char err[300];
 
 	costs_default(c);
-	if (opt_costs && costs_load(c, opt_costs, err, sizeof(err)))
-		die("%s", err);
+	if (!opt_costs)
+		return;
+	char *text;
+	size_t len;
+	out_read(opt_costs, &text, &len);
+	if (costs_parse(c, text, len, err, sizeof(err)))
+		die("--costs %s: %s", opt_costs, err);
+	g_free(text);
 }
 
 const struct scenario *find_scenario(const char *name)

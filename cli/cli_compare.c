@@ -557,6 +557,9 @@ int cmd_compare(int argc, char **argv)
 		    (strcmp(*n, "none") && strcmp(*n, "A") && strcmp(*n, "B") && strcmp(*n, "C") &&
 		     strcmp(*n, "D")))
 			die("--strategy: '%s' is not one of none, A, B, C, D", *n);
+		for (gchar **m = names; m < n; m++)
+			if (!strcmp(*m, *n))
+				die("--strategy: '%s' is given twice", *n);
 		g_strlcpy(res[t.nr++].name, *n, sizeof(res[0].name));
 	}
 	g_strfreev(names);

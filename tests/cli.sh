@@ -48,7 +48,7 @@ grep -q '"traceEvents"' "$T/p.json" && grep -q '"cpu1"' "$T/p.json" && ok || bad
 expect_rc 2 "$B"; 
 expect_rc 2 "$B" frobnicate; one_line_error "unknown command"
 expect_rc 2 "$B" run nosuch; one_line_error "unknown scenario 'nosuch'"
-expect_rc 2 "$B" run demo-counter --warp; one_line_error "Unknown option"
+expect_rc 2 "$B" run demo-counter --warp; one_line_error "unknown option --warp"
 expect_rc 2 "$B" run demo-counter --cpus 0x1z; one_line_error "bad value"
 expect_rc 2 "$B" run demo-counter --cpus 100000; one_line_error "out of range"
 expect_rc 2 "$B" run demo-counter --sched fifo; one_line_error "fifo"
@@ -96,12 +96,12 @@ explore demo-counter --out $T/a.trace/found|cannot write
 explore demo-counter --out /dev/null/x|cannot write
 explore nosuch|unknown scenario 'nosuch'
 explore demo-counter --seed 18446744073709551615 --schedules 3|seeds would pass 18446744073709551615
-explore demo-counter --warp|Unknown option
+explore demo-counter --warp|unknown option --warp
 explore demo-counter --cpus 1025|out of range
 shrink|expected one TRACE
 shrink $T/nofile|nofile
 shrink $T/a.trace --max-tests 0|out of range
-shrink $T/a.trace --warp|Unknown option
+shrink $T/a.trace --warp|unknown option --warp
 merge|expected the RESULT
 merge $T/nofile|nofile
 EOT
@@ -257,6 +257,12 @@ expect_rc 2 "$B" compare --scale 2; one_line_error "out of range"
 expect_rc 2 "$B" compare --strategy E; one_line_error "'E' is not one of"
 expect_rc 2 "$B" compare --cpus 1; one_line_error "out of range"
 expect_rc 2 "$B" compare --json --csv; one_line_error "exclude"
+expect_rc 2 "$B" compare --strategy A,D,A; one_line_error "^bbmsim: --strategy: 'A' is given twice$"
+# One error style: GLib's option and file messages in ours ('x', lower case).
+expect_rc 2 "$B" explore demo-counter --schedules x; one_line_error "^bbmsim: explore: cannot parse integer value 'x' for --schedules$"
+expect_rc 2 "$B" replay "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
+expect_rc 2 "$B" merge "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
+"$B" explore --help | grep -q -- '--time-budget.*0, the default: no time limit' && ok || bad "--time-budget 0 undocumented"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
