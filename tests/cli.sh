@@ -264,5 +264,25 @@ expect_rc 2 "$B" replay "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nof
 expect_rc 2 "$B" merge "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
 "$B" explore --help | grep -q -- '--time-budget.*0, the default: no time limit' && ok || bad "--time-budget 0 undocumented"
 
+# scripts/bootstrap waits for another apt-get's lock, saying so, instead of failing.
+mkdir -p "$T/fakebin"
+cat >"$T/fakebin/apt-get" <<EOS
+#!/bin/sh
+n=\$(cat "$T/apt.n" 2>/dev/null || echo 0); echo \$((n + 1)) >"$T/apt.n"
+if [ "\$n" -lt 2 ]; then echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 42 (apt-get)" >&2; exit 100; fi
+echo "apt-get \$*" >>"$T/apt.log"
+EOS
+printf '#!/bin/sh\nexit 1\n' >"$T/fakebin/dpkg-query"
+printf '#!/bin/sh\nexec "$@"\n' >"$T/fakebin/sudo"
+chmod +x "$T"/fakebin/*
+PATH="$T/fakebin:$PATH" BOOTSTRAP_POLL=0 "$(dirname "$0")/../scripts/bootstrap" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] && ok || { bad "bootstrap under a held apt lock: exit $rc"; cat "$T/err"; }
+grep -q "waiting for it" "$T/err" && ok || bad "bootstrap does not say it waits for the apt lock"
+grep -q '^apt-get -o DPkg::Lock::Timeout=60 install .*libglib2.0-dev' "$T/apt.log" && ok || bad "bootstrap did not install after the lock was free"
+
+# make run shows the table: no "Entering directory", the build's progress in a log.
+grep -q '^MAKEFLAGS += --no-print-directory' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: sub-makes print their directories"
+grep -q '>$(BUILD)/build.log 2>&1' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: the build's progress is not in a log"
+
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
