@@ -236,6 +236,11 @@ struct sim {
 	 * sim_run(); ignored (threads) in sanitizer builds.
 	 */
 	bool fibers;
+	/*
+	 * Called every 2^14 yield points, on the running CPU, when set: a
+	 * progress display may read the run (step, clocks), never change it.
+	 */
+	void (*progress)(struct sim *sim);
 };
 
 #define SIM_KDATA_BASE 0x100000ull /* 1 MiB: page 0 stays unused, as NULL */

@@ -204,6 +204,13 @@ expect_rc 1 "$B" explore mmu-no-dsb --schedules 100 --keep-going --verify-replay
 grep -q '^verify-replay: [1-9][0-9]* traces\? reproduces\?$' "$T/out" && ok || bad "--verify-replay summary"
 # No progress bar on a pipe.
 [ -s "$T/err" ] && bad "explore wrote to stderr on a pipe" || ok
+expect_rc 1 "$B" run hvo-2m --strategy none --cpus 8
+[ -s "$T/err" ] && bad "run wrote to stderr on a pipe" || ok
+# Progress on a terminal (script gives the command a tty).
+if command -v script >/dev/null; then
+	script -qc "'$B' explore demo-counter-atomic --schedules 20 --jobs 1 >/dev/null" /dev/null >"$T/tty" 2>&1
+	grep -q '\[#*\.*\] [0-9]*/20 schedules' "$T/tty" && ok || bad "explore shows no progress on a tty"
+fi
 # SIGINT: the summary so far, exit 130, no partial file.
 "$B" explore hvo-2m --schedules 100000000 --jobs 2 --json --out "$T/int" >"$T/int.json" 2>"$T/int.err" &
 pid=$!; sleep 1; kill -INT $pid; wait $pid; rc=$?
