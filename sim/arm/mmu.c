@@ -456,56 +456,6 @@ static void tlbi_va(struct sim_cpu *cpu, uint64_t va, bool last_level, bool bcas
 	mmu_tlbi(cpu, page, page + MMU_PAGE_SIZE, last_level, bcast);
 }
 
-void tlbi_vae1is(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, false, true);
-}
-
-void tlbi_vale1is(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, true, true);
-}
-
-void tlbi_vaae1is(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, false, true);
-}
-
-void tlbi_vaale1is(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, true, true);
-}
-
-void tlbi_vmalle1is(struct sim_cpu *cpu)
-{
-	mmu_tlbi(cpu, 0, UINT64_MAX, false, true);
-}
-
-void tlbi_vae1(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, false, false);
-}
-
-void tlbi_vale1(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, true, false);
-}
-
-void tlbi_vaae1(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, false, false);
-}
-
-void tlbi_vaale1(struct sim_cpu *cpu, uint64_t va)
-{
-	tlbi_va(cpu, va, true, false);
-}
-
-void tlbi_vmalle1(struct sim_cpu *cpu)
-{
-	mmu_tlbi(cpu, 0, UINT64_MAX, false, false);
-}
-
 #define TLBIR_BADDR_MASK  ((1ull << 37) - 1)
 #define TLBIR_NUM_SHIFT	  39
 #define TLBIR_SCALE_SHIFT 44
@@ -539,35 +489,21 @@ static void tlbi_range(struct sim_cpu *cpu, uint64_t arg, bool last_level, bool 
 	mmu_tlbi(cpu, start, end, last_level, bcast);
 }
 
-void tlbi_rvae1is(struct sim_cpu *cpu, uint64_t arg)
+static void tlbi_all(struct sim_cpu *cpu, bool last_level, bool bcast)
 {
-	tlbi_range(cpu, arg, false, true);
+	mmu_tlbi(cpu, 0, UINT64_MAX, last_level, bcast);
 }
 
-void tlbi_rvaae1is(struct sim_cpu *cpu, uint64_t arg)
-{
-	tlbi_range(cpu, arg, false, true);
-}
-
-void tlbi_rvale1is(struct sim_cpu *cpu, uint64_t arg)
-{
-	tlbi_range(cpu, arg, true, true);
-}
-
-void tlbi_rvaale1is(struct sim_cpu *cpu, uint64_t arg)
-{
-	tlbi_range(cpu, arg, true, true);
-}
-
-void tlbi_rvae1(struct sim_cpu *cpu, uint64_t arg)
-{
-	tlbi_range(cpu, arg, false, false);
-}
-
-void tlbi_rvaale1(struct sim_cpu *cpu, uint64_t arg)
-{
-	tlbi_range(cpu, arg, true, false);
-}
+#define MMU_TLBI_CALL_VA(last_level, bcast)    tlbi_va(cpu, va, last_level, bcast)
+#define MMU_TLBI_CALL_ALL(last_level, bcast)   tlbi_all(cpu, last_level, bcast)
+#define MMU_TLBI_CALL_RANGE(last_level, bcast) tlbi_range(cpu, arg, last_level, bcast)
+#define MMU_TLBI(name, operand, last_level, bcast)                   \
+	void tlbi_##name(struct sim_cpu *cpu MMU_TLBI_ARG_##operand) \
+	{                                                            \
+		MMU_TLBI_CALL_##operand(last_level, bcast);          \
+	}
+#include "tlbi.def"
+#undef MMU_TLBI
 
 /*
  * A DSB with no TLBI (@full) or break of this CPU's in flight changes
