@@ -400,7 +400,7 @@ static void print_json(const struct table *t)
 			       "],\"kernel\":\"%s\",\"scale\":%.6g,\"pages\":%u,\"cpus\":%u,"
 			       "\"costs\":{\"digest\":\"%s\"",
 			       kernel, t->scale, t->pages, t->cpus, t->costs->digest);
-	for (int c = 0; c < SIM_NR_COSTS; c++)
+	for (unsigned c = 0; c < costs_count(); c++)
 		g_string_append_printf(s, ",\"%s_ns\":%.3f", costs_name(c), t->costs->ps[c] / 1e3);
 	g_string_append(s, "}}\n");
 	fputs(s->str, stdout);
