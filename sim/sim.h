@@ -277,6 +277,9 @@ struct sim {
 	unsigned nr_metrics;
 	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
 	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
+	/* Told of every run metric as it is recorded (progress of long runs); may be NULL. */
+	void (*on_metric)(struct sim *sim, const char *name, uint64_t value, void *arg);
+	void *on_metric_arg;
 	/*
 	 * Run the CPUs as fibers on the calling thread instead of one thread
 	 * each: the same schedule and trace, much cheaper hand-offs. Set before
