@@ -49,9 +49,8 @@ struct lx_where {
 	int line;
 };
 extern struct lx_where lx_where;
-#define LX_AT(expr)                                                                  \
-	(lx_where.file = __FILE__, lx_where.func = __func__, lx_where.line = __LINE__, \
-	 (expr))
+#define LX_AT(expr) \
+	(lx_where.file = __FILE__, lx_where.func = __func__, lx_where.line = __LINE__, (expr))
 
 /* struct page layout and flag bits shared with mm/mm.h (checked there). */
 #define LX_PAGE_OFF_FLAGS	 0

@@ -230,14 +230,14 @@ static inline bool lx_list_empty(struct list_head *head)
 	return lx_next(head) == head;
 }
 
-#define INIT_LIST_HEAD(h)	     LX_AT(lx_init_list_head(h))
-#define list_add(n, head)	     LX_AT(lx_list_add((n), (head)))
-#define list_add_tail(n, head)	     LX_AT(lx_list_add_tail((n), (head)))
-#define list_del(e)		     LX_AT(lx_list_del(e))
-#define list_del_init(e)	     LX_AT(lx_list_del_init(e))
-#define list_move(e, head)	     LX_AT(lx_list_move((e), (head)))
-#define list_move_tail(e, head)	     LX_AT(lx_list_move_tail((e), (head)))
-#define list_empty(head)	     LX_AT(lx_list_empty(head))
+#define INIT_LIST_HEAD(h)	LX_AT(lx_init_list_head(h))
+#define list_add(n, head)	LX_AT(lx_list_add((n), (head)))
+#define list_add_tail(n, head)	LX_AT(lx_list_add_tail((n), (head)))
+#define list_del(e)		LX_AT(lx_list_del(e))
+#define list_del_init(e)	LX_AT(lx_list_del_init(e))
+#define list_move(e, head)	LX_AT(lx_list_move((e), (head)))
+#define list_move_tail(e, head) LX_AT(lx_list_move_tail((e), (head)))
+#define list_empty(head)	LX_AT(lx_list_empty(head))
 
 #define list_entry(ptr, type, member)	    container_of(ptr, type, member)
 #define list_first_entry(ptr, type, member) list_entry(LX_AT(lx_next(ptr)), type, member)
@@ -498,10 +498,10 @@ static inline void lx_pmd_populate_kernel(struct mm_struct *mm, pmd_t *pmdp, pte
 		pmdp->pmd = val;
 }
 
-#define pte_offset_kernel(pmd, addr)	   LX_AT(lx_pte_offset_kernel((pmd), (addr)))
-#define set_pte_at(mm, addr, ptep, pte)	   LX_AT(lx_set_pte_at((mm), (addr), (ptep), (pte)))
-#define pte_alloc_one_kernel(mm)	   LX_AT(lx_pte_alloc_one_kernel(mm))
-#define pte_free_kernel(mm, pte)	   LX_AT(lx_pte_free_kernel((mm), (pte)))
+#define pte_offset_kernel(pmd, addr)	    LX_AT(lx_pte_offset_kernel((pmd), (addr)))
+#define set_pte_at(mm, addr, ptep, pte)	    LX_AT(lx_set_pte_at((mm), (addr), (ptep), (pte)))
+#define pte_alloc_one_kernel(mm)	    LX_AT(lx_pte_alloc_one_kernel(mm))
+#define pte_free_kernel(mm, pte)	    LX_AT(lx_pte_free_kernel((mm), (pte)))
 #define pmd_populate_kernel(mm, pmdp, ptep) LX_AT(lx_pmd_populate_kernel((mm), (pmdp), (ptep)))
 
 #define smp_wmb()		     LX_AT(lx_smp_wmb())
