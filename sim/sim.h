@@ -70,6 +70,9 @@ struct sim_costs {
 	char digest[65]; /* sha256 of the table as "name=ps\n" lines */
 };
 
+/* The largest cost a table may hold: 1 s (see sim_yield's clock guard). */
+#define COSTS_MAX_PS 1000000000000ull
+
 void costs_default(struct sim_costs *c);
 /* Loads "name = nanoseconds" lines over the defaults; -1 with @err set on bad input. */
 int costs_load(struct sim_costs *c, const char *path, char *err, size_t errlen);
