@@ -180,7 +180,7 @@ void trace_header(struct trace *t, const char *scenario, const struct sim_option
 	emitf(t, "seed %" PRIu64, opt->seed);
 	emitf(t, "sched %s", opt->sched);
 	sim_options_foreach(opt, header_option, t);
-	for (int i = 0; i < SIM_NR_COSTS; i++)
+	for (unsigned i = 0; i < costs_count(); i++)
 		if (costs->ps[i] != def.ps[i])
 			emitf(t, "cost %s=%" PRIu64, costs_name(i), costs->ps[i]);
 	emitf(t, "costs-digest %s", costs->digest);

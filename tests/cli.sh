@@ -248,23 +248,36 @@ expect_rc 2 "$B" shrink "$T/clean.trace"; one_line_error "no finding"
 
 # compare: the table's shape in JSON and CSV, the plot, bad input.
 expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 2 --json --plot "$T/c.svg"
-for k in '"rows":\[' '"operation":"alloc-1g"' '"operation":"free-2m"' '"strategy":"D"' '"sim_seconds":' '"per_page_ns":' '"verdicts":\[' '"schedules":2' '"scale":0.002' '"cpus":8' '"costs":{"digest":'; do
+for k in '"rows":\[' '"operation":"alloc-1g"' '"operation":"free-2m"' '"strategy":"D"' '"sim_seconds":' '"per_page_ns":' '"change_pct":' \
+	'"counters":\[' '"counter":"pause-rounds","value":' '"verdicts":\[' '"scale":0.002' '"cpus":8' '"interrupted":false' \
+	'"costs":{"digest":' '"name":"line_transfer","ns":20.000,"default_ns":20.000,"lo_ns":10.000,"hi_ns":100.000,"basis":"estimate","source":' \
+	'"basis":"calibrated"'; do
 	grep -q "$k" "$T/out" && ok || bad "compare --json lacks $k"
 done
-grep -q '"strategy":"none","schedules":2,"findings":2' "$T/out" && ok || bad "compare: none is not caught in every schedule"
-grep -q '"strategy":"D","schedules":2,"findings":0' "$T/out" && ok || bad "compare: D is not clean"
-grep -q '^<svg' "$T/c.svg" && grep -q '</svg>' "$T/c.svg" && ok || bad "compare --plot wrote no SVG"
-expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv
-[ "$(head -1 "$T/out")" = "operation,strategy,sim_seconds,per_page_ns" ] && ok || bad "compare --csv header"
-[ "$(grep -c '^[a-z0-9-]*,\(none\|D\),' "$T/out")" -eq 8 ] && ok || bad "compare --csv: 8 rows"
+# Every verdict cell by scheduler and kind; the hazard scenarios of each choice.
+grep -q '"strategy":"none","scenario":"hvo-2m","sched":"random","hazard":false,"schedules":2,"findings":2,"kinds":{"bbm-violation":2}' "$T/out" && ok || bad "compare: none is not caught in every schedule"
+grep -q '"strategy":"D","scenario":"hvo-1g","sched":"pct","hazard":false,"schedules":2,"findings":0' "$T/out" && ok || bad "compare: D is not clean on hvo-1g"
+grep -q '"strategy":"D","scenario":"hvo-2m-d-no-nmi","sched":"random","hazard":true,"schedules":2,"findings":2,"kinds":{"deadlock":2}' "$T/out" && ok || bad "compare: D's hazard (no pseudo-NMI) is not in its verdicts"
+grep -q '^<svg' "$T/c.svg" && grep -q '</svg>' "$T/c.svg" && grep -q 'hazard hvo-2m-d-no-nmi deadlock' "$T/c.svg" && ok || bad "compare --plot wrote no SVG with verdicts"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" && ok || bad "compare --json is not JSON"
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,A --verdict-schedules 1 --csv
+[ "$(head -1 "$T/out")" = "record,strategy,subject,sched,quantity,value" ] && ok || bad "compare --csv header"
+[ "$(grep -c '^time,\(none\|A\),[a-z0-9-]*,,sim_seconds,' "$T/out")" -eq 8 ] && ok || bad "compare --csv: 8 times"
+grep -q '^verdict,A,hvo-2m-a-irq,pct,schedules,1$' "$T/out" && ok || bad "compare --csv: A's hazard scenario"
+grep -q '^counter,none,stop-machine-rounds,,count,0$' "$T/out" && ok || bad "compare --csv: counters"
+grep -q '^run,,interrupted,,flag,0$' "$T/out" && ok || bad "compare --csv: interrupted flag"
+[ "$(awk -F, 'NF != 6' "$T/out" | wc -l)" -eq 0 ] && ok || bad "compare --csv: one table of 6 columns"
 cp "$T/out" "$T/csv1"
-expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv --jobs 1
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,A --verdict-schedules 1 --csv --jobs 1
 cmp -s "$T/out" "$T/csv1" && ok || bad "compare --jobs 1 and --jobs 2 differ"
 expect_rc 2 "$B" compare --scale 2; one_line_error "out of range"
-expect_rc 2 "$B" compare --strategy E; one_line_error "'E' is not one of"
+expect_rc 2 "$B" compare --strategy Z; one_line_error "'Z' is not one of none, A, B"
+expect_rc 2 "$B" compare --strategy A,A; one_line_error "given twice"
 expect_rc 2 "$B" compare --cpus 1; one_line_error "out of range"
 expect_rc 2 "$B" compare --json --csv; one_line_error "exclude"
-expect_rc 2 "$B" compare --strategy A,D,A; one_line_error "^bbmsim: --strategy: 'A' is given twice$"
+# An output path that cannot be written fails before the run, not after it.
+expect_rc 2 "$B" compare --plot /nonexistent/c.svg; one_line_error "/nonexistent/c.svg"
+[ ! -s "$T/out" ] && ok || bad "compare ran (printed its table) before failing on --plot"
 # One error style: GLib's option and file messages in ours ('x', lower case).
 expect_rc 2 "$B" explore demo-counter --schedules x; one_line_error "^bbmsim: explore: cannot parse integer value 'x' for --schedules$"
 expect_rc 2 "$B" replay "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
