@@ -43,6 +43,17 @@ grep -q '^demo-counter ' "$T/out" && ok || bad "list lacks demo-counter"
 # Perfetto timeline: one track per CPU.
 expect_rc 1 "$B" run demo-counter --seed 7 --perfetto "$T/p.json"
 grep -q '"traceEvents"' "$T/p.json" && grep -q '"cpu1"' "$T/p.json" && ok || bad "perfetto JSON"
+# Each CPU's life (#18 item 16): valid JSON, every slice closed and nested, SGIs as
+# flows from the send to the IRQ that takes them, breaks, makes, TLBIs, DSBs, rounds.
+P="python3 $(dirname "$0")/perfetto.py"
+expect_rc 1 "$B" run hvo-2m --strategy none --perfetto "$T/pn.json"
+$P "$T/pn.json" update bbm-violation && ok || bad "perfetto of hvo-2m none: the failing store or the finding missing"
+expect_rc 0 "$B" run hvo-2m --strategy D --perfetto "$T/pd.json"
+$P "$T/pd.json" pause_remote_cpus paused resume_remote_cpus irq ICC_SGI1R_EL1 sgi break make \
+	'tlbi (broadcast)' 'dsb ish: TLBIs complete' && ok || bad "perfetto of hvo-2m D"
+expect_rc 0 "$B" run hvo-2m --strategy B --perfetto "$T/pb.json"
+$P "$T/pb.json" stop_machine multi_cpu_stop irq sgi && ok || bad "perfetto of hvo-2m B"
+python3 -m json.tool "$T/pd.json" >/dev/null && ok || bad "perfetto JSON does not parse"
 
 # Bad input: one line, exit 2, never a crash.
 expect_rc 2 "$B"; 
