@@ -174,6 +174,7 @@ expect_rc 2 "$B" run demo-counter --record "$T"; one_line_error "cannot write $T
 # Output paths are checked before the run: the divergence is never reached.
 expect_rc 2 "$B" replay "$T/div" --perfetto /nonexistent/p.json
 one_line_error "^bbmsim: cannot write /nonexistent/p.json: No such file or directory$"
+expect_rc 2 "$B" run hvo-2m --cpus 1024 --record /nonexistent/x; one_line_error "^bbmsim: cannot write /nonexistent/x: No such file or directory$"
 expect_rc 2 "$B" run demo-counter --record "$T/a.trace/x"; one_line_error "cannot write $T/a.trace/x: Not a directory"
 expect_rc 2 "$B" shrink "$T/a.trace" -o /nonexistent/m; one_line_error "cannot write /nonexistent/m: No such"
 [ -s "$T/out" ] && bad "shrink wrote a report before failing on -o" || ok
