@@ -21,7 +21,7 @@ static void clock_main(struct sim_cpu *cpu)
 {
 	cpu->clock = start_clock;
 	for (int i = 0; i < 4; i++) {
-		sim_tick(cpu, COST_wake);
+		sim_tick(cpu, COST_context_switch);
 		sim_yield(cpu);
 	}
 }
@@ -43,7 +43,7 @@ static int run_clock(uint64_t from, uint64_t ps, char *err, size_t errlen)
 
 	sim_options_default(&opt);
 	costs_default(&costs);
-	costs.ps[COST_wake] = ps;
+	costs.ps[COST_context_switch] = ps;
 	start_clock = from;
 	struct sim *sim = sim_create(&clock_scn, &opt, &costs, NULL, err, errlen);
 	ck_assert_msg(sim, "%s", err);
@@ -75,11 +75,11 @@ START_TEST(test_cost_table_refuses_more_than_a_second)
 {
 	struct sim_costs c;
 	char err[300];
-	const char ok[] = "insn = 1000000000\n", big[] = "insn = 1000000000.001\n";
+	const char ok[] = "dsb = 1000000000\n", big[] = "dsb = 1000000000.001\n";
 
 	costs_default(&c);
 	ck_assert_int_eq(costs_parse(&c, ok, strlen(ok), err, sizeof(err)), 0);
-	ck_assert_uint_eq(c.ps[COST_insn], COSTS_MAX_PS);
+	ck_assert_uint_eq(c.ps[COST_dsb], COSTS_MAX_PS);
 	ck_assert_int_eq(costs_parse(&c, big, strlen(big), err, sizeof(err)), -1);
 	ck_assert_msg(strstr(err, "out of range [0, 1000000000] ns"), "%s", err);
 }
