@@ -155,6 +155,7 @@ wait $reader
 cmp -s "$T/fifo.out" "$T/a.trace" && ok || bad "--record FIFO: the reader got another trace"
 # A symlink stays a symlink; what it points to is replaced, dangling or not.
 echo old >"$T/target"; ln -s target "$T/link"; ln -s newfile "$T/dangling"
+snapshot=$(types) # what is here now keeps its type to the end of the script
 expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/link"
 [ -L "$T/link" ] && cmp -s "$T/target" "$T/a.trace" && ok || bad "--record symlink: link replaced or target not written"
 expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/dangling"
@@ -327,6 +328,10 @@ grep -q '^apt-get -o DPkg::Lock::Timeout=60 install .*libglib2.0-dev' "$T/apt.lo
 # make run shows the table: no "Entering directory", the build's progress in a log.
 grep -q '^MAKEFLAGS += --no-print-directory' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: sub-makes print their directories"
 grep -q '>$(BUILD)/build.log 2>&1' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: the build's progress is not in a log"
+
+# Nothing in the test's own directory changed type (a device, FIFO or symlink replaced).
+changed=$(comm -23 <(echo "$snapshot") <(types))
+[ -z "$changed" ] && ok || { bad "entries changed type or vanished:"; echo "$changed"; }
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]
