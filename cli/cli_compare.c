@@ -9,6 +9,7 @@
  * costs.
  */
 #include "cli.h"
+#include "mm/mm.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -84,8 +85,8 @@ static void strategy_options(struct sim_options *o, const char *strategy)
 	if (sim_options_set(o, "strategy", strategy, err, sizeof(err)))
 		die("--strategy: %s", err);
 	if (!strcmp(strategy, "C")) {
-		o->bbm_level = 2;
-		o->bbml2_noabort = true;
+		sim_opt_set_uint(o, OPT_bbm_level, 2);
+		sim_opt_set_bool(o, OPT_bbml2_noabort, true);
 	}
 }
 
@@ -166,12 +167,12 @@ static void run_one(struct strategy_result *r, const struct scenario *work,
 	build_options(work, &o);
 	strategy_options(&o, r->name);
 	g_strlcpy(o.sched, "timed", sizeof(o.sched));
-	o.cpus = cpus;
-	o.pages = pages;
-	o.keep_going = true; /* "none" must finish its work to be timed */
+	sim_opt_set_uint(&o, OPT_cpus, cpus);
+	sim_opt_set_uint(&o, OPT_pages, pages);
+	sim_opt_set_bool(&o, OPT_keep_going, true); /* "none" must finish its work to be timed */
 	/* ~2.7 M yields per 1 GiB page under B at 80 CPUs: 600 pages need the most. */
-	o.step_bound = SIM_STEP_BOUND_MAX;
-	o.mem_gb = pages + pages / 50 + 3;
+	sim_opt_set_uint(&o, OPT_step_bound, SIM_STEP_BOUND_MAX);
+	sim_opt_set_uint(&o, OPT_mem_gb, pages + pages / 50 + 3);
 	if (run_timed(work, &o, costs, fibers, r))
 		return;
 	run_verdict(verdict, r->name, verdicts, costs, fibers, r);

@@ -635,7 +635,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
-		tlb_init(&mc->tlb, sim->opt.tlb_entries, sim->opt.walk_cache_entries);
+		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
+			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
 	}
 	/* The linear map, in 1 GiB blocks as arm64 maps it without rodata=full. */
