@@ -235,7 +235,7 @@ static void on_metric(struct sim *sim, const char *name, uint64_t value, void *a
 }
 
 void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
-		   const struct sim_costs *costs, struct cmp_result *r)
+		   const struct sim_costs *costs, bool tolerate, struct cmp_result *r)
 {
 	const struct scenario *work = find_scenario(t->spec->workload);
 	struct sim_options o;
@@ -268,9 +268,16 @@ void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
 	for (unsigned i = 0; i < sim->nr_findings; i++) {
 		const struct sim_finding *f = &sim->findings[i];
 
-		if (f->kind == FINDING_ASSERTION || f->kind == FINDING_DEADLOCK ||
-		    f->kind == FINDING_LIVELOCK || f->kind == FINDING_LOST_INTERRUPT)
-			die("compare: the timed run of %s is no measurement: %s: %s",
+		if (f->kind != FINDING_ASSERTION && f->kind != FINDING_DEADLOCK &&
+		    f->kind != FINDING_LIVELOCK && f->kind != FINDING_LOST_INTERRUPT)
+			continue;
+		if (tolerate) {
+			r->voided = 1 + (int)f->kind;
+			r->ok = true;
+			sim_destroy(sim);
+			return;
+		}
+		die("compare: the timed run of %s is no measurement: %s: %s",
 			    col->choice->name, finding_name(f->kind), f->detail);
 	}
 	for (unsigned i = 0; i < t->spec->nr_ops; i++)
@@ -367,7 +374,7 @@ static void table_run(unsigned task, void *result, void *arg)
 	bool forced;
 
 	if (k->scenario < 0) {
-		cmp_run_timed(x->t, &x->t->col[k->col], &x->t->costs, result);
+		cmp_run_timed(x->t, &x->t->col[k->col], &x->t->costs, false, result);
 		return;
 	}
 	const char *scn = column_scenario(x->t, k->col, k->scenario, &forced);
