@@ -112,6 +112,9 @@ struct sim_costs {
 	char digest[65]; /* sha256 of the table as "name=ps\n" lines */
 };
 
+/* The largest cost a table may hold: 1 s (see sim_yield's clock guard). */
+#define COSTS_MAX_PS 1000000000000ull
+
 /* Registered costs, ids 0 .. costs_count() - 1 in table order. */
 unsigned costs_count(void);
 const struct sim_cost_def *costs_def(unsigned id);
