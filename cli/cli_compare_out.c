@@ -306,7 +306,8 @@ void cmp_print_json(const struct cmp_table *t, const struct cmp_sens *sens)
 					g_string_append(s, ",\"voided_by\":");
 					if (row->voided[i])
 						g_string_append_printf(
-							s, "\"%s\"", finding_name(row->voided[i] - 1));
+							s, "\"%s\"",
+							finding_name(row->voided[i] - 1));
 					else
 						g_string_append(s, "null");
 					g_string_append_c(s, '}');

@@ -277,8 +277,8 @@ void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
 			sim_destroy(sim);
 			return;
 		}
-		die("compare: the timed run of %s is no measurement: %s: %s",
-			    col->choice->name, finding_name(f->kind), f->detail);
+		die("compare: the timed run of %s is no measurement: %s: %s", col->choice->name,
+		    finding_name(f->kind), f->detail);
 	}
 	for (unsigned i = 0; i < t->spec->nr_ops; i++)
 		if (!sim_metric_get(sim, t->spec->ops[i].metric, &r->ps[i]))

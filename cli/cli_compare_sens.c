@@ -97,9 +97,9 @@ void cmp_sensitivity(struct cmp_table *t, unsigned jobs, struct cmp_sens *s)
 					base < t->nr ? compare_change_pct(at[i][op], at[base][op])
 						     : NAN;
 			}
-			row->order_same[op] = same_order(t, (const uint64_t(*)[CMP_MAX_OPS])at,
-							 (const uint64_t(*)[CMP_MAX_OPS])def,
-							 row->voided, op);
+			row->order_same[op] =
+				same_order(t, (const uint64_t(*)[CMP_MAX_OPS])at,
+					   (const uint64_t(*)[CMP_MAX_OPS])def, row->voided, op);
 		}
 		/* A run a finding voided has no figures: nothing to compare with. */
 		for (unsigned i = 0; i < t->nr; i++)
