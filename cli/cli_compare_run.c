@@ -389,7 +389,7 @@ static void table_progress(struct table_ctx *x, unsigned task)
 	bool forced;
 
 	if (k->scenario >= 0)
-		cmp_progress("%u/%u tasks done; %s: %s (%s)", x->done, x->nr_tasks, name,
+		cmp_progress("%u/%u tasks done; last: %s on %s (%s)", x->done, x->nr_tasks, name,
 			     column_scenario(t, k->col, k->scenario, &forced),
 			     cmp_scheds[k->sched]);
 	else if (x->step[task] < t->spec->nr_ops)
