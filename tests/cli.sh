@@ -120,7 +120,8 @@ EOT
 expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
 expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
 expect_rc 1 "$B" explore hvo-2m --strategy none --sched pct --schedules 1 --out "$T/tn" --json
-[ "$(ls "$T/tn" | grep -c '^hvo-2m-seed1-[0-9a-f]\{8\}\.trace$')" -eq 3 ] && ok || { bad "three configurations, not three traces:"; ls "$T/tn"; }
+tn=("$T"/tn/hvo-2m-seed1-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f].trace)
+[ "${#tn[@]}" -eq 3 ] && [ -e "${tn[0]}" ] && ok || { bad "three configurations, not three traces:"; ls "$T/tn"; }
 first=$(ls "$T/tn" | head -1); echo edited >>"$T/tn/$first"; cp "$T/tn/$first" "$T/edited"
 expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
 expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
