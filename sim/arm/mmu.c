@@ -305,6 +305,84 @@ static void sync_pending(struct sim_cpu *cpu, uint64_t va)
 	}
 }
 
+/* Would a TLB holding @a and @b for @va be allowed to use either, without an abort? */
+static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const struct tlb_entry *b,
+			  uint64_t va)
+{
+	uint64_t pa = a->pa + (va - a->va), pb = b->pa + (va - b->va);
+
+	if ((a->desc ^ b->desc) & (DESC_ATTRINDX_MASK | DESC_SH_MASK | DESC_NG))
+		return false;
+	if (a->shift != b->shift && !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort))
+		return false;
+	if (pa == pb)
+		return true; /* AP, XN, AF, DBM: changes that need no break */
+	return !mmu_desc_writable(a->desc) && !mmu_desc_writable(b->desc) &&
+	       pmem_page_equal(sim->mem, pa & ~(MMU_PAGE_SIZE - 1), pb & ~(MMU_PAGE_SIZE - 1));
+}
+
+/* An entry whose descriptor is no longer in the live tables as it was read. */
+static bool entry_stale(struct sim *sim, const struct tlb_entry *e)
+{
+	uint64_t base;
+	int level;
+
+	return pmem_read(sim->mem, e->desc_pa, 8) != e->desc ||
+	       !mmu_table_info(sim, e->desc_pa, &level, &base) || level != e->level;
+}
+
+/*
+ * Why the TLB holds several entries for one VA, as the rule a finding
+ * names: an entry outlived its descriptor (the invalidation that should
+ * have removed it is missing or not yet complete), or two live
+ * descriptors of different block sizes translate the VA (FEAT_BBM level 2).
+ */
+static const char *conflict_cause(struct sim *sim, struct mmu_cpu *mc, uint64_t va,
+				  const uint32_t *idx, unsigned n)
+{
+	const struct tlb_entry *a = &mc->tlb.e[idx[0]];
+	bool resized = false;
+
+	/* A size change keeping the output address: level 2's own freedom. */
+	for (unsigned i = 1; i < n; i++) {
+		const struct tlb_entry *b = &mc->tlb.e[idx[i]];
+
+		resized |= a->shift != b->shift && a->pa + (va - a->va) == b->pa + (va - b->va);
+	}
+	if (sim->opt.bbm_level == 2 && resized)
+		return "Arm ARM DDI 0487 D8.16.2 FEAT_BBM level 2: a block-size change without a "
+		       "break; the TLB holds both sizes and may take a TLB conflict abort";
+	for (unsigned i = 0; i < n; i++)
+		if (entry_stale(sim, &mc->tlb.e[idx[i]]))
+			return "Arm ARM DDI 0487 D8.16.1 break-before-make: a stale TLB entry "
+			       "outlived its descriptor (missing or incomplete invalidation) and "
+			       "meets the new one";
+	return "Arm ARM DDI 0487 D8.16.1 break-before-make: two live translations of one VA "
+	       "differ (a change made without a break)";
+}
+
+/*
+ * A lookup matched @n entries: the checker judges them, then which one
+ * the access uses is a decision, and so (--tlb-conflict-abort) is a TLB
+ * conflict abort when they do not translate alike (D8.16.1: the behaviour
+ * is then that of one of the entries, or an abort). Returns the index in
+ * @idx, or @n for the abort.
+ */
+static unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+	bool alike = true;
+
+	for (unsigned i = 1; i < n && alike; i++)
+		alike = entries_alike(sim, &mc->tlb.e[idx[0]], &mc->tlb.e[idx[i]], va);
+	if (!alike)
+		chk_tlb_conflict(cpu, va, idx, n, conflict_cause(sim, mc, va, idx, n));
+	return sim_decide(sim, DECIDE_TLB_CONFLICT,
+			  n + (!alike && sim->opt.tlb_conflict_abort &&
+			       !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort)));
+}
+
 int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_result *res,
 		  struct mmu_fault *f)
 {
@@ -329,11 +407,25 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	}
 	if (n) {
 		const uint32_t *idx = mc->memo_idx;
-		struct tlb_entry *e = &mc->tlb.e[idx[0]];
+		struct tlb_entry *e;
+		unsigned k = 0;
 
 		sim_tick(cpu, COST_tlb_hit);
-		if (n > 1)
-			chk_tlb_conflict(cpu, va, idx, n);
+		if (n > 1) {
+			k = tlb_conflict_pick(cpu, va, idx, n);
+			if (k == n) {
+				e = &mc->tlb.e[idx[0]];
+				memset(f, 0, sizeof(*f));
+				f->type = MMU_FAULT_TLB_CONFLICT;
+				f->level = e->level;
+				f->va = va;
+				f->write = write;
+				f->desc = e->desc;
+				f->desc_pa = e->desc_pa;
+				return -1;
+			}
+		}
+		e = &mc->tlb.e[idx[k]];
 		if (e->epoch != chk_epoch(sim))
 			chk_tlb_use(cpu, va, e);
 		res->pa = e->pa + (va - e->va);
@@ -732,6 +824,8 @@ const char *mmu_fault_name(enum mmu_fault_type t)
 		return "access-flag";
 	case MMU_FAULT_PERMISSION:
 		return "permission";
+	case MMU_FAULT_TLB_CONFLICT:
+		return "tlb-conflict";
 	default:
 		return "none";
 	}

@@ -187,8 +187,13 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 void chk_dsb(struct sim_cpu *cpu, bool full);
 /* Would that DSB change anything the checker holds (a break @cpu made, a TLBI of its)? */
 bool chk_dsb_pending(struct sim_cpu *cpu, bool full);
-/* A lookup of @va matched @n > 1 entries. */
-void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
+/*
+ * A lookup of @va matched @n > 1 entries; @cause is the rule text naming
+ * why the TLB holds them (mmu.c knows: a stale entry, or a FEAT_BBM level 2
+ * size change), for the finding should the entries not translate alike.
+ */
+void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n,
+		      const char *cause);
 /* An access through TLB entry @e (filled before the last page (re)allocation). */
 void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e);
 /* A walk used walk-cache entry @w filled before the last page (re)allocation. */
