@@ -21,6 +21,11 @@
 
 #include "sim/cpu.h"
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 /* ---- virtual memory layout ------------------------------------------------ */
 
 #define MMU_VA_BITS    48
