@@ -365,8 +365,15 @@ static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 
 static void take_irq(struct sim_cpu *cpu)
 {
-	if (cpu->irq_line && cpu->sim->hooks.take_irq)
-		cpu->sim->hooks.take_irq(cpu);
+	struct sim_hooks *h = &cpu->sim->hooks;
+
+	if (!cpu->irq_line || !h->take_irq)
+		return;
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception entry */
+	h->take_irq(cpu);
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception return */
 }
 
 static volatile sig_atomic_t interrupt_requested;

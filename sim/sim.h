@@ -236,6 +236,11 @@ struct sim_hooks {
 	int (*translate)(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write, uint64_t *pa);
 	/* Called at a yield point when cpu->irq_line is set: take the exception. */
 	void (*take_irq)(struct sim_cpu *cpu);
+	/*
+	 * An exception entry or return (around take_irq): a context
+	 * synchronisation event for the layer that cares (the MMU).
+	 */
+	void (*context_sync)(struct sim_cpu *cpu);
 	/* A store to a page flagged PMEM_F_HOOK (a live translation table, ...). */
 	void (*store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			   uint64_t val);

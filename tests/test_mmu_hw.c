@@ -20,6 +20,16 @@ static enum mmu_fault_action h_count(struct sim_cpu *cpu, const struct mmu_fault
 	return MMU_FAULT_NO_FIXUP;
 }
 
+/* Sets the test page's descriptor and invalidates this CPU's TLB for it. */
+static void set_pte_flush(struct sim_cpu *cpu, uint64_t pte)
+{
+	mmu_set_pte(cpu, t_page_ptep, pte);
+	dsb_ishst(cpu);
+	tlbi_vaae1(cpu, T_PAGE_VA);
+	dsb_ish(cpu);
+	isb(cpu);
+}
+
 static uint64_t pte_now(struct sim *sim)
 {
 	return pmem_read(sim->mem, mmu_slot_pa(sim, T_PAGE_VA, 3), 8);
@@ -30,7 +40,7 @@ static uint64_t pte_now(struct sim *sim)
 static void b_af0_store(struct sim_cpu *cpu)
 {
 	mmu_set_fault_handler(cpu, h_count, NULL);
-	mmu_set_pte(cpu, t_page_ptep, t_pte(T_PAGE_PA, MMU_PROT_KERNEL & ~DESC_AF));
+	set_pte_flush(cpu, t_pte(T_PAGE_PA, MMU_PROT_KERNEL & ~DESC_AF));
 	r[0] = mmu_store_nofault(cpu, T_PAGE_VA, 8, 1);
 	r[1] = mmu_tlb_count_va(cpu, T_PAGE_VA);
 }
@@ -119,7 +129,7 @@ static void b_dbm_store(struct sim_cpu *cpu)
 {
 	r_faults = 0;
 	mmu_set_fault_handler(cpu, h_count, NULL);
-	mmu_set_pte(cpu, t_page_ptep, t_pte(T_PAGE_PA, MMU_PROT_KERNEL_RO | DESC_DBM));
+	set_pte_flush(cpu, t_pte(T_PAGE_PA, MMU_PROT_KERNEL_RO | DESC_DBM));
 	r[2] = cpu_load64(cpu, T_PAGE_VA); /* cache the read-only entry first */
 	r[0] = mmu_store_nofault(cpu, T_PAGE_VA, 8, 1);
 }
