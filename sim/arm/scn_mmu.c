@@ -29,6 +29,8 @@ enum scn_mmu_kind {
 	SCN_AF_BREAK,
 	SCN_AF_BREAK_CAS,
 	SCN_CONFLICT_PERM,
+	SCN_NO_ISB,
+	SCN_ISB,
 };
 
 struct scn_mmu_def {
@@ -284,6 +286,24 @@ static void scn_updater(struct sim_cpu *cpu, struct scn_mmu *s)
 	case SCN_AF_BREAK_CAS:
 		scn_af_break(cpu, s, new_pte, s->kind == SCN_AF_BREAK_CAS);
 		break;
+	case SCN_NO_ISB:
+	case SCN_ISB:
+		/*
+		 * Remap, then use the mapping here. Without FEAT_ETS2 only a
+		 * context synchronisation event keeps the load from using a
+		 * walk done before the make (herd7 coWRExpNExp+DSB-TLBI-DSB:
+		 * fault Allowed; coWRExpNExp+DSB-ISB: Forbidden).
+		 */
+		mmu_set_pte(cpu, s->ptep, 0);
+		dsb_ish(cpu);
+		tlbi_vaae1is(cpu, SCN_VA);
+		dsb_ish(cpu);
+		mmu_set_pte(cpu, s->ptep, new_pte);
+		dsb_ish(cpu);
+		if (s->kind == SCN_ISB)
+			isb(cpu);
+		scn_check_value(cpu, s, SCN_VA, cpu_load64(cpu, SCN_VA));
+		break;
 	case SCN_PERM_ONLY:
 	case SCN_CONFLICT_PERM:
 		mmu_set_pte(cpu, s->ptep, mmu_mk_leaf(SCN_PA_OLD, MMU_PROT_KERNEL_RO, 3));
@@ -356,3 +376,7 @@ SCN_MMU(scn_mmu_af_break_cas, "mmu-af-break-cas", SCN_AF_BREAK_CAS, -1, scn_ha,
 	"AF=0 break, made by a compare-and-swap that redoes the break if AF was set: clean")
 SCN_MMU(scn_mmu_conflict_perm, "mmu-conflict-perm", SCN_CONFLICT_PERM, -1, NULL,
 	"RW->RO without a break: until the TLBI completes a write may use either entry: clean")
+SCN_MMU(scn_mmu_no_isb, "mmu-no-isb", SCN_NO_ISB, FINDING_ASSERTION, NULL,
+	"remap, DSB, then use the mapping without an ISB: a fault from an earlier walk (no "
+	"FEAT_ETS2)")
+SCN_MMU(scn_mmu_isb, "mmu-isb", SCN_ISB, -1, NULL, "the same with the ISB: clean")
