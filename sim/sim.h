@@ -210,6 +210,12 @@ struct sim_cpu {
 
 	/* Set by gic/ when the CPU interface signals IRQ/FIQ; see hooks.take_irq. */
 	bool irq_line;
+	/*
+	 * Yield points the CPU still runs before it takes the signalled
+	 * interrupt (delivery latency, decided by gic/ when the line rises).
+	 */
+	uint32_t irq_defer;
+	bool irq_late; /* a latency was decided and the interrupt not taken since */
 
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn;
