@@ -182,7 +182,7 @@ expect_rc 2 "$B" shrink "$T/a.trace" -o /nonexistent/m; one_line_error "cannot w
 [ -s "$T/out" ] && bad "shrink wrote a report before failing on -o" || ok
 # stdout is checked at exit, like coreutils' close_stdout.
 expect_rc 2 sh -c "'$B' list >/dev/full"
-one_line_error "^bbmsim: write error on standard output"
+one_line_error "^bbmsim: write error on standard output: No space left on device$"
 sh -c "'$B' run demo-counter --seed 7 --json >/dev/full" 2>"$T/err"; rc=$?
 [ $rc -eq 2 ] && ok || bad "run --json >/dev/full: exit $rc, wanted 2"
 [ -c /dev/full ] && [ -p "$T/fifo" ] && [ -L "$T/link" ] && ok || bad "a special file changed type"
