@@ -164,9 +164,10 @@ static void gic_update(struct sim *sim, unsigned cpu)
 		 * cost model's arrival time stands for it, gic_cpu_sync_arrival).
 		 */
 		sc->irq_defer = 0;
-		if (sim->local_points && sim->opt.irq_latency && sim_current(sim))
-			sc->irq_defer =
-				sim_decide(sim, DECIDE_IRQ_LATENCY, sim->opt.irq_latency + 1);
+		if (sim->local_points && sim_opt_uint(&sim->opt, OPT_irq_latency) &&
+		    sim_current(sim))
+			sc->irq_defer = sim_decide(sim, DECIDE_IRQ_LATENCY,
+						   sim_opt_uint(&sim->opt, OPT_irq_latency) + 1);
 		sc->irq_late = sc->irq_defer != 0;
 		sim_kick(sc);
 	}

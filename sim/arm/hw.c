@@ -75,7 +75,7 @@ static uint64_t hist_floor(struct sim *sim)
 		struct mmu_cpu *mc = sim->cpus[i].mmu;
 		uint64_t b = mc->inval_seq;
 
-		if (!sim->opt.ets2) {
+		if (!sim_opt_bool(&sim->opt, OPT_ets2)) {
 			uint64_t e = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
 
 			b = e < b ? e : b;
@@ -327,7 +327,8 @@ static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const stru
 
 	if ((a->desc ^ b->desc) & (DESC_ATTRINDX_MASK | DESC_SH_MASK | DESC_NG))
 		return false;
-	if (a->shift != b->shift && !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort))
+	if (a->shift != b->shift && !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				      sim_opt_bool(&sim->opt, OPT_bbml2_noabort)))
 		return false;
 	if (pa == pb)
 		return true; /* AP, XN, AF, DBM: changes that need no break */
@@ -363,7 +364,7 @@ static const char *conflict_cause(struct sim *sim, struct mmu_cpu *mc, uint64_t 
 
 		resized |= a->shift != b->shift && a->pa + (va - a->va) == b->pa + (va - b->va);
 	}
-	if (sim->opt.bbm_level == 2 && resized)
+	if (sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 && resized)
 		return "Arm ARM DDI 0487 D8.16.2 FEAT_BBM level 2: a block-size change without a "
 		       "break; the TLB holds both sizes and may take a TLB conflict abort";
 	for (unsigned i = 0; i < n; i++)
@@ -393,8 +394,9 @@ unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx
 	if (!alike)
 		chk_tlb_conflict(cpu, va, idx, n, conflict_cause(sim, mc, va, idx, n));
 	return sim_decide(sim, DECIDE_TLB_CONFLICT,
-			  n + (!alike && sim->opt.tlb_conflict_abort &&
-			       !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort)));
+			  n + (!alike && sim_opt_bool(&sim->opt, OPT_tlb_conflict_abort) &&
+			       !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				 sim_opt_bool(&sim->opt, OPT_bbml2_noabort))));
 }
 
 /* ---- 5. FEAT_HAFDBS: hardware Access flag and dirty state ------------------------ */
