@@ -31,6 +31,7 @@ struct sim_cpu;
 struct scenario;
 struct trace;
 struct pmem;
+struct cpu_memory_model;
 
 /* ---- options (sim/options.def) ------------------------------------------ */
 
@@ -226,6 +227,9 @@ struct sim {
 	struct sim_metric_rec *metrics;
 	unsigned nr_metrics;
 	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
+	/* The data memory model (--memory; NULL: sequentially consistent), sim/cpu.h. */
+	const struct cpu_memory_model *memory;
+	void *memory_state;
 	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
 	/*
 	 * Run the CPUs as fibers on the calling thread instead of one thread

@@ -429,7 +429,7 @@ START_TEST(test_replay_of_another_decision_kind_diverges)
 	g_string_append(bad, "tlb-fill 0\n");
 	g_string_append(bad, body);
 	ck_assert_ptr_null(t_replay(bad->str, bad->len, false, err, sizeof(err)));
-	ck_assert_str_eq(err, "diverged at step 0: wanted cpu, trace has tlb-fill (line 22)");
+	ck_assert_str_eq(err, "diverged at step 0: wanted cpu, trace has tlb-fill (line 23)");
 	g_string_free(bad, TRUE);
 	sim_destroy(a);
 }
