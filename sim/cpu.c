@@ -50,10 +50,10 @@ void cpu_memory_destroy(struct sim *sim)
 	sim->memory_state = NULL;
 }
 
-void cpu_memory_flush(struct sim_cpu *cpu)
+void cpu_memory_flush(struct sim_cpu *cpu, bool yielding)
 {
 	if (cpu->sim->memory)
-		cpu->sim->memory->flush(cpu);
+		cpu->sim->memory->flush(cpu, yielding);
 }
 
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
@@ -235,7 +235,7 @@ static uint64_t size_mask(unsigned size)
 bool cpu_rmw_apply(enum cpu_rmw_op op, unsigned size, uint64_t old, uint64_t cmp, uint64_t val,
 		   uint64_t *new)
 {
-	switch (op) {
+	switch ((int)op & ~CPU_RMW_NORET) {
 	case CPU_RMW_ADD:
 		*new = (old + val) & size_mask(size);
 		return true;
@@ -303,7 +303,7 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		sim_tick(cpu, COST_load);
 		if (sim->memory) {
 			/* Its own stores first: it may wait, and they reach others eventually. */
-			sim->memory->flush(cpu);
+			sim->memory->flush(cpu, true);
 			v = sim->memory->load(cpu, pa, size, ord, 0, true);
 		} else {
 			v = pmem_read(sim->mem, pa, size);

@@ -85,7 +85,19 @@ static inline void cpu_store64(struct sim_cpu *cpu, uint64_t addr, uint64_t val)
  * forms are fully ordered (CPU_AL), as Linux's value-returning atomics,
  * xchg() and cmpxchg() are on arm64 (LDADDAL, SWPAL, CASAL).
  */
-enum cpu_rmw_op { CPU_RMW_ADD, CPU_RMW_XCHG, CPU_RMW_CMPXCHG, CPU_RMW_OR, CPU_RMW_ANDNOT };
+enum cpu_rmw_op {
+	CPU_RMW_ADD,
+	CPU_RMW_XCHG,
+	CPU_RMW_CMPXCHG,
+	CPU_RMW_OR,
+	CPU_RMW_ANDNOT,
+	/*
+	 * Or'ed in: the old value goes nowhere (Rt is XZR: STADD, STSET, or a
+	 * CAS/SWP into XZR). Its read is then no acquire and no read a DMB LD
+	 * orders (Arm ARM C6.2, "LDADD": the ST<op> aliases).
+	 */
+	CPU_RMW_NORET = 0x100,
+};
 
 uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
 uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
@@ -137,8 +149,11 @@ struct cpu_memory_model {
 	void (*barrier)(struct sim_cpu *cpu, enum cpu_barrier b);
 	void (*ctrl)(struct sim_cpu *cpu, cpu_dep_t dep);
 	cpu_dep_t (*dep)(struct sim_cpu *cpu);
-	/* Makes every store of @cpu visible (before it waits or finishes). */
-	void (*flush)(struct sim_cpu *cpu);
+	/*
+	 * Makes every store of @cpu visible (before it waits or finishes);
+	 * @yielding: one at a time, each after a yield point.
+	 */
+	void (*flush)(struct sim_cpu *cpu, bool yielding);
 };
 
 /* Registers a model for --memory NAME (from a constructor). */
@@ -146,8 +161,12 @@ void cpu_memory_register(const struct cpu_memory_model *m);
 /* Sets up the run's model from sim->opt.memory; -1 with @err on an unknown name. */
 int cpu_memory_create(struct sim *sim, char *err, size_t errlen);
 void cpu_memory_destroy(struct sim *sim);
-/* @cpu's stores become visible: it is about to wait, or its program ended. */
-void cpu_memory_flush(struct sim_cpu *cpu);
+/*
+ * @cpu's stores become visible: it is about to wait (at once), or its
+ * program ended (@yielding: one per yield point, as a store buffer drains
+ * while the others run).
+ */
+void cpu_memory_flush(struct sim_cpu *cpu, bool yielding);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -634,7 +634,7 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
-	cpu_memory_flush(cpu); /* a waiting CPU's stores reach the others */
+	cpu_memory_flush(cpu, false); /* a waiting CPU's stores reach the others */
 	if (++cpu->spin_iters > sim->opt.spin_bound)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, pa, "spin bound (--spin-bound)",
 			   "cpu%u spun %u times waiting for %s", cpu->id, sim->opt.spin_bound,
@@ -835,7 +835,7 @@ static void cpu_body(struct sim_cpu *cpu)
 	cpu->unwind = &jb;
 	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
-		cpu_memory_flush(cpu); /* its last stores reach the others */
+		cpu_memory_flush(cpu, true); /* its last stores reach the others */
 	}
 	cpu_finished(sim, cpu);
 }

@@ -230,25 +230,30 @@ static void maybe_propagate(struct sim_cpu *cpu, bool must)
 		propagate(cpu, idx[pick]);
 }
 
+/* Every pending store, in an order decided among those that may go first. */
 static void propagate_all(struct sim_cpu *cpu)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
 	while (c->npend)
-		propagate(cpu, 0);
+		maybe_propagate(cpu, true);
 }
 
-/* Everything up to the last pending release (an LDAR after an STLR is RCsc). */
+static bool has_release(const struct mm_cpu *c)
+{
+	for (unsigned k = 0; k < c->npend; k++)
+		if (c->pend[k].rel)
+			return true;
+	return false;
+}
+
+/* Every pending release and what precedes it (an LDAR after an STLR is RCsc). */
 static void propagate_releases(struct sim_cpu *cpu)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
-	int last = -1;
 
-	for (unsigned k = 0; k < c->npend; k++)
-		if (c->pend[k].rel)
-			last = (int)k;
-	for (int k = 0; k <= last; k++)
-		propagate(cpu, 0);
+	while (has_release(c))
+		maybe_propagate(cpu, true);
 }
 
 /* Coherence: the CPU's own pending stores to the word come first (CoWR, CoWW). */
@@ -271,9 +276,19 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 	}
 }
 
-static void mm_flush(struct sim_cpu *cpu)
+static void mm_flush(struct sim_cpu *cpu, bool yielding)
 {
-	propagate_all(cpu);
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	if (!yielding) {
+		propagate_all(cpu);
+		return;
+	}
+	/* One store per yield point: the other CPUs' stores interleave (2+2W). */
+	while (c->npend) {
+		sim_yield(cpu);
+		maybe_propagate(cpu, true);
+	}
 }
 
 /* ---- the instructions ---------------------------------------------------------------- */
@@ -371,7 +386,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 {
 	struct mm *m = mm_of(cpu);
 	struct mm_cpu *c = &m->cpu[cpu->id];
-	bool acq = ord == CPU_ACQ || ord == CPU_AL || ord == CPU_ACQ_PC;
+	bool noret = (int)op & CPU_RMW_NORET;
+	bool acq = !noret && (ord == CPU_ACQ || ord == CPU_AL || ord == CPU_ACQ_PC);
 	bool rel = ord == CPU_REL || ord == CPU_AL;
 	struct mm_loc *l;
 	struct mm_cpuloc *cl;
@@ -391,7 +407,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	view = vmax(vpre, l->msg[l->n - 1].ts);
 	old = extract(l->msg[l->n - 1].val, pa, size);
 	cl->coh = vmax(cl->coh, l->msg[l->n - 1].ts);
-	c->vrold = vmax(c->vrold, view);
+	if (!noret)
+		c->vrold = vmax(c->vrold, view);
 	c->vcap = vmax(c->vcap, addr_dep);
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
@@ -400,7 +417,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
 		cl->coh = ts;
 		cl->fwd_ts = ts;
-		cl->fwd_view = vmax(vmax(addr_dep, data_dep), view);
+		cl->fwd_view = vmax(addr_dep, data_dep);
 		cl->fwd_ex = true;
 		c->vwold = vmax(c->vwold, ts);
 		if (rel)
@@ -410,7 +427,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		c->vrnew = vmax(c->vrnew, view);
 		c->vwnew = vmax(c->vwnew, view);
 	}
-	if (ord == CPU_AL) {
+	if (ord == CPU_AL && !noret) {
 		uint64_t v = vmax(c->vrold, c->vwold);
 
 		c->vrnew = vmax(c->vrnew, v);
