@@ -301,17 +301,20 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		if (!xlate(cpu, addr, size, false, &pa))
 			return 0;
 		sim_tick(cpu, COST_load);
-		if (sim->memory) {
-			/* Its own stores first: it may wait, and they reach others eventually. */
-			sim->memory->flush(cpu, true);
+		if (sim->memory)
 			v = sim->memory->load(cpu, pa, size, ord, 0, true);
-		} else {
+		else
 			v = pmem_read(sim->mem, pa, size);
-		}
 		if (((v & mask) == want) == until) {
 			sim_wait_done(cpu);
 			return v;
 		}
+		/*
+		 * Before it waits its own stores reach the others (a store
+		 * buffer drains while the CPU spins); then it looks again.
+		 */
+		if (sim->memory && sim->memory->flush(cpu, true))
+			continue;
 		/*
 		 * Nothing runs between the read and the wait, so no store can
 		 * slip in unseen: the wait ends at the next store to the word

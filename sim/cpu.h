@@ -36,6 +36,13 @@ enum cpu_barrier {
 	CPU_DSB_ISH,   /* the memory side of dsb_ish() (sim/arm/mmu.c) */
 	CPU_DSB_ISHST, /* the memory side of dsb_ishst() */
 	CPU_ISB,       /* the memory side of isb(): a control dependency becomes an order */
+	/*
+	 * An interrupt taken (exception entry): context synchronisation, and
+	 * the stores a DSB completed before the interrupt was sent are seen
+	 * (a completed store is observed by every observer: the dsb(ishst) of
+	 * gic_ipi_send_mask() is what makes an IPI's data visible).
+	 */
+	CPU_EXC_ENTRY,
 };
 
 /*
@@ -151,9 +158,9 @@ struct cpu_memory_model {
 	cpu_dep_t (*dep)(struct sim_cpu *cpu);
 	/*
 	 * Makes every store of @cpu visible (before it waits or finishes);
-	 * @yielding: one at a time, each after a yield point.
+	 * @yielding: one at a time, each after a yield point. False if it had none.
 	 */
-	void (*flush)(struct sim_cpu *cpu, bool yielding);
+	bool (*flush)(struct sim_cpu *cpu, bool yielding);
 };
 
 /* Registers a model for --memory NAME (from a constructor). */

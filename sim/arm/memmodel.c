@@ -66,6 +66,7 @@ struct mm {
 	struct sim *sim;
 	GHashTable *locs; /* word -> struct mm_loc */
 	uint64_t now;	  /* the latest timestamp */
+	uint64_t completed; /* every store before it was completed by a DSB */
 	struct mm_cpu *cpu;
 };
 
@@ -276,19 +277,21 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 	}
 }
 
-static void mm_flush(struct sim_cpu *cpu, bool yielding)
+static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	bool had = c->npend;
 
 	if (!yielding) {
 		propagate_all(cpu);
-		return;
+		return had;
 	}
 	/* One store per yield point: the other CPUs' stores interleave (2+2W). */
 	while (c->npend) {
 		sim_yield(cpu);
 		maybe_propagate(cpu, true);
 	}
+	return had;
 }
 
 /* ---- the instructions ---------------------------------------------------------------- */
@@ -439,7 +442,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 /* The paper's fence rules; a store after a DMB ST/SY goes after every earlier one. */
 static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 {
-	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
 	uint64_t v;
 
 	switch (b) {
@@ -449,6 +453,8 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		v = vmax(c->vrold, c->vwold);
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
+		if (b == CPU_DSB_ISH)
+			m->completed = vmax(m->completed, c->vwold);
 		break;
 	case CPU_DMB_ISHLD:
 		c->vrnew = vmax(c->vrnew, c->vrold);
@@ -458,9 +464,16 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 	case CPU_DSB_ISHST:
 		propagate_all(cpu);
 		c->vwnew = vmax(c->vwnew, c->vwold);
+		if (b == CPU_DSB_ISHST)
+			m->completed = vmax(m->completed, c->vwold);
 		break;
 	case CPU_ISB:
 		c->vrnew = vmax(c->vrnew, c->vcap);
+		break;
+	case CPU_EXC_ENTRY:
+		v = vmax(c->vcap, m->completed);
+		c->vrnew = vmax(c->vrnew, v);
+		c->vwnew = vmax(c->vwnew, v);
 		break;
 	}
 }
