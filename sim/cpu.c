@@ -56,6 +56,12 @@ void cpu_memory_flush(struct sim_cpu *cpu, bool yielding)
 		cpu->sim->memory->flush(cpu, yielding);
 }
 
+void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
+{
+	if (cpu->sim->memory)
+		cpu->sim->memory->written(cpu, pa, len);
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;

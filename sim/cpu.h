@@ -168,6 +168,8 @@ struct cpu_memory_model {
 	 * @yielding: one at a time, each after a yield point. False if it had none.
 	 */
 	bool (*flush)(struct sim_cpu *cpu, bool yielding);
+	/* [pa, pa+len) was written in pmem directly by @cpu (a copy_page()). */
+	void (*written)(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
 };
 
 /* Registers a model for --memory NAME (from a constructor). */
@@ -181,6 +183,11 @@ void cpu_memory_destroy(struct sim *sim);
  * while the others run).
  */
 void cpu_memory_flush(struct sim_cpu *cpu, bool yielding);
+/*
+ * @cpu wrote [pa, pa+len) in pmem directly (copy_page(), freeing): the
+ * new contents are its stores, made now.
+ */
+void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -29,6 +29,9 @@
 #include <glib.h>
 #include <string.h>
 
+/* A page some of whose words the model tracks (pmem's first flag for layers). */
+#define MM_F_TRACKED PMEM_F_LAYER0
+
 struct mm_msg {
 	uint64_t ts;
 	uint64_t val; /* the whole word after the store */
@@ -158,6 +161,7 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
 		l->c = g_new0(struct mm_cpuloc, m->sim->ncpus);
 		loc_push(l, 0, now);
 		g_hash_table_insert(m->locs, &l->word, l);
+		pmem_set_flags(m->sim->mem, word << 3, MM_F_TRACKED);
 	} else if (l->msg[l->n - 1].val != now) {
 		loc_push(l, ++m->now, now);
 	}
@@ -277,6 +281,21 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 	}
 }
 
+/* New messages for the words the model tracks, now, before anyone reads them. */
+static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
+{
+	struct mm *m = mm_of(cpu);
+
+	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE)
+		if (pmem_flags(m->sim->mem, p) & MM_F_TRACKED)
+			goto tracked;
+	return;
+tracked:
+	for (uint64_t w = pa >> 3; w < (pa + len + 7) >> 3; w++)
+		if (g_hash_table_contains(m->locs, &w))
+			loc_get(m, w << 3);
+}
+
 static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
@@ -317,6 +336,14 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	vpre = vmax(addr_dep, c->vrnew);
 	if (ord == CPU_ACQ)
 		vpre = vmax(vpre, c->vrel);
+	/*
+	 * Through an MMU the access is ordered after the walk that translated
+	 * it, and the walk reads the latest descriptors, each completed by the
+	 * DSB arm64's set_pte() issues: what that DSB completed is seen
+	 * (docs/memmodel.md: stronger than hardware for a TLB hit).
+	 */
+	if (m->sim->hooks.translate)
+		vpre = vmax(vpre, m->completed);
 	bound = vmax(vpre, cl->coh);
 	/* The latest message at or before the bound, and every later one. */
 	for (first = l->n - 1; first > 0 && l->msg[first].ts > bound; first--)
@@ -506,6 +533,7 @@ static const struct cpu_memory_model mm_arm = {
 	.ctrl = mm_ctrl,
 	.dep = mm_dep,
 	.flush = mm_flush,
+	.written = mm_written,
 };
 
 static void __attribute__((constructor)) mm_register(void)
