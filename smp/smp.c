@@ -38,6 +38,7 @@ void smp_kwrite(struct sim *sim, uint64_t addr, unsigned size, uint64_t val)
 
 void smp_config_default(struct sim *sim, struct smp_config *cfg)
 {
+	*cfg = (struct smp_config){0};
 	cfg->pseudo_nmi = sim->opt.pseudo_nmi;
 	cfg->sgi_broadcast = true;
 	cfg->eoimode1 = true;
