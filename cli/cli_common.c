@@ -89,7 +89,7 @@ gboolean on_machine_option(const gchar *name, const gchar *value, gpointer data,
 
 GOptionEntry *machine_entries(void)
 {
-	static GOptionEntry e[64];
+	static GOptionEntry e[SIM_MAX_OPTS + 3];
 	unsigned n = 0;
 
 #define ENTRY(nm, flags, help)                                                                \
@@ -97,29 +97,20 @@ GOptionEntry *machine_entries(void)
 				help, NULL};
 	ENTRY("seed", 0, "seed of the schedule and hardware choices (default 1)")
 	ENTRY("sched", 0, "timed | random | pct[:d] (default random)")
-#define SIM_OPT_UINT(nm, d, lo, hi, h) ENTRY(NULL, 0, h)
-#define SIM_OPT_BOOL(nm, d, h)	       ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
-#define SIM_OPT_STR(nm, d, h)	       ENTRY(NULL, 0, h)
-#include "sim/options.def"
-#undef SIM_OPT_UINT
-#undef SIM_OPT_BOOL
-#undef SIM_OPT_STR
 #undef ENTRY
-	/* Long names: the option's own with dashes. */
-	static const char *const names[] = {
-#define SIM_OPT_UINT(nm, d, lo, hi, h) #nm,
-#define SIM_OPT_BOOL(nm, d, h)	       #nm,
-#define SIM_OPT_STR(nm, d, h)	       #nm,
-#include "sim/options.def"
-#undef SIM_OPT_UINT
-#undef SIM_OPT_BOOL
-#undef SIM_OPT_STR
-	};
-	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *dashed = g_strdup(names[i]);
+	/* Every registered option, as each layer's options.def gives it; dashes for underscores. */
+	for (unsigned i = 0; i < sim_options_count() && n + 1 < G_N_ELEMENTS(e); i++) {
+		const struct sim_option_def *d = sim_option_def(i);
+		char *dashed = g_strdup(d->name); /* lives as long as the process */
 
 		g_strdelimit(dashed, "_", '-');
-		e[2 + i].long_name = dashed; /* lives as long as the process */
+		e[n++] = (GOptionEntry){dashed,
+					0,
+					d->type == SIM_OPT_T_BOOL ? G_OPTION_FLAG_OPTIONAL_ARG : 0,
+					G_OPTION_ARG_CALLBACK,
+					on_machine_option,
+					d->help,
+					NULL};
 	}
 	e[n] = (GOptionEntry){NULL};
 	return e;

@@ -245,12 +245,17 @@ void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
 	build_options(work, &o);
 	choice_options(t, col->choice, &o);
 	set(&o, "sched", "timed");
-	o.cpus = t->cpus;
-	o.pages = t->pages;
-	o.keep_going = true; /* "none" must finish its work to be timed */
+	sim_opt_set_uint(&o, OPT_cpus, t->cpus);
+	{
+		char pages[16];
+
+		snprintf(pages, sizeof(pages), "%u", t->pages);
+		set(&o, "pages", pages); /* the workload's layer registers it */
+	}
+	sim_opt_set_bool(&o, OPT_keep_going, true); /* "none" must finish its work to be timed */
 	/* ~2.7 M yields per 1 GiB page under B at 80 CPUs: 600 pages need the most. */
-	o.step_bound = SIM_STEP_BOUND_MAX;
-	o.mem_gb = t->pages + t->pages / 50 + 3;
+	sim_opt_set_uint(&o, OPT_step_bound, SIM_STEP_BOUND_MAX);
+	sim_opt_set_uint(&o, OPT_mem_gb, t->pages + t->pages / 50 + 3);
 	struct sim *sim = sim_create(work, &o, costs, NULL, err, sizeof(err));
 	if (!sim)
 		die("%s", err);

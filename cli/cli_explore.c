@@ -485,7 +485,10 @@ static void report(struct explore *x)
 		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", x->base);
 		json_str(s, x->opt.sched);
 		g_string_append_printf(s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[",
-				       x->opt.cpus ? x->opt.cpus : x->scn->default_cpus, x->done);
+				       sim_opt_uint(&x->opt, OPT_cpus)
+					       ? sim_opt_uint(&x->opt, OPT_cpus)
+					       : x->scn->default_cpus,
+				       x->done);
 		for (unsigned i = 0; i < x->found->len; i++) {
 			if (i)
 				g_string_append_c(s, ',');
@@ -648,7 +651,7 @@ int cmd_explore(int argc, char **argv)
 	}
 	x.nsched = x.total > x.shard ? (x.total - x.shard + x.nshards - 1) / x.nshards : 0;
 	x.base = x.opt.seed;
-	x.keep_going = x.opt.keep_going;
+	x.keep_going = sim_opt_bool(&x.opt, OPT_keep_going);
 	x.found = g_array_new(FALSE, FALSE, sizeof(struct reported));
 	x.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	x.paths = g_ptr_array_new_with_free_func(g_free);

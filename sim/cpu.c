@@ -30,15 +30,15 @@ void cpu_memory_register(const struct cpu_memory_model *m)
 
 int cpu_memory_create(struct sim *sim, char *err, size_t errlen)
 {
-	if (!strcmp(sim->opt.memory, "sc"))
+	if (!strcmp(sim_opt_str(&sim->opt, OPT_memory), "sc"))
 		return 0;
 	for (unsigned i = 0; i < CPU_MAX_MODELS && models[i]; i++)
-		if (!strcmp(models[i]->name, sim->opt.memory)) {
+		if (!strcmp(models[i]->name, sim_opt_str(&sim->opt, OPT_memory))) {
 			sim->memory = models[i];
 			sim->memory_state = models[i]->create(sim);
 			return 0;
 		}
-	snprintf(err, errlen, "--memory: '%s' is not sc or arm", sim->opt.memory);
+	snprintf(err, errlen, "--memory: '%s' is not sc or arm", sim_opt_str(&sim->opt, OPT_memory));
 	return -1;
 }
 

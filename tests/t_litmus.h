@@ -586,9 +586,9 @@ static unsigned lit_explore(struct lit_test *t, const char *memory, unsigned n)
 
 	sim_options_default(&o);
 	costs_default(&c);
-	o.cpus = (uint32_t)t->nthreads;
+	sim_opt_set_uint(&o, OPT_cpus, (uint32_t)t->nthreads);
 	snprintf(o.sched, sizeof(o.sched), "random");
-	snprintf(o.memory, sizeof(o.memory), "%s", memory);
+	sim_opt_set_str(&o, OPT_memory, memory);
 	lit_cur = t;
 	for (unsigned s = 1; s <= n; s++) {
 		struct sim *sim;

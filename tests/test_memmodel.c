@@ -258,10 +258,10 @@ START_TEST(test_same_seed_same_trace)
 	lit_cur = load("2+2W");
 	sim_options_default(&o);
 	costs_default(&c);
-	o.cpus = 2;
+	sim_opt_set_uint(&o, OPT_cpus, 2);
 	o.seed = 11;
 	snprintf(o.sched, sizeof(o.sched), "random");
-	snprintf(o.memory, sizeof(o.memory), "arm");
+	sim_opt_set_str(&o, OPT_memory, "arm");
 	for (int i = 0; i < 2; i++) {
 		struct sim *sim = sim_create(&lit_scn, &o, &c, NULL, err, sizeof(err));
 
@@ -291,7 +291,7 @@ START_TEST(test_unknown_model_refused)
 	lit_cur = load("SB");
 	sim_options_default(&o);
 	costs_default(&c);
-	snprintf(o.memory, sizeof(o.memory), "tso");
+	sim_opt_set_str(&o, OPT_memory, "tso");
 	ck_assert_ptr_null(sim_create(&lit_scn, &o, &c, NULL, err, sizeof(err)));
 	ck_assert_str_eq(err, "--memory: 'tso' is not sc or arm");
 }

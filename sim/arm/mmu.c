@@ -661,16 +661,16 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		snprintf(err, errlen, "memory too small for the page-table pool");
 		return -1;
 	}
-	if (strcmp(sim->opt.hafdbs, "none") && strcmp(sim->opt.hafdbs, "af") &&
-	    strcmp(sim->opt.hafdbs, "afdb")) {
+	if (strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") && strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "af") &&
+	    strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "afdb")) {
 		snprintf(err, errlen, "--hafdbs: expected none, af or afdb, not '%s'",
-			 sim->opt.hafdbs);
+			 sim_opt_str(&sim->opt, OPT_hafdbs));
 		return -1;
 	}
 	m = g_new0(struct mmu, 1);
 	sim->mmu = m;
-	m->ha = strcmp(sim->opt.hafdbs, "none") != 0;
-	m->hd = strcmp(sim->opt.hafdbs, "afdb") == 0;
+	m->ha = strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") != 0;
+	m->hd = strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "afdb") == 0;
 	m->tables = g_hash_table_new(NULL, NULL);
 	m->pool_next = MMU_PGTABLE_BASE;
 	m->pool_end = MMU_PGTABLE_BASE + MMU_PGTABLE_SIZE;
@@ -680,7 +680,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
-		tlb_init(&mc->tlb, sim->opt.tlb_entries, sim->opt.walk_cache_entries);
+		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
+			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
 	}
 	/* The linear map, in 1 GiB blocks as arm64 maps it without rodata=full. */
