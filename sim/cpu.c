@@ -38,7 +38,8 @@ int cpu_memory_create(struct sim *sim, char *err, size_t errlen)
 			sim->memory_state = models[i]->create(sim);
 			return 0;
 		}
-	snprintf(err, errlen, "--memory: '%s' is not sc or arm", sim_opt_str(&sim->opt, OPT_memory));
+	snprintf(err, errlen, "--memory: '%s' is not sc or arm",
+		 sim_opt_str(&sim->opt, OPT_memory));
 	return -1;
 }
 

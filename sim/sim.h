@@ -367,7 +367,7 @@ struct sim {
 	/* The data memory model (--memory; NULL: sequentially consistent), sim/cpu.h. */
 	const struct cpu_memory_model *memory;
 	void *memory_state;
-	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
+	bool keep_trace; /* keep the trace text (default); off for huge timed runs */
 	/* Told of every run metric as it is recorded (progress of long runs); may be NULL. */
 	void (*on_metric)(struct sim *sim, const char *name, uint64_t value, void *arg);
 	void *on_metric_arg;

@@ -207,7 +207,8 @@ static void local_cpu_stop(struct sim_cpu *cpu)
 	 */
 	cpu_rmw(cpu, CPU_RMW_ANDNOT, s->online_mask + (cpu->id / 64) * 8ull, 8, 0,
 		1ull << (cpu->id % 64), CPU_AL, 0, 0);
-	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, s->num_online, 4, 0, (uint32_t)-1, CPU_PLAIN, 0, 0);
+	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, s->num_online, 4, 0, (uint32_t)-1, CPU_PLAIN, 0,
+		0);
 	for (;;)
 		sim_wait(cpu, 0, 0, false, "cpu_park_loop");
 }

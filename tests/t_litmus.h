@@ -29,8 +29,18 @@
 #define LIT_ZR	    31
 
 enum lit_op {
-	LIT_NOP, LIT_MOV, LIT_ALU, LIT_CMP, LIT_BCC, LIT_CBZ, LIT_CSEL, LIT_LDR, LIT_STR, LIT_DMB,
-	LIT_RMW, LIT_STADD,
+	LIT_NOP,
+	LIT_MOV,
+	LIT_ALU,
+	LIT_CMP,
+	LIT_BCC,
+	LIT_CBZ,
+	LIT_CSEL,
+	LIT_LDR,
+	LIT_STR,
+	LIT_DMB,
+	LIT_RMW,
+	LIT_STADD,
 };
 
 struct lit_insn {
@@ -166,7 +176,8 @@ static bool lit_parse_insn(struct lit_test *t, int th, char *text)
 		in->rn = ops[1][0] == '#' ? -1 : lit_regno(ops[1]);
 		in->imm = ops[1][0] == '#' ? strtoll(ops[1] + 1, NULL, 0) : 0;
 	} else if ((!strcmp(mn, "ADD") || !strcmp(mn, "AND") || !strcmp(mn, "EOR") ||
-		    !strcmp(mn, "ORR")) && nops == 3) {
+		    !strcmp(mn, "ORR")) &&
+		   nops == 3) {
 		in->op = LIT_ALU;
 		in->alu = mn[0] == 'A' ? (mn[1] == 'D' ? '+' : '&') : mn[0] == 'E' ? '^' : '|';
 		in->rd = lit_regno(ops[0]);
@@ -217,7 +228,9 @@ static bool lit_parse_insn(struct lit_test *t, int th, char *text)
 	} else if (mem && nops == 2 &&
 		   (!strncmp(mn, "CAS", 3) || !strncmp(mn, "SWP", 3) || !strncmp(mn, "LDADD", 5))) {
 		in->op = LIT_RMW;
-		in->rmw = mn[0] == 'C' ? CPU_RMW_CMPXCHG : mn[0] == 'S' ? CPU_RMW_XCHG : CPU_RMW_ADD;
+		in->rmw = mn[0] == 'C'	 ? CPU_RMW_CMPXCHG
+			  : mn[0] == 'S' ? CPU_RMW_XCHG
+					 : CPU_RMW_ADD;
 		in->ord = lit_suffix_order(mn + (mn[0] == 'L' ? 5 : 3));
 		in->rn = lit_regno(ops[0]); /* Ws: compare value / source */
 		in->rd = lit_regno(ops[1]); /* Wt: new value (CAS) / destination */
@@ -415,7 +428,10 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 		case LIT_ALU:
 			b = in->rm < 0 ? (uint64_t)in->imm : r[in->rm];
 			v = r[in->rn];
-			v = in->alu == '+' ? v + b : in->alu == '&' ? v & b : in->alu == '^' ? v ^ b : v | b;
+			v = in->alu == '+'   ? v + b
+			    : in->alu == '&' ? v & b
+			    : in->alu == '^' ? v ^ b
+					     : v | b;
 			r[in->rd] = v & 0xffffffff;
 			d[in->rd] = cpu_dep_join(d[in->rn], in->rm < 0 ? 0 : d[in->rm]);
 			break;
@@ -530,8 +546,8 @@ static bool lit_atom(struct lit_eval *e)
 		e->p++; /* ':' */
 		lit_ws(e);
 	}
-	while (*e->p && (isalnum((unsigned char)*e->p) || *e->p == '[' || *e->p == ']' ||
-			 *e->p == '_') &&
+	while (*e->p &&
+	       (isalnum((unsigned char)*e->p) || *e->p == '[' || *e->p == ']' || *e->p == '_') &&
 	       n < 31)
 		lhs[n++] = *e->p++;
 	lit_ws(e);

@@ -23,9 +23,20 @@
  * returned value of a successful CAS not to carry its read's dependency.
  */
 static const char *const not_produced[] = {
-	"LB", "LB+dmb.sy+po", "LB+CSEL4", "LB+rel+BEQ", "LB+rel+BEQ3", "LB+rel+CSEL",
-	"LB+rel+CSEL2", "LB+rel+CSEL3", "LB+rel+CAS-ok-RsRs-addr", "LB+SWP-RsRt-addr+rel",
-	"S+dmb.sy+po", "CAS+data1", "MP+rel+CAS-ok-MRs-addr", NULL,
+	"LB",
+	"LB+dmb.sy+po",
+	"LB+CSEL4",
+	"LB+rel+BEQ",
+	"LB+rel+BEQ3",
+	"LB+rel+CSEL",
+	"LB+rel+CSEL2",
+	"LB+rel+CSEL3",
+	"LB+rel+CAS-ok-RsRs-addr",
+	"LB+SWP-RsRt-addr+rel",
+	"S+dmb.sy+po",
+	"CAS+data1",
+	"MP+rel+CAS-ok-MRs-addr",
+	NULL,
 };
 
 static const char *herd_dir(void)
@@ -73,7 +84,8 @@ static struct lit_test *inline_test(const char *text)
 
 static void allowed(struct lit_test *t)
 {
-	ck_assert_msg(lit_explore(t, "arm", LIT_RUNS), "%s: allowed outcome never reached", t->name);
+	ck_assert_msg(lit_explore(t, "arm", LIT_RUNS), "%s: allowed outcome never reached",
+		      t->name);
 }
 
 static void forbidden(struct lit_test *t)
@@ -116,7 +128,8 @@ START_TEST(test_catalogue_agrees_with_herd)
 		arm = lit_explore(&t, "arm", LIT_RUNS);
 		sc = lit_explore(&t, "sc", 200);
 		if (!strcmp(kind, "Required")) {
-			ck_assert_msg(arm == LIT_RUNS, "%s: Required, held %u/%u", name, arm, LIT_RUNS);
+			ck_assert_msg(arm == LIT_RUNS, "%s: Required, held %u/%u", name, arm,
+				      LIT_RUNS);
 			verdict = "yes";
 		} else if (!strcmp(kind, "Forbidden")) {
 			ck_assert_msg(!arm, "%s: Forbidden, reached %u/%u", name, arm, LIT_RUNS);
@@ -213,7 +226,7 @@ START_TEST(test_sb_dmb)
 	allowed(load("SB"));
 	allowed(load("SB+dmb.sy+po"));
 	forbidden(load("SB+dmb.sys"));
-	forbidden(load("SB+dmb.sy+rel-acq"));  /* STLR then LDAR: RCsc */
+	forbidden(load("SB+dmb.sy+rel-acq")); /* STLR then LDAR: RCsc */
 	allowed(load("SB+dmb.sy+rel-acqpc")); /* STLR then LDAPR: RCpc */
 }
 END_TEST

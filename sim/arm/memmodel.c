@@ -67,8 +67,8 @@ struct mm_cpu {
 
 struct mm {
 	struct sim *sim;
-	GHashTable *locs; /* word -> struct mm_loc */
-	uint64_t now;	  /* the latest timestamp */
+	GHashTable *locs;   /* word -> struct mm_loc */
+	uint64_t now;	    /* the latest timestamp */
 	uint64_t completed; /* every store before it was completed by a DSB */
 	struct mm_cpu *cpu;
 };
