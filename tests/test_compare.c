@@ -12,6 +12,7 @@
 #include <check.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 /* One CPU optimises one 2 MiB page; the others idle. */
@@ -175,10 +176,15 @@ static void ops_at(const char *strategy, unsigned cpus, unsigned pages, const st
 	sim_options_default(&o);
 	ck_assert(!sim_options_set(&o, "strategy", strategy, err, sizeof(err)));
 	ck_assert(!sim_options_set(&o, "sched", "timed", err, sizeof(err)));
-	o.keep_going = true;
-	o.cpus = cpus;
-	o.pages = pages;
-	o.mem_gb = pages + 4;
+	char n[3][16];
+
+	snprintf(n[0], sizeof(n[0]), "%u", cpus);
+	snprintf(n[1], sizeof(n[1]), "%u", pages);
+	snprintf(n[2], sizeof(n[2]), "%u", pages + 4);
+	ck_assert(!sim_options_set(&o, "keep_going", "1", err, sizeof(err)));
+	ck_assert(!sim_options_set(&o, "cpus", n[0], err, sizeof(err)));
+	ck_assert(!sim_options_set(&o, "pages", n[1], err, sizeof(err)));
+	ck_assert(!sim_options_set(&o, "mem_gb", n[2], err, sizeof(err)));
 	struct sim *sim = sim_create(scn, &o, c, NULL, err, sizeof(err));
 	ck_assert_msg(sim, "%s", err);
 	sim->fibers = true; /* ignored (threads) where the build has no fibers */
