@@ -391,6 +391,8 @@ void sim_yield(struct sim_cpu *cpu)
 		sched_diverged(sim, "simulated clock overflow: a CPU's clock passed 2^62 ps (53 "
 				    "days); the costs are too large for this run");
 	/* Once: under --keep-going a report per step would only cost. */
+	if (!(sim->step & 0x3fff) && sim->progress)
+		sim->progress(sim);
 	if (++sim->step == (uint64_t)sim_opt_uint(&sim->opt, OPT_step_bound) + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
 			   "no end after %u yield points", sim_opt_uint(&sim->opt, OPT_step_bound));
