@@ -176,15 +176,10 @@ static void ops_at(const char *strategy, unsigned cpus, unsigned pages, const st
 	sim_options_default(&o);
 	ck_assert(!sim_options_set(&o, "strategy", strategy, err, sizeof(err)));
 	ck_assert(!sim_options_set(&o, "sched", "timed", err, sizeof(err)));
-	char n[3][16];
-
-	snprintf(n[0], sizeof(n[0]), "%u", cpus);
-	snprintf(n[1], sizeof(n[1]), "%u", pages);
-	snprintf(n[2], sizeof(n[2]), "%u", pages + 4);
-	ck_assert(!sim_options_set(&o, "keep_going", "1", err, sizeof(err)));
-	ck_assert(!sim_options_set(&o, "cpus", n[0], err, sizeof(err)));
-	ck_assert(!sim_options_set(&o, "pages", n[1], err, sizeof(err)));
-	ck_assert(!sim_options_set(&o, "mem_gb", n[2], err, sizeof(err)));
+	sim_opt_set_bool(&o, OPT_keep_going, true);
+	sim_opt_set_uint(&o, OPT_cpus, cpus);
+	sim_opt_set_uint(&o, OPT_pages, pages);
+	sim_opt_set_uint(&o, OPT_mem_gb, pages + 4);
 	struct sim *sim = sim_create(scn, &o, c, NULL, err, sizeof(err));
 	ck_assert_msg(sim, "%s", err);
 	sim->fibers = true; /* ignored (threads) where the build has no fibers */
