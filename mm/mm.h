@@ -23,6 +23,11 @@
 #include "sim/arm/mmu.h"
 #include "smp/smp.h"
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 /* This layer's options (options.def): OPT_name ids into struct sim_options. */
 #define SIM_OPT_UINT SIM_OPT_ID_DECLARE
 #define SIM_OPT_BOOL SIM_OPT_ID_DECLARE

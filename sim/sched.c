@@ -382,6 +382,14 @@ void sim_yield(struct sim_cpu *cpu)
 
 	if (interrupt_requested)
 		sched_diverged(sim, "interrupted");
+	/*
+	 * Clocks are 64-bit picoseconds. With every cost at most 1 s (costs_parse)
+	 * no stretch between two yield points adds 2^63 ps, so a clock that never
+	 * passes 2^62 never wraps. Past 2^62 (53 days simulated) the run stops.
+	 */
+	if (cpu->clock >> 62)
+		sched_diverged(sim, "simulated clock overflow: a CPU's clock passed 2^62 ps (53 "
+				    "days); the costs are too large for this run");
 	/* Once: under --keep-going a report per step would only cost. */
 	if (++sim->step == (uint64_t)sim_opt_uint(&sim->opt, OPT_step_bound) + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
