@@ -257,16 +257,7 @@ void sched_diverged(struct sim *sim, const char *msg)
 		s->failed = true;
 		g_strlcpy(s->err, msg, sizeof(s->err));
 	}
-	sched_stop(sim);
-}
-
-void sched_stop(struct sim *sim)
-{
-	struct sim_cpu *cur = sim->cur;
-
-	sim->stopping = true;
-	if (cur && cur->unwind)
-		longjmp(*cur->unwind, 1);
+	sim_stop_run(sim);
 }
 
 /* The strategy's choice among the runnable CPUs; NULL if there are none. */
@@ -627,7 +618,8 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		baton_pass(&s->host_go);
 }
 
-void sched_cpu_body(struct sim_cpu *cpu)
+/* A CPU's life on its thread or fiber: its program, then the token handed on. */
+static void cpu_body(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	jmp_buf jb;
@@ -643,9 +635,9 @@ static void cpu_prepare(struct sim *sim, struct sim_cpu *c)
 {
 	if (sim->fibers) {
 		c->fiber = fiber_get();
-		fiber_reset(c->fiber, c);
+		fiber_reset(c->fiber, c, cpu_body);
 	} else {
-		c->thread = thread_get(c);
+		c->thread = thread_get(c, cpu_body);
 	}
 	c->state = CPU_RUNNABLE;
 	rq_add(sim->sched, c);
