@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void die(const char *fmt, ...)
 {
@@ -134,8 +135,22 @@ void parse_args(const char *cmd, const char *params, const char *summary, const 
 	gchar *prg = g_strdup_printf("bbmsim %s", cmd);
 	g_set_prgname(prg);
 	g_free(prg);
-	if (!g_option_context_parse(ctx, argc, argv, &e))
-		die("%s: %s", cmd, e->message);
+	if (!g_option_context_parse(ctx, argc, argv, &e)) {
+		/* GLib's text, in our style: 'x', not “x”. */
+		char *m = e->message;
+		GString *s = g_string_new(NULL);
+
+		for (; *m; m++)
+			if (!strncmp(m, "\u201c", 3) || !strncmp(m, "\u201d", 3)) {
+				g_string_append_c(s, '\'');
+				m += 2;
+			} else {
+				g_string_append_c(s, *m);
+			}
+		if (s->len && s->str[0] >= 'A' && s->str[0] <= 'Z')
+			s->str[0] = (char)(s->str[0] - 'A' + 'a');
+		die("%s: %s", cmd, s->str);
+	}
 	g_option_context_free(ctx);
 	for (int i = 1; i < *argc; i++)
 		if ((*argv)[i][0] == '-' && (*argv)[i][1])
@@ -167,8 +182,14 @@ void load_costs(struct sim_costs *c)
 	char err[300];
 
 	costs_default(c);
-	if (opt_costs && costs_load(c, opt_costs, err, sizeof(err)))
-		die("%s", err);
+	if (!opt_costs)
+		return;
+	char *text;
+	size_t len;
+	out_read(opt_costs, &text, &len);
+	if (costs_parse(c, text, len, err, sizeof(err)))
+		die("--costs %s: %s", opt_costs, err);
+	g_free(text);
 }
 
 const struct scenario *find_scenario(const char *name)
@@ -208,6 +229,26 @@ void print_finding_text(const struct sim_finding *f)
 	       finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->detail, f->rule);
 }
 
+/*
+ * A long run on a terminal: steps so far and the simulated time, on one
+ * stderr line redrawn twice a second; nothing when stderr is not a tty.
+ */
+static gint64 run_started, run_drawn;
+
+static void run_progress(struct sim *sim)
+{
+	gint64 now = g_get_monotonic_time();
+	uint64_t maxclk = 0;
+
+	if (now - run_started < 1000000 || now - run_drawn < 500000)
+		return;
+	run_drawn = now;
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		maxclk = MAX(maxclk, sim->cpus[i].clock);
+	fprintf(stderr, "\r%s: %" PRIu64 " steps, %.3f us simulated, %.0f s\033[K", sim->scn->name,
+		sim->step, (double)maxclk / 1e6, (double)(now - run_started) / 1e6);
+}
+
 /* Runs one schedule; returns the sim (caller destroys) or dies on bad input. */
 struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		     const struct sim_costs *costs, struct trace *replay, bool events)
@@ -219,7 +260,15 @@ struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		die("%s", err);
 	if (events)
 		sim_enable_events(sim);
-	if (sim_run(sim, err, sizeof(err))) {
+	bool tty = isatty(STDERR_FILENO);
+	if (tty) {
+		sim->progress = run_progress;
+		run_started = run_drawn = g_get_monotonic_time();
+	}
+	int r = sim_run(sim, err, sizeof(err));
+	if (tty && run_drawn != run_started)
+		fputs("\r\033[K", stderr); /* the line goes before the report */
+	if (r) {
 		if (cli_signal)
 			cli_interrupted("the run stopped, nothing written");
 		die("%s", err);

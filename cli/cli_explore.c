@@ -538,11 +538,10 @@ static void verify(struct explore *x)
 	for (unsigned i = 0; i < x->paths->len; i++) {
 		const char *path = x->paths->pdata[i];
 		char err[400];
-		gchar *text;
-		gsize len;
+		char *text;
+		size_t len;
 
-		if (!g_file_get_contents(path, &text, &len, NULL))
-			die("verify-replay: %s: cannot read it back", path);
+		out_read(path, &text, &len);
 		struct sim *sim = replay_text(text, len, 0, err, sizeof(err));
 		g_free(text);
 		if (!sim)
@@ -592,7 +591,8 @@ int cmd_explore(int argc, char **argv)
 		{"schedules", 0, 0, G_OPTION_ARG_INT64, &opt_schedules,
 		 "schedules to run (seeds SEED .. SEED+N-1; default 100)", "N"},
 		{"time-budget", 0, 0, G_OPTION_ARG_DOUBLE, &opt_time_budget,
-		 "run schedules for this long instead (with --schedules: whichever ends first)",
+		 "run schedules for this long instead (with --schedules: whichever ends first; "
+		 "0, the default: no time limit)",
 		 "SECONDS"},
 		{"jobs", 'j', 0, G_OPTION_ARG_INT64, &opt_jobs,
 		 "worker processes (default: the number of cores)", "N"},

@@ -36,7 +36,7 @@ const char *sched_error(struct sim *sim);
 /* Decisions a replay left unused. */
 size_t sched_replay_left(struct sim *sim);
 /* A line per CPU: state, clock, what it waits on. */
-void sched_describe(struct sim *sim, char *buf, size_t len);
+void findings_describe_cpus(struct sim *sim, char *buf, size_t len);
 
 /* Thread batons (baton.c): CPUs as host threads from a process-wide free list. */
 struct sim_thread;

@@ -104,3 +104,42 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 	if (!sim_opt_bool(&sim->opt, OPT_keep_going))
 		sim_stop_run(sim);
 }
+
+/* ---- what a deadlock report says of each CPU ---- */
+
+static const char *state_name(enum cpu_state st)
+{
+	switch (st) {
+	case CPU_IDLE:
+		return "not started";
+	case CPU_RUNNABLE:
+		return "runnable";
+	case CPU_WAITING:
+		return "waiting";
+	case CPU_FINISHED:
+	default:
+		return "finished";
+	}
+}
+
+void findings_describe_cpus(struct sim *sim, char *buf, size_t len)
+{
+	size_t off = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
+		struct sim_cpu *c = &sim->cpus[i];
+		int n;
+
+		if (c->state == CPU_WAITING)
+			n = snprintf(buf + off, len - off,
+				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
+				     c->wait_what, c->wait_pa);
+		else
+			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
+				     state_name(c->state));
+		if (n < 0)
+			break;
+		off += (size_t)n;
+	}
+}

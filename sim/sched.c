@@ -354,10 +354,28 @@ static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 		longjmp(*from->unwind, 1);
 }
 
-static void take_irq(struct sim_cpu *cpu)
+/*
+ * At a yield point with the IRQ line up: take the exception, unless the
+ * interrupt's latency (cpu->irq_defer yield points, decided when the line
+ * rose) has not yet run out and @may_defer.
+ */
+static void take_irq(struct sim_cpu *cpu, bool may_defer)
 {
-	if (cpu->irq_line && cpu->sim->hooks.take_irq)
-		cpu->sim->hooks.take_irq(cpu);
+	struct sim_hooks *h = &cpu->sim->hooks;
+
+	if (!cpu->irq_line || !h->take_irq)
+		return;
+	if (may_defer && cpu->irq_defer) {
+		cpu->irq_defer--;
+		return;
+	}
+	cpu->irq_defer = 0;
+	cpu->irq_late = false;
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception entry */
+	h->take_irq(cpu);
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception return */
 }
 
 static volatile sig_atomic_t interrupt_requested;
@@ -382,13 +400,15 @@ void sim_yield(struct sim_cpu *cpu)
 		sched_diverged(sim, "simulated clock overflow: a CPU's clock passed 2^62 ps (53 "
 				    "days); the costs are too large for this run");
 	/* Once: under --keep-going a report per step would only cost. */
+	if (!(sim->step & 0x3fff) && sim->progress)
+		sim->progress(sim);
 	if (++sim->step == (uint64_t)sim_opt_uint(&sim->opt, OPT_step_bound) + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
 			   "no end after %u yield points", sim_opt_uint(&sim->opt, OPT_step_bound));
 	struct sim_cpu *next = pick_next(sim, cpu);
 	if (next != cpu)
 		switch_to(sim, cpu, next);
-	take_irq(cpu);
+	take_irq(cpu, true);
 }
 
 void sim_yield_local(struct sim_cpu *cpu)
@@ -396,14 +416,14 @@ void sim_yield_local(struct sim_cpu *cpu)
 	if (cpu->sim->local_points)
 		sim_yield(cpu);
 	else
-		take_irq(cpu);
+		take_irq(cpu, true);
 }
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 {
 	char buf[4096];
 
-	sched_describe(sim, buf, sizeof(buf));
+	findings_describe_cpus(sim, buf, sizeof(buf));
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
@@ -435,6 +455,12 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
+	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
+	if (cpu->irq_line && cpu->irq_late) {
+		cpu->irq_defer = 0;
+		take_irq(cpu, false);
+		return;
+	}
 	if (++cpu->spin_iters > sim_opt_uint(&sim->opt, OPT_spin_bound))
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, pa, "spin bound (--spin-bound)",
 			   "cpu%u spun %u times waiting for %s", cpu->id,
@@ -462,7 +488,7 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	switch_to(sim, cpu, next);
 	if (sim->events)
 		events_add(sim, (int)cpu->id, what, cpu->clock, 0, 'E');
-	take_irq(cpu);
+	take_irq(cpu, false);
 }
 
 void sim_wait_value(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t mask, uint64_t want,
@@ -551,43 +577,6 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	}
 	trace_decision(sim->trace, kind, v);
 	return v;
-}
-
-static const char *state_name(enum cpu_state st)
-{
-	switch (st) {
-	case CPU_IDLE:
-		return "not started";
-	case CPU_RUNNABLE:
-		return "runnable";
-	case CPU_WAITING:
-		return "waiting";
-	case CPU_FINISHED:
-	default:
-		return "finished";
-	}
-}
-
-void sched_describe(struct sim *sim, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
-		struct sim_cpu *c = &sim->cpus[i];
-		int n;
-
-		if (c->state == CPU_WAITING)
-			n = snprintf(buf + off, len - off,
-				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
-				     c->wait_what, c->wait_pa);
-		else
-			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
-				     state_name(c->state));
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
 }
 
 /* ---- CPU threads and the run ------------------------------------------------------ */

@@ -294,6 +294,12 @@ struct sim_cpu {
 
 	/* Set by gic/ when the CPU interface signals IRQ/FIQ; see hooks.take_irq. */
 	bool irq_line;
+	/*
+	 * Yield points the CPU still runs before it takes the signalled
+	 * interrupt (delivery latency, decided by gic/ when the line rises).
+	 */
+	uint32_t irq_defer;
+	bool irq_late; /* a latency was decided and the interrupt not taken since */
 
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn;
@@ -320,6 +326,11 @@ struct sim_hooks {
 	int (*translate)(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write, uint64_t *pa);
 	/* Called at a yield point when cpu->irq_line is set: take the exception. */
 	void (*take_irq)(struct sim_cpu *cpu);
+	/*
+	 * An exception entry or return (around take_irq): a context
+	 * synchronisation event for the layer that cares (the MMU).
+	 */
+	void (*context_sync)(struct sim_cpu *cpu);
 	/* A store to a page flagged PMEM_F_HOOK (a live translation table, ...). */
 	void (*store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			   uint64_t val);
@@ -373,6 +384,11 @@ struct sim {
 	 * sim_run(); ignored (threads) in sanitizer builds.
 	 */
 	bool fibers;
+	/*
+	 * Called every 2^14 yield points, on the running CPU, when set: a
+	 * progress display may read the run (step, clocks), never change it.
+	 */
+	void (*progress)(struct sim *sim);
 };
 
 #define SIM_KDATA_BASE 0x100000ull /* 1 MiB: page 0 stays unused, as NULL */
@@ -477,5 +493,21 @@ void sim_kick(struct sim_cpu *cpu);
  */
 void sim_span(struct sim_cpu *cpu, const char *name, uint64_t start);
 void sim_instant(struct sim_cpu *cpu, const char *name);
+/* The same with a detail line (printf format) shown as the event's args. */
+void sim_span_detail(struct sim_cpu *cpu, const char *name, uint64_t start, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sim_instant_detail(struct sim_cpu *cpu, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * An arrow from one CPU's timeline to another's (an SGI from its send to
+ * its receipt): the tail (@head false) and the head (@head true) carry the
+ * same @id and each binds to the span around @ts on @cpu.
+ */
+void sim_flow(struct sim *sim, unsigned cpu, uint64_t ts, const char *name, uint64_t id, bool head);
+/* Whether the event log is on: skip work that only feeds it. */
+static inline bool sim_events_on(const struct sim *sim)
+{
+	return sim->events != NULL;
+}
 
 #endif
