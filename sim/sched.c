@@ -258,16 +258,7 @@ void sched_diverged(struct sim *sim, const char *msg)
 		s->failed = true;
 		g_strlcpy(s->err, msg, sizeof(s->err));
 	}
-	sched_stop(sim);
-}
-
-void sched_stop(struct sim *sim)
-{
-	struct sim_cpu *cur = sim->cur;
-
-	sim->stopping = true;
-	if (cur && cur->unwind)
-		longjmp(*cur->unwind, 1);
+	sim_stop_run(sim);
 }
 
 /* The strategy's choice among the runnable CPUs; NULL if there are none. */
@@ -433,7 +424,7 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 {
 	char buf[4096];
 
-	sched_describe(sim, buf, sizeof(buf));
+	findings_describe_cpus(sim, buf, sizeof(buf));
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
@@ -590,43 +581,6 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	return v;
 }
 
-static const char *state_name(enum cpu_state st)
-{
-	switch (st) {
-	case CPU_IDLE:
-		return "not started";
-	case CPU_RUNNABLE:
-		return "runnable";
-	case CPU_WAITING:
-		return "waiting";
-	case CPU_FINISHED:
-	default:
-		return "finished";
-	}
-}
-
-void sched_describe(struct sim *sim, char *buf, size_t len)
-{
-	size_t off = 0;
-
-	buf[0] = 0;
-	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
-		struct sim_cpu *c = &sim->cpus[i];
-		int n;
-
-		if (c->state == CPU_WAITING)
-			n = snprintf(buf + off, len - off,
-				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
-				     c->wait_what, c->wait_pa);
-		else
-			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
-				     state_name(c->state));
-		if (n < 0)
-			break;
-		off += (size_t)n;
-	}
-}
-
 /* ---- CPU threads and the run ------------------------------------------------------ */
 
 /* @cpu's program is over: hand the token on, or back to the host. */
@@ -660,7 +614,8 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		baton_pass(&s->host_go);
 }
 
-void sched_cpu_body(struct sim_cpu *cpu)
+/* A CPU's life on its thread or fiber: its program, then the token handed on. */
+static void cpu_body(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	jmp_buf jb;
@@ -678,9 +633,9 @@ static void cpu_prepare(struct sim *sim, struct sim_cpu *c)
 {
 	if (sim->fibers) {
 		c->fiber = fiber_get();
-		fiber_reset(c->fiber, c);
+		fiber_reset(c->fiber, c, cpu_body);
 	} else {
-		c->thread = thread_get(c);
+		c->thread = thread_get(c, cpu_body);
 	}
 	c->state = CPU_RUNNABLE;
 	rq_add(sim->sched, c);

@@ -16,28 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const finding_names[SIM_NR_FINDINGS] = {
-#define SIM_FINDING(id, name, help) [FINDING_##id] = name,
-#include "findings.def"
-#undef SIM_FINDING
-};
-
-static const char *const decision_names[SIM_NR_DECISIONS] = {
-#define SIM_DECISION(id, name) [DECIDE_##id] = name,
-#include "decisions.def"
-#undef SIM_DECISION
-};
-
-const char *finding_name(enum sim_finding_kind k)
-{
-	return k < SIM_NR_FINDINGS ? finding_names[k] : "?";
-}
-
-const char *decision_name(enum sim_decision d)
-{
-	return d < SIM_NR_DECISIONS ? decision_names[d] : "?";
-}
-
 struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt,
 		       const struct sim_costs *costs, struct trace *replay, char *err,
 		       size_t errlen)
@@ -97,85 +75,6 @@ uint64_t sim_kdata_alloc(struct sim *sim, uint64_t size, uint64_t align)
 	}
 	sim->kdata_next = pa + size;
 	return pa + sim->kdata_offset;
-}
-
-static void add_finding_line(struct sim *sim, const struct sim_finding *f)
-{
-	trace_line(sim->trace,
-		   "finding %s cpu=%d step=%" PRIu64 " clock=%" PRIu64 " va=%#" PRIx64
-		   " pa=%#" PRIx64 " rule=\"%s\" detail=\"%s\"",
-		   finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->rule,
-		   f->detail);
-}
-
-/* What tells findings apart under --keep-going: kind and place. */
-struct finding_key {
-	uint64_t va, pa;
-	uint64_t kind;
-};
-
-static guint finding_key_hash(gconstpointer p)
-{
-	const struct finding_key *k = p;
-	uint64_t h = (k->va * 0x9e3779b97f4a7c15ull) ^ (k->pa * 0xc2b2ae3d27d4eb4full) ^ k->kind;
-
-	return (guint)(h ^ (h >> 32));
-}
-
-static gboolean finding_key_equal(gconstpointer a, gconstpointer b)
-{
-	return !memcmp(a, b, sizeof(struct finding_key));
-}
-
-bool sim_report_wanted(struct sim *sim, enum sim_finding_kind kind, uint64_t va, uint64_t pa)
-{
-	struct finding_key key = {va, pa, (uint64_t)kind};
-
-	if (sim->stopping)
-		return false; /* unwinding: what happens now is not the machine's doing */
-	/* --keep-going keeps one finding per kind and place, and a bounded number. */
-	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
-		/* Past the kept ones, reports are counted, not told apart: bounded memory. */
-		sim->findings_more++;
-		return false;
-	}
-	if (!sim->finding_keys)
-		sim->finding_keys =
-			g_hash_table_new_full(finding_key_hash, finding_key_equal, g_free, NULL);
-	return !g_hash_table_contains(sim->finding_keys, &key);
-}
-
-void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind, uint64_t va,
-		uint64_t pa, const char *rule, const char *fmt, ...)
-{
-	struct sim_finding f = {
-		.kind = kind,
-		.cpu = cpu ? (int)cpu->id : -1,
-		.step = sim->step,
-		.clock = cpu ? cpu->clock : 0,
-		.va = va,
-		.pa = pa,
-	};
-	struct finding_key key = {va, pa, (uint64_t)kind};
-	va_list ap;
-
-	if (!sim_report_wanted(sim, kind, va, pa))
-		return;
-	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
-	va_start(ap, fmt);
-	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
-	va_end(ap);
-	if (sim->hooks.describe) {
-		size_t n = strlen(f.detail);
-		sim->hooks.describe(sim, cpu, f.detail + n, sizeof(f.detail) - n);
-	}
-	g_strlcpy(f.rule, rule ? rule : "", sizeof(f.rule));
-
-	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
-	sim->findings[sim->nr_findings++] = f;
-	add_finding_line(sim, &f);
-	if (!sim_opt_bool(&sim->opt, OPT_keep_going))
-		sched_stop(sim);
 }
 
 int sim_run(struct sim *sim, char *err, size_t errlen)
