@@ -22,8 +22,8 @@ void sched_diverged(struct sim *sim, const char *msg);
 const char *sched_error(struct sim *sim);
 /* Decisions a replay left unused. */
 size_t sched_replay_left(struct sim *sim);
-/* A line per CPU: state, clock, what it waits on. */
-void sched_describe(struct sim *sim, char *buf, size_t len);
+/* Every CPU's state and what it waits on, "; "-separated (g_free() it). */
+char *sched_describe(struct sim *sim);
 
 /* Cache-line ownership (cpu.c): when each line is free, and who has it. */
 struct sim_lines;

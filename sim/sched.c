@@ -599,11 +599,11 @@ void sim_yield_local(struct sim_cpu *cpu)
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 {
-	char buf[4096];
+	char *buf = sched_describe(sim);
 
-	sched_describe(sim, buf, sizeof(buf));
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim->opt.keep_going = false;
+	sim->stopping_detail = buf; /* freed by sim_destroy(): the report may not return */
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
@@ -751,7 +751,7 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	return v;
 }
 
-static const char *state_name(enum cpu_state st)
+const char *sim_cpu_state_name(enum cpu_state st)
 {
 	switch (st) {
 	case CPU_IDLE:
@@ -766,26 +766,22 @@ static const char *state_name(enum cpu_state st)
 	}
 }
 
-void sched_describe(struct sim *sim, char *buf, size_t len)
+char *sched_describe(struct sim *sim)
 {
-	size_t off = 0;
+	GString *s = g_string_new(NULL);
 
-	buf[0] = 0;
-	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
+	/* Every CPU, however many: the one that explains a deadlock may be the last. */
+	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct sim_cpu *c = &sim->cpus[i];
-		int n;
 
 		if (c->state == CPU_WAITING)
-			n = snprintf(buf + off, len - off,
-				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
-				     c->wait_what, c->wait_pa);
+			g_string_append_printf(s, "%scpu%u waiting for %s (pa %#" PRIx64 ")",
+					       i ? "; " : "", i, c->wait_what, c->wait_pa);
 		else
-			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
-				     state_name(c->state));
-		if (n < 0)
-			break;
-		off += (size_t)n;
+			g_string_append_printf(s, "%scpu%u %s", i ? "; " : "", i,
+					       sim_cpu_state_name(c->state));
 	}
+	return g_string_free(s, FALSE);
 }
 
 /* ---- CPU threads and the run ------------------------------------------------------ */

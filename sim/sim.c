@@ -76,7 +76,12 @@ void sim_destroy(struct sim *sim)
 	trace_free(sim->trace);
 	events_free(sim->events);
 	pmem_destroy(sim->mem);
+	for (unsigned i = 0; i < sim->nr_findings; i++) {
+		g_free(sim->findings[i].detail);
+		g_free(sim->findings[i].rule);
+	}
 	g_free(sim->findings);
+	g_free(sim->stopping_detail);
 	if (sim->finding_keys)
 		g_hash_table_destroy(sim->finding_keys);
 	g_free(sim->metrics);
@@ -161,13 +166,21 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 		return;
 	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
 	va_start(ap, fmt);
-	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
+	f.detail = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (sim->hooks.describe) {
-		size_t n = strlen(f.detail);
-		sim->hooks.describe(sim, cpu, f.detail + n, sizeof(f.detail) - n);
+		/* One line of the layer's view of the CPU (a bounded summary). */
+		char more[1024] = "";
+
+		sim->hooks.describe(sim, cpu, more, sizeof(more));
+		if (more[0]) {
+			char *d = g_strconcat(f.detail, more, NULL);
+
+			g_free(f.detail);
+			f.detail = d;
+		}
 	}
-	g_strlcpy(f.rule, rule ? rule : "", sizeof(f.rule));
+	f.rule = g_strdup(rule ? rule : "");
 
 	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
 	sim->findings[sim->nr_findings++] = f;

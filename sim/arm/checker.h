@@ -32,5 +32,20 @@ void chk_page_free(struct sim *sim, uint64_t pa, uint64_t npages);
 bool chk_page_is_free(struct sim *sim, uint64_t pa);
 /* Break records (entries made invalid, not yet remade and invalidated): for tests. */
 unsigned chk_pending_breaks(struct sim *sim);
+/* Cache lines whose last store's clock the checker keeps (happens-before): for tests. */
+unsigned chk_hb_lines(struct sim *sim);
+
+/*
+ * Happens-before through the GIC: @from sends an SGI to CPU @to (the
+ * ICC_SGI1R_EL1 write), @cpu acknowledges one (ICC_IAR1_EL1). The receiver
+ * is then ordered after everything the sender did before sending.
+ */
+void chk_sgi_send(struct sim_cpu *from, unsigned to);
+void chk_sgi_take(struct sim_cpu *cpu);
+
+/* The checker's rules, in its table's order: function, finding, citation. */
+void chk_rules_foreach(void (*fn)(const char *name, const char *finding, const char *cite,
+				  void *arg),
+		       void *arg);
 
 #endif
