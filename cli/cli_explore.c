@@ -7,8 +7,9 @@
  * through a pipe; the parent consumes them strictly in schedule order, so
  * what it reports, which traces it writes and where it stops do not depend on
  * N (workers may run past the stop point; that work is thrown away). With
- * --shard k/n this process runs only schedules i = k, k+n, k+2n, ...; `bbmsim
- * merge` turns the shards' --json outputs into the single-machine report.
+ * --shard K/N (1 <= K <= N, as Jest, Playwright and Vitest count) this
+ * process runs only schedules i = K-1, K-1+N, K-1+2N, ...; `bbmsim merge`
+ * turns the shards' --json outputs into the single-machine report.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "cli.h"
@@ -31,14 +32,6 @@ static gint64 opt_jobs = -1, opt_max_findings = 100;
 static gchar *opt_shard;
 static gdouble opt_time_budget;
 static gboolean opt_verify, opt_threads;
-
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-	sim_interrupt(); /* a long schedule stops at its next yield point */
-}
 
 /* One schedule's outcome, as a worker sends it (same binary: raw structs). */
 struct result_hdr {
@@ -64,9 +57,9 @@ struct explore {
 	struct sim_options opt;
 	struct sim_costs costs;
 	const char *out;
-	uint64_t base, nsched; /* schedules this process may run (local) */
-	uint64_t total;	       /* schedules of the whole range (global) */
-	unsigned shard, nshards;
+	uint64_t base, nsched;	 /* schedules this process may run (local) */
+	uint64_t total;		 /* schedules of the whole range (global) */
+	unsigned shard, nshards; /* shard: 0-based here, 1-based on the command line and in JSON */
 	bool keep_going, sharded, time_limited, fibers;
 	gint64 deadline; /* monotonic us, or 0 */
 
@@ -102,7 +95,7 @@ static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 	sim->fibers = x->fibers;
 	if (sim_run(sim, err, sizeof(err))) {
 		sim_destroy(sim);
-		if (got_signal)
+		if (cli_signal)
 			return false;
 		die("%s", err);
 	}
@@ -143,6 +136,41 @@ static char *key_of(const struct sim_finding *f)
 	return g_strdup_printf("%d:%" PRIx64 ":%" PRIx64, f->kind, f->va, f->pa);
 }
 
+/*
+ * A finding's trace goes to --out as SCENARIO-seedN-H.trace, H the first 8
+ * hex digits of the sha256 of its header (scenario, seed, scheduler, every
+ * option and cost): explorations of other configurations into one DIR get
+ * other names. A file of that name with the same bytes is the same trace and
+ * stays; one with other bytes is never replaced: ours takes the next free
+ * name (-2, -3, ...).
+ */
+static char *save_trace(struct explore *x, uint64_t g, const char *text, size_t len)
+{
+	const char *sep = strstr(text, "\n---\n");
+	size_t hlen = sep ? (size_t)(sep - text) + 5 : len;
+	char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, hlen);
+	char err[600];
+
+	if (g_mkdir_with_parents(x->out, 0755))
+		die("cannot write %s: %s", x->out, g_strerror(errno));
+	for (unsigned n = 1;; n++) {
+		char *path = n == 1 ? g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s.trace", x->out,
+						      x->scn->name, x->base + g, sum)
+				    : g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s-%u.trace", x->out,
+						      x->scn->name, x->base + g, sum, n);
+		bool same;
+		int r = out_write_new(path, text, len, &same, err, sizeof(err));
+
+		if (r < 0)
+			die("%s", err);
+		if (r == 0) {
+			g_free(sum);
+			return path;
+		}
+		g_free(path);
+	}
+}
+
 static void process(struct explore *x, struct result *r)
 {
 	uint64_t g = global_index(x, r->h.k);
@@ -160,14 +188,7 @@ static void process(struct explore *x, struct result *r)
 		}
 		g_hash_table_add(x->keys, key);
 		if (!path) {
-			char err[400];
-
-			path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", x->out, x->scn->name,
-					       x->base + g);
-			if (g_mkdir_with_parents(x->out, 0755))
-				die("--out %s: %s", x->out, g_strerror(errno));
-			if (write_file_atomic(path, r->trace, r->h.tlen, err, sizeof(err)))
-				die("%s", err);
+			path = save_trace(x, g, r->trace, r->h.tlen);
 			g_ptr_array_add(x->paths, path);
 		}
 		struct reported rep = {.g = g, .f = *f, .path = path};
@@ -222,7 +243,7 @@ static void explore_serial(struct explore *x)
 {
 	struct result r;
 
-	for (uint64_t k = 0; k < x->nsched && !x->stop && !got_signal && !out_of_time(x); k++) {
+	for (uint64_t k = 0; k < x->nsched && !x->stop && !cli_signal && !out_of_time(x); k++) {
 		if (!run_schedule(x, k, &r))
 			break;
 		process(x, &r);
@@ -419,7 +440,7 @@ static void explore_parallel(struct explore *x, unsigned jobs)
 
 	for (;;) {
 		/* Hand out work to idle workers, unless it is time to stop. */
-		bool issuing = !x->stop && !got_signal && !out_of_time(x);
+		bool issuing = !x->stop && !cli_signal && !out_of_time(x);
 		unsigned busy = 0;
 
 		for (unsigned i = 0; i < jobs; i++) {
@@ -451,7 +472,7 @@ static void explore_parallel(struct explore *x, unsigned jobs)
 			r = g_new(struct result, 1);
 			if (!read_result(w, r)) {
 				g_free(r);
-				if (got_signal)
+				if (cli_signal)
 					break; /* a signal to the whole group: stop, report */
 				worker_died(w);
 			}
@@ -519,7 +540,7 @@ static void report(struct explore *x)
 			json_reported(s, &g_array_index(x->found, struct reported, i), x->base);
 		}
 		g_string_append_c(s, ']');
-		if (got_signal)
+		if (cli_signal)
 			g_string_append(s, ",\"interrupted\":true");
 		if (x->sharded) {
 			/* What merge needs; "next": this shard ran all of its schedules below. */
@@ -528,7 +549,7 @@ static void report(struct explore *x)
 				",\"shard\":{\"index\":%u,\"count\":%u,\"total\":%" PRIu64
 				",\"next\":%" PRIu64 ",\"keep_going\":%s,\"max_findings\":%" PRId64
 				"}",
-				x->shard, x->nshards, x->total, global_index(x, x->done),
+				x->shard + 1, x->nshards, x->total, global_index(x, x->done),
 				x->keep_going ? "true" : "false", (int64_t)opt_max_findings);
 		}
 		g_string_append(s, "}\n");
@@ -546,14 +567,14 @@ static void report(struct explore *x)
 	printf("explored %s: %" PRIu64 " schedule%s", x->scn->name, x->done,
 	       x->done == 1 ? "" : "s");
 	if (x->sharded)
-		printf(" (shard %u/%u)", x->shard, x->nshards);
+		printf(" (shard %u/%u)", x->shard + 1, x->nshards);
 	if (x->done && !x->sharded)
 		printf(" (seeds %" PRIu64 "..%" PRIu64 ", sched %s)", x->base,
 		       x->base + x->done - 1, x->opt.sched);
 	else
 		printf(" (sched %s)", x->opt.sched);
 	printf(", %u finding%s%s\n", x->found->len, x->found->len == 1 ? "" : "s",
-	       got_signal ? " (interrupted)" : "");
+	       cli_signal ? " (interrupted)" : "");
 }
 
 /* explore --verify-replay: every trace written must replay to the same findings. */
@@ -603,9 +624,9 @@ static void parse_shard(struct explore *x)
 	x->nshards = 1;
 	if (!opt_shard)
 		return;
-	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k >= n)
-		die("--shard: '%s' is not K/N with 0 <= K < N", opt_shard);
-	x->shard = k;
+	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k < 1 || k > n)
+		die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000000", opt_shard);
+	x->shard = k - 1;
 	x->nshards = n;
 	x->sharded = true;
 }
@@ -621,7 +642,9 @@ int cmd_explore(int argc, char **argv)
 		{"jobs", 'j', 0, G_OPTION_ARG_INT64, &opt_jobs,
 		 "worker processes (default: the number of cores)", "N"},
 		{"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard,
-		 "run only schedules K, K+N, K+2N, ... (bbmsim merge joins the shards)", "K/N"},
+		 "shard K of N, 1 <= K <= N: run only schedules K-1, K-1+N, K-1+2N, ... "
+		 "(0-based; bbmsim merge joins the shards)",
+		 "K/N"},
 		{"max-findings", 0, 0, G_OPTION_ARG_INT64, &opt_max_findings,
 		 "with --keep-going: stop after this many distinct findings (default 100)", "N"},
 		{"verify-replay", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
@@ -663,6 +686,14 @@ int cmd_explore(int argc, char **argv)
 	x.total = opt_schedules != -1 ? (uint64_t)opt_schedules
 		  : x.time_limited    ? (uint64_t)MAX_SCHEDULES
 				      : 100;
+	/* Seeds SEED .. SEED+total-1 must not wrap past 2^64-1. */
+	if (x.total - 1 > UINT64_MAX - x.opt.seed) {
+		if (opt_schedules != -1)
+			die("--seed %" PRIu64 " with --schedules %" PRIu64
+			    ": the seeds would pass 18446744073709551615",
+			    x.opt.seed, x.total);
+		x.total = UINT64_MAX - x.opt.seed + 1; /* --time-budget: up to the last seed */
+	}
 	x.nsched = x.total > x.shard ? (x.total - x.shard + x.nshards - 1) / x.nshards : 0;
 	x.base = x.opt.seed;
 	x.keep_going = x.opt.keep_going;
@@ -675,11 +706,7 @@ int cmd_explore(int argc, char **argv)
 	if (x.time_limited)
 		x.deadline = x.start + (gint64)(opt_time_budget * 1e6);
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN); /* a worker gone is seen as EPIPE */
 
 	unsigned jobs = opt_jobs == -1 ? (unsigned)g_get_num_processors() : (unsigned)opt_jobs;
 	if (jobs > x.nsched)
@@ -693,12 +720,12 @@ int cmd_explore(int argc, char **argv)
 	/* From here on a second signal must not cut the report short. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
-	if (opt_verify && !got_signal)
+	if (opt_verify && !cli_signal)
 		verify(&x);
 	report(&x);
 	fflush(stdout);
 
-	int rc = got_signal ? 130 : x.found->len ? EXIT_FINDING : 0;
+	int rc = cli_signal ? cli_signal_status() : x.found->len ? EXIT_FINDING : 0;
 	for (unsigned i = 0; i < x.found->len; i++) {
 		struct reported *r = &g_array_index(x.found, struct reported, i);
 

@@ -41,6 +41,8 @@ int trace_config(const struct trace *t, struct sim_options *opt, struct sim_cost
 		 size_t errlen);
 /* Lines "finding ..." the recorded run ended with, joined by '\n'. */
 const char *trace_findings(const struct trace *t);
+/* The recorded "end steps=... findings=... more=... clocks=..." line (no newline). */
+const char *trace_end(const struct trace *t);
 
 /*
  * Replay: the next scheduler choice / hardware decision. -1 with @err set
@@ -62,8 +64,5 @@ size_t trace_remaining(const struct trace *t);
  */
 void trace_set_lenient(struct trace *t, bool on);
 bool trace_lenient(const struct trace *t);
-
-/* Writes @len bytes to @path atomically (temp file + rename). */
-int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
 
 #endif
