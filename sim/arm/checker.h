@@ -6,14 +6,25 @@
  *
  *  bbm-violation    a change that needs break-before-make made while the old
  *                   translation may still be cached or walked (D8.16.1);
- *                   FEAT_BBM level 2 relaxes block-size changes (D8.16.2)
+ *                   FEAT_BBM level 2 relaxes block-size changes (D8.16.2); a
+ *                   make not ordered (happens-before) after the break's TLBI
+ *                   completed; a write to either page of an identical-contents
+ *                   remap while both translations may be cached
  *  tlb-conflict     a lookup that hits two entries that do not translate
  *                   alike (the TLB conflict abort)
  *  break-fault      a kernel access with no fix-up faulting on an entry
  *                   between break and make
  *  stale-access     an access through a TLB entry whose descriptor changed,
- *                   to a page freed or reallocated since the entry was filled
+ *                   to a page freed or reallocated since the entry was filled;
+ *                   a freed page reached through a live mapping other than
+ *                   the linear map; a page freed while a translation to it
+ *                   may still be cached (use after free)
  *  permission-fault a kernel write through a read-only mapping, no fix-up
+ *
+ * The rules are one function each in one table (checker.c, chk_rules[]);
+ * every report names its function. Ordering is happens-before: vector
+ * clocks joined through memory (a load or store meeting another CPU's last
+ * store to the line) and SGIs (chk_sgi_send/take).
  *
  * For stale-access the checker must know page ownership: the kernel's page
  * allocator (or a scenario) annotates it, KASAN-style, with the calls below.
