@@ -392,7 +392,8 @@ static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const stru
 
 	if ((a->desc ^ b->desc) & attrs)
 		return false;
-	if (a->shift != b->shift && !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort))
+	if (a->shift != b->shift && !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				      sim_opt_bool(&sim->opt, OPT_bbml2_noabort)))
 		return false;
 	if (pa == pb)
 		return true; /* permissions and AF may differ: no break needed for those */
@@ -416,7 +417,7 @@ static void rule_no_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_
 		mmu_desc_str(a->desc, a->level, x, sizeof(x));
 		mmu_desc_str(b->desc, b->level, y, sizeof(y));
 		chk_report(cpu, sim, RULE_NO_TLB_CONFLICT, va, entry_pa(a, va),
-			   sim->opt.bbm_level == 2
+			   sim_opt_uint(&sim->opt, OPT_bbm_level) == 2
 				   ? RULE_BBML2 "TLB conflict abort (implementation may abort)"
 				   : RULE_BBM "TLB conflict abort: one VA hits two TLB entries",
 			   "lookup matched %u entries: %s (from slot %#" PRIx64

@@ -48,7 +48,7 @@ static bool leaf_change_needs_bbm(struct sim *sim, uint64_t lo, uint64_t hi, uin
 {
 	uint64_t opa = mmu_desc_oa(od, ol) + (lo - ob), npa = mmu_desc_oa(nd, nl) + (lo - nb);
 
-	if (ol != nl && sim->opt.bbm_level < 2)
+	if (ol != nl && sim_opt_uint(&sim->opt, OPT_bbm_level) < 2)
 		return why_set(why, RULE_BBM "block size change", lo, od, ol, opa, nd, nl, npa,
 			       "the block size changes");
 	if ((od ^ nd) & DESC_CONT)
@@ -121,7 +121,7 @@ bool chk_change_needs_bbm(struct sim *sim, uint64_t lo, uint64_t hi, uint64_t od
 	if (ot && nt && ol == nl && !((od ^ nd) & DESC_OA_MASK))
 		return false; /* the same table */
 	/* A walk cache may hold the table: table <-> block is a size change. */
-	if (ot != nt && sim->opt.bbm_level < 2)
+	if (ot != nt && sim_opt_uint(&sim->opt, OPT_bbm_level) < 2)
 		return why_set(why, RULE_BBM "table/block change", lo, od, ol, 0, nd, nl, 0,
 			       ot ? "a table is replaced by a block"
 				  : "a block is replaced by a table");
