@@ -190,7 +190,14 @@ void hb_forget_lines(struct chk_hb *h)
 {
 	if (!h->used)
 		return;
-	memset(h->tab, 0, (h->mask + 1) * sizeof(h->tab[0]));
+	if (h->mask > 4095) {
+		/* A big change grew it: start small again rather than clear it all each time. */
+		g_free(h->tab);
+		h->mask = 1023;
+		h->tab = g_new0(struct hb_line, h->mask + 1);
+	} else {
+		memset(h->tab, 0, (h->mask + 1) * sizeof(h->tab[0]));
+	}
 	h->used = 0;
 	arena_free(h->arena);
 	h->arena = NULL;
