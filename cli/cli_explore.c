@@ -107,6 +107,10 @@ static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 		const char *text = sim_trace_text(sim, &len);
 
 		r->f = g_memdup2(sim->findings, sim->nr_findings * sizeof(*r->f));
+		for (unsigned i = 0; i < sim->nr_findings; i++) {
+			r->f[i].detail = g_strdup(sim->findings[i].detail);
+			r->f[i].rule = g_strdup(sim->findings[i].rule);
+		}
 		r->trace = g_strndup(text, len);
 		r->h.tlen = (uint32_t)len;
 	}
@@ -116,6 +120,10 @@ static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 
 static void result_clear(struct result *r)
 {
+	for (unsigned i = 0; r->f && i < r->h.nfind; i++) {
+		g_free(r->f[i].detail);
+		g_free(r->f[i].rule);
+	}
 	g_free(r->f);
 	g_free(r->trace);
 	memset(r, 0, sizeof(*r));
@@ -185,6 +193,7 @@ static void process(struct explore *x, struct result *r)
 		}
 		struct reported rep = {.g = g, .f = *f, .path = path};
 		g_array_append_val(x->found, rep);
+		f->detail = f->rule = NULL; /* the report owns them now */
 		if (!x->keep_going || x->found->len >= (unsigned)opt_max_findings)
 			x->stop = true;
 	}
@@ -291,6 +300,41 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* A finding's detail and rule follow the raw structs: length, then the bytes. */
+static int write_strings(int fd, const struct result *r)
+{
+	for (unsigned i = 0; i < r->h.nfind; i++) {
+		const char *str[2] = {r->f[i].detail, r->f[i].rule};
+
+		for (unsigned k = 0; k < 2; k++) {
+			uint32_t n = (uint32_t)strlen(str[k]);
+
+			if (write_all(fd, &n, sizeof(n)) || write_all(fd, str[k], n))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int read_strings(int fd, struct result *r)
+{
+	for (unsigned i = 0; i < r->h.nfind; i++) {
+		char **str[2] = {&r->f[i].detail, &r->f[i].rule};
+
+		for (unsigned k = 0; k < 2; k++) {
+			uint32_t n;
+
+			if (read_all(fd, &n, sizeof(n)))
+				return -1;
+			*str[k] = g_malloc((size_t)n + 1);
+			if (read_all(fd, *str[k], n))
+				return -1;
+			(*str[k])[n] = 0;
+		}
+	}
+	return 0;
+}
+
 static void __attribute__((noreturn)) worker_main(struct explore *x, int cmd, int res)
 {
 	struct request rq;
@@ -307,7 +351,7 @@ static void __attribute__((noreturn)) worker_main(struct explore *x, int cmd, in
 			(void)run_schedule(x, k, &r); /* workers ignore signals */
 			if (write_all(res, &r.h, sizeof(r.h)) ||
 			    write_all(res, r.f, r.h.nfind * sizeof(*r.f)) ||
-			    write_all(res, r.trace, r.h.tlen))
+			    write_strings(res, &r) || write_all(res, r.trace, r.h.tlen))
 				_exit(0); /* the parent is gone or done with us */
 			result_clear(&r);
 		}
@@ -322,8 +366,12 @@ static bool read_result(struct worker *w, struct result *r)
 		return false;
 	r->f = g_new(struct sim_finding, r->h.nfind ? r->h.nfind : 1);
 	r->trace = g_malloc(r->h.tlen + 1);
-	if (read_all(w->res, r->f, r->h.nfind * sizeof(*r->f)) ||
-	    read_all(w->res, r->trace, r->h.tlen)) {
+	bool bad = read_all(w->res, r->f, r->h.nfind * sizeof(*r->f));
+
+	/* The worker's string pointers mean nothing here: read_strings() replaces them. */
+	for (unsigned i = 0; i < r->h.nfind; i++)
+		r->f[i].detail = r->f[i].rule = NULL;
+	if (bad || read_strings(w->res, r) || read_all(w->res, r->trace, r->h.tlen)) {
 		result_clear(r);
 		return false;
 	}
@@ -681,6 +729,12 @@ int cmd_explore(int argc, char **argv)
 	fflush(stdout);
 
 	int rc = cli_signal ? cli_signal_status() : x.found->len ? EXIT_FINDING : 0;
+	for (unsigned i = 0; i < x.found->len; i++) {
+		struct reported *r = &g_array_index(x.found, struct reported, i);
+
+		g_free(r->f.detail);
+		g_free(r->f.rule);
+	}
 	g_array_free(x.found, TRUE);
 	g_hash_table_destroy(x.keys);
 	g_ptr_array_free(x.paths, TRUE);

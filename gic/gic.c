@@ -6,6 +6,7 @@
  */
 #include "gic/gic.h"
 
+#include "sim/arm/checker.h"
 #include "sim/cpu.h"
 
 #include <glib.h>
@@ -206,6 +207,8 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
 	bool was;
 
 	g->stats.sgi_raised++;
+	if (cur)
+		chk_sgi_send(cur, to); /* the receiver is ordered after the sender */
 	if (c->pending & (1u << intid)) {
 		/* 4.1: an SGI pending at a PE does not pend twice. */
 		g->stats.sgi_coalesced++;
@@ -429,9 +432,14 @@ void icc_write_sgi1r(struct sim_cpu *cpu, uint64_t val)
 
 uint32_t icc_read_iar1(struct sim_cpu *cpu)
 {
+	uint32_t intid;
+
 	sim_yield(cpu);
 	sim_tick(cpu, COST_sysreg);
-	return gic_cpuif_read_iar1(cpu->sim, cpu->id);
+	intid = gic_cpuif_read_iar1(cpu->sim, cpu->id);
+	if (intid < GIC_NR_SGI)
+		chk_sgi_take(cpu);
+	return intid;
 }
 
 void icc_write_eoir1(struct sim_cpu *cpu, uint32_t intid)

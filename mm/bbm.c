@@ -252,6 +252,27 @@ static bool c_supported(struct sim *sim, char *why, size_t len)
  *   3. the new address, still read-only; flushed;
  *   4. read-write if the new entry wants it (a permission change).
  */
+/*
+ * copy_page() into a page other CPUs read through a live entry is not one
+ * atomic write on hardware: its stores become visible in some order, so a
+ * reader may see it half done. Modelled as one cut at a decided word: the
+ * words before it are visible first (a store, so a yield point), then the
+ * rest. (Issue 13, item 6; any one reader of one word sees old or new.)
+ */
+static void c_copy_page(struct sim_cpu *cpu, uint64_t dst, uint64_t src)
+{
+	struct pmem *m = cpu->sim->mem;
+	unsigned words = PAGE_SIZE / 8;
+	unsigned cut = 1 + sim_decide(cpu->sim, DECIDE_HW, words - 1);
+
+	for (unsigned i = 0; i < words; i++) {
+		if (i == cut) /* the first part, made visible: waiters and readers see it */
+			cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
+		pmem_write(m, dst + i * 8, 8, pmem_read(m, src + i * 8, 8));
+	}
+	cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
+}
+
 static void c_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val)
 {
 	uint64_t old = cpu_load64(cpu, ptep);
@@ -269,9 +290,7 @@ static void c_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint
 	cpu_memory_flush(cpu, false);
 	if (!pmem_page_equal(cpu->sim->mem, old_pa, new_pa)) {
 		cpu_load64(cpu, mmu_phys_to_virt(new_pa));
-		pmem_copy_page(cpu->sim->mem, old_pa, new_pa);
-		cpu_memory_written(cpu, old_pa, PAGE_SIZE);
-		cpu_store64(cpu, mmu_phys_to_virt(old_pa), pmem_read(cpu->sim->mem, old_pa, 8));
+		c_copy_page(cpu, old_pa, new_pa);
 		sim_tick(cpu, COST_copy_page);
 	}
 	set_pte_at(cpu, ptep, val | DESC_AP_RDONLY);

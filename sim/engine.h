@@ -35,8 +35,8 @@ void sched_diverged(struct sim *sim, const char *msg);
 const char *sched_error(struct sim *sim);
 /* Decisions a replay left unused. */
 size_t sched_replay_left(struct sim *sim);
-/* A line per CPU: state, clock, what it waits on. */
-void findings_describe_cpus(struct sim *sim, char *buf, size_t len);
+/* Every CPU's state and what it waits on, "; "-separated (g_free() it). */
+char *findings_describe_cpus(struct sim *sim);
 
 /* Thread batons (baton.c): CPUs as host threads from a process-wide free list. */
 struct sim_thread;

@@ -90,13 +90,21 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 		return;
 	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
 	va_start(ap, fmt);
-	vsnprintf(f.detail, sizeof(f.detail), fmt, ap);
+	f.detail = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	if (sim->hooks.describe) {
-		size_t n = strlen(f.detail);
-		sim->hooks.describe(sim, cpu, f.detail + n, sizeof(f.detail) - n);
+		/* One line of the layer's view of the CPU (a bounded summary). */
+		char more[1024] = "";
+
+		sim->hooks.describe(sim, cpu, more, sizeof(more));
+		if (more[0]) {
+			char *d = g_strconcat(f.detail, more, NULL);
+
+			g_free(f.detail);
+			f.detail = d;
+		}
 	}
-	g_strlcpy(f.rule, rule ? rule : "", sizeof(f.rule));
+	f.rule = g_strdup(rule ? rule : "");
 
 	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
 	sim->findings[sim->nr_findings++] = f;
@@ -107,7 +115,7 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 
 /* ---- what a deadlock report says of each CPU ---- */
 
-static const char *state_name(enum cpu_state st)
+const char *sim_cpu_state_name(enum cpu_state st)
 {
 	switch (st) {
 	case CPU_IDLE:
@@ -122,24 +130,20 @@ static const char *state_name(enum cpu_state st)
 	}
 }
 
-void findings_describe_cpus(struct sim *sim, char *buf, size_t len)
+char *findings_describe_cpus(struct sim *sim)
 {
-	size_t off = 0;
+	GString *s = g_string_new(NULL);
 
-	buf[0] = 0;
-	for (unsigned i = 0; i < sim->ncpus && off + 1 < len; i++) {
+	/* Every CPU, however many: the one that explains a deadlock may be the last. */
+	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct sim_cpu *c = &sim->cpus[i];
-		int n;
 
 		if (c->state == CPU_WAITING)
-			n = snprintf(buf + off, len - off,
-				     "%scpu%u waiting for %s (pa %#" PRIx64 ")", i ? "; " : "", i,
-				     c->wait_what, c->wait_pa);
+			g_string_append_printf(s, "%scpu%u waiting for %s (pa %#" PRIx64 ")",
+					       i ? "; " : "", i, c->wait_what, c->wait_pa);
 		else
-			n = snprintf(buf + off, len - off, "%scpu%u %s", i ? "; " : "", i,
-				     state_name(c->state));
-		if (n < 0)
-			break;
-		off += (size_t)n;
+			g_string_append_printf(s, "%scpu%u %s", i ? "; " : "", i,
+					       sim_cpu_state_name(c->state));
 	}
+	return g_string_free(s, FALSE);
 }

@@ -422,11 +422,11 @@ void sim_yield_local(struct sim_cpu *cpu)
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 {
-	char buf[4096];
+	char *buf = findings_describe_cpus(sim);
 
-	findings_describe_cpus(sim, buf, sizeof(buf));
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
+	sim->stopping_detail = buf; /* freed by sim_destroy(): the report may not return */
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 

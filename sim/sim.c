@@ -56,7 +56,12 @@ void sim_destroy(struct sim *sim)
 	trace_free(sim->trace);
 	events_free(sim->events);
 	pmem_destroy(sim->mem);
+	for (unsigned i = 0; i < sim->nr_findings; i++) {
+		g_free(sim->findings[i].detail);
+		g_free(sim->findings[i].rule);
+	}
 	g_free(sim->findings);
+	g_free(sim->stopping_detail);
 	if (sim->finding_keys)
 		g_hash_table_destroy(sim->finding_keys);
 	g_free(sim->metrics);

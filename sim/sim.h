@@ -230,8 +230,9 @@ struct sim_finding {
 	uint64_t step;
 	uint64_t clock; /* ps, on @cpu */
 	uint64_t va, pa;
-	char detail[512]; /* old/new descriptors, what was expected, ... */
-	char rule[128];	  /* the Arm rule or kernel invariant broken */
+	/* Whole, never cut (owned by the run; sim_destroy() frees them). */
+	char *detail; /* old/new descriptors, what was expected, ... */
+	char *rule;   /* the Arm rule or kernel invariant broken */
 };
 
 const char *finding_name(enum sim_finding_kind k);
@@ -277,6 +278,9 @@ enum cpu_state {
 	CPU_WAITING,  /* blocked in sim_wait_*() until a store, kick or event */
 	CPU_FINISHED, /* its program returned */
 };
+
+/* "not started", "runnable", "waiting", "finished". */
+const char *sim_cpu_state_name(enum cpu_state st);
 
 struct sim_cpu {
 	struct sim *sim;
@@ -369,6 +373,7 @@ struct sim {
 	uint64_t kdata_offset, kdata_next;
 
 	/* engine private */
+	char *stopping_detail; /* a report's text that outlives a CPU unwound mid-report */
 	struct sched *sched;
 	struct trace *trace;
 	struct sim_events *events;

@@ -125,18 +125,27 @@ static void emit(struct trace *t, const char *line, size_t n)
 static void emitf(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void emitf(struct trace *t, const char *fmt, ...)
 {
-	char buf[1024];
-	va_list ap;
+	char buf[1024], *line = buf;
+	va_list ap, again;
 
 	va_start(ap, fmt);
+	va_copy(again, ap);
 	int n = vsnprintf(buf, sizeof(buf) - 1, fmt, ap);
 	va_end(ap);
-	if (n < 0)
+	if (n < 0) {
+		va_end(again);
 		return;
-	if (n > (int)sizeof(buf) - 2)
-		n = sizeof(buf) - 2;
-	buf[n++] = '\n';
-	emit(t, buf, (size_t)n);
+	}
+	/* A line is never cut: a longer one (a finding's whole detail) goes to the heap. */
+	if (n > (int)sizeof(buf) - 2) {
+		line = g_malloc((size_t)n + 2);
+		vsnprintf(line, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
+	line[n++] = '\n';
+	emit(t, line, (size_t)n);
+	if (line != buf)
+		g_free(line);
 }
 
 /* Appends @v in decimal at @p; returns the end. */
@@ -229,18 +238,18 @@ void trace_decision(struct trace *t, enum sim_decision kind, uint32_t value)
 
 void trace_line(struct trace *t, const char *fmt, ...)
 {
-	char buf[1024];
 	va_list ap;
 
 	flush_rle(t);
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	char *line = g_strdup_vprintf(fmt, ap);
 	va_end(ap);
 	/* One line each: a newline inside a detail would break the format. */
-	for (char *p = buf; *p; p++)
+	for (char *p = line; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	emitf(t, "%s", buf);
+	emitf(t, "%s", line);
+	g_free(line);
 }
 
 const char *trace_digest(struct trace *t)

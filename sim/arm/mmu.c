@@ -253,6 +253,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		f->write = true;
 		return -1;
 	}
+	chk_access(cpu, va, res, write);
 	return 0;
 }
 

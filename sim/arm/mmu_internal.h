@@ -228,6 +228,8 @@ void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, uns
 void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e);
 /* A walk used walk-cache entry @w filled before the last page (re)allocation. */
 void chk_walk_use(struct sim_cpu *cpu, uint64_t va, const struct tlb_walk *w);
+/* A translated access (@res: TLB hit or walk): ordering, and the rules on pages. */
+void chk_access(struct sim_cpu *cpu, uint64_t va, const struct mmu_result *res, bool write);
 /* A fault nobody fixed up: the finding. */
 void chk_unhandled_fault(struct sim_cpu *cpu, const struct mmu_fault *f);
 

@@ -380,3 +380,76 @@ SCN_MMU(scn_mmu_no_isb, "mmu-no-isb", SCN_NO_ISB, FINDING_ASSERTION, NULL,
 	"remap, DSB, then use the mapping without an ISB: a fault from an earlier walk (no "
 	"FEAT_ETS2)")
 SCN_MMU(scn_mmu_isb, "mmu-isb", SCN_ISB, -1, NULL, "the same with the ISB: clean")
+
+/*
+ * mmu-vmemmap-free-early: a vmemmap page freed before its flush (issue 13,
+ * item 8). CPU0 breaks the vmemmap PTE of a struct page, frees the page it
+ * mapped and hands it to a new owner, and only then invalidates and maps
+ * the new page; readers read the struct page throughout. A TLB may hold
+ * the old translation until the TLBI completes, so the free is a use after
+ * free in every schedule, whether or not a reader looks in the window.
+ */
+#define SCN_VMEMMAP_PFN 0x40000ull /* a struct page at 1 GiB: its own vmemmap page */
+
+static uint64_t scn_vmemmap_va(void)
+{
+	return mmu_pfn_to_page(SCN_VMEMMAP_PFN) & ~(MMU_PAGE_SIZE - 1);
+}
+
+static int scn_vfree_setup(struct sim *sim, char *err, size_t errlen)
+{
+	struct scn_mmu *s = g_new0(struct scn_mmu, 1);
+	uint64_t slot;
+
+	sim->scn_state = s;
+	if (mmu_install(sim, err, errlen))
+		return -1;
+	s->ready = sim_kdata_alloc(sim, 8, 64);
+	s->done = sim_kdata_alloc(sim, 8, 64);
+	chk_page_alloc(sim, SCN_PA_OLD, 2);
+	pmem_write(sim->mem, SCN_PA_OLD, 8, SCN_OLD_MARK);
+	pmem_write(sim->mem, SCN_PA_NEW, 8, SCN_OLD_MARK); /* the restored copy */
+	if (mmu_boot_map(sim, scn_vmemmap_va(), SCN_PA_OLD, MMU_PAGE_SIZE, MMU_PROT_KERNEL, 3) ||
+	    (slot = mmu_slot_pa(sim, scn_vmemmap_va(), 3)) == UINT64_MAX) {
+		snprintf(err, errlen, "cannot map the vmemmap page");
+		return -1;
+	}
+	s->ptep = mmu_phys_to_virt(slot);
+	return 0;
+}
+
+static void scn_vfree_main(struct sim_cpu *cpu)
+{
+	struct scn_mmu *s = cpu->sim->scn_state;
+	uint64_t va = scn_vmemmap_va();
+
+	if (cpu->id) {
+		mmu_set_fault_handler(cpu, scn_fault_wait, s);
+		cpu_load64(cpu, va);
+		cpu_fetch_add(cpu, s->ready, 8, 1);
+		for (unsigned i = 0; i < SCN_ITERS; i++)
+			cpu_load64(cpu, va);
+		return;
+	}
+	cpu_spin_until(cpu, s->ready, 8, ~0ull, cpu->sim->ncpus - 1, "scenario readers ready");
+	mmu_set_pte(cpu, s->ptep, 0);
+	dsb_ishst(cpu);
+	scn_free_and_reuse(cpu); /* too early: the old translation may still be cached */
+	tlbi_vaae1is(cpu, va);
+	dsb_ish(cpu);
+	mmu_set_pte(cpu, s->ptep, mmu_mk_leaf(SCN_PA_NEW, MMU_PROT_KERNEL, 3));
+	dsb_ishst(cpu);
+	isb(cpu);
+}
+
+static const struct scenario scn_mmu_vmemmap_free_early = {
+	.name = "mmu-vmemmap-free-early",
+	.summary = "a vmemmap page freed (and reused) after its break but before its TLB flush",
+	.default_cpus = 2,
+	.expect = FINDING_STALE_ACCESS,
+	.est_steps = 60,
+	.setup = scn_vfree_setup,
+	.cpu_main = scn_vfree_main,
+	.teardown = scn_mmu_teardown,
+};
+SCENARIO_REGISTER(scn_mmu_vmemmap_free_early)
