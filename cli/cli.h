@@ -62,5 +62,6 @@ int cmd_explore(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_shrink(int argc, char **argv);
+int cmd_litmus(int argc, char **argv);
 
 #endif

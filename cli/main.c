@@ -18,6 +18,7 @@ static void usage(FILE *f)
 	      "  merge RESULT...    join the --json results of explore --shard runs\n"
 	      "  shrink TRACE       reduce a failing trace to a minimal one (-o OUT)\n"
 	      "  compare            the strategies side by side on the series' workload\n"
+	      "  litmus FILE...     herd7 AArch64 litmus tests, every execution explored\n"
 	      "bbmsim COMMAND --help shows a command's options. Exit status: 0 clean,\n"
 	      "1 a finding, 2 bad usage or input.\n",
 	      f);
@@ -57,5 +58,7 @@ int main(int argc, char **argv)
 		return cmd_shrink(argc, argv);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc, argv);
+	if (!strcmp(cmd, "litmus"))
+		return cmd_litmus(argc, argv);
 	die("unknown command '%s' (bbmsim --help lists them)", cmd);
 }

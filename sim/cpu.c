@@ -31,6 +31,8 @@ static uint64_t raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint6
 	uint32_t f = pmem_flags(sim->mem, pa);
 	uint64_t old = 0;
 
+	/* A store into a live table changes what every TLB may hold. */
+	sim_note(cpu, f & PMEM_F_HOOK ? SIM_OBJ_GLOBAL : pa >> 3, true);
 	if (f & PMEM_F_HOOK)
 		old = pmem_read(sim->mem, pa, size);
 	pmem_write(sim->mem, pa, size, val);
@@ -45,6 +47,7 @@ uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size)
 {
 	sim_yield(cpu);
 	sim_tick(cpu, COST_load);
+	sim_note(cpu, pa >> 3, false);
 	return pmem_read(cpu->sim->mem, pa, size);
 }
 
@@ -63,6 +66,7 @@ uint64_t cpu_load(struct sim_cpu *cpu, uint64_t addr, unsigned size)
 	if (!xlate(cpu, addr, size, false, &pa))
 		return 0;
 	sim_tick(cpu, COST_load);
+	sim_note(cpu, pa >> 3, false);
 	return pmem_read(cpu->sim->mem, pa, size);
 }
 
@@ -147,6 +151,7 @@ static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned si
 	if (!xlate(cpu, addr, size, true, &pa))
 		return 0;
 	line_atomic(cpu, pa);
+	sim_note(cpu, pa >> 3, true); /* a failed CAS reads only, but conflicts as a write */
 	old = pmem_read(sim->mem, pa, size);
 	switch (op) {
 	case RMW_ADD:
@@ -191,6 +196,7 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		if (!xlate(cpu, addr, size, false, &pa))
 			return 0;
 		sim_tick(cpu, COST_load);
+		sim_note(cpu, pa >> 3, false);
 		v = pmem_read(cpu->sim->mem, pa, size);
 		if (((v & mask) == want) == until) {
 			sim_wait_done(cpu);
