@@ -10,6 +10,7 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/trace.h"
+#include "output.h"
 
 #include <glib.h>
 #include <stdio.h>
@@ -41,6 +42,8 @@ void print_finding_text(const struct sim_finding *f);
 /* One schedule; dies on bad input. The caller destroys the sim. */
 struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		     const struct sim_costs *costs, struct trace *replay, bool events);
+/* Before the run: --record and --perfetto can be written (dies if not). */
+void check_outputs(void);
 void write_outputs(struct sim *sim);
 int report_run(struct sim *sim);
 

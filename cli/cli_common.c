@@ -20,6 +20,7 @@ void die(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	out_error_reported = true;
 	exit(EXIT_BAD);
 }
 
@@ -210,16 +211,28 @@ struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 	return sim;
 }
 
+void check_outputs(void)
+{
+	if (opt_record)
+		out_check(opt_record);
+	if (opt_perfetto)
+		out_check(opt_perfetto);
+}
+
 void write_outputs(struct sim *sim)
 {
-	char err[400];
 	size_t len;
 	const char *text = sim_trace_text(sim, &len);
 
-	if (opt_record && write_file_atomic(opt_record, text, len, err, sizeof(err)))
-		die("%s", err);
-	if (opt_perfetto && sim_write_perfetto(sim, opt_perfetto, err, sizeof(err)))
-		die("%s", err);
+	if (opt_record)
+		out_write(opt_record, text, len);
+	if (opt_perfetto) {
+		size_t plen;
+		char *p = sim_perfetto_json(sim, &plen);
+
+		out_write(opt_perfetto, p, plen);
+		g_free(p);
+	}
 }
 
 int report_run(struct sim *sim)

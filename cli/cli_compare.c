@@ -427,7 +427,6 @@ static void write_svg(const struct table *t, const char *path)
 	const int w = 760, h = 420, left = 60, bottom = 60, top = 40;
 	double max = 0;
 	GString *s = g_string_new(NULL);
-	char err[300];
 
 	for (unsigned i = 0; i < t->nr; i++)
 		for (int op = 0; op < NR_OPS && t->r[i].ran; op++)
@@ -483,8 +482,7 @@ static void write_svg(const struct table *t, const char *path)
 				       colors[i % G_N_ELEMENTS(colors)], left + plot_w + 38,
 				       top + 20 * i + 11, t->r[i].name);
 	g_string_append(s, "</svg>\n");
-	if (write_file_atomic(path, s->str, s->len, err, sizeof(err)))
-		die("%s", err);
+	out_write(path, s->str, s->len);
 	g_string_free(s, TRUE);
 }
 

@@ -7,8 +7,9 @@
  * through a pipe; the parent consumes them strictly in schedule order, so
  * what it reports, which traces it writes and where it stops do not depend on
  * N (workers may run past the stop point; that work is thrown away). With
- * --shard k/n this process runs only schedules i = k, k+n, k+2n, ...; `bbmsim
- * merge` turns the shards' --json outputs into the single-machine report.
+ * --shard K/N (1 <= K <= N, as Jest, Playwright and Vitest count) this
+ * process runs only schedules i = K-1, K-1+N, K-1+2N, ...; `bbmsim merge`
+ * turns the shards' --json outputs into the single-machine report.
  */
 #define _GNU_SOURCE /* pipe2 */
 #include "cli.h"
@@ -66,7 +67,7 @@ struct explore {
 	const char *out;
 	uint64_t base, nsched; /* schedules this process may run (local) */
 	uint64_t total;	       /* schedules of the whole range (global) */
-	unsigned shard, nshards;
+	unsigned shard, nshards; /* shard: 0-based here, 1-based on the command line and in JSON */
 	bool keep_going, sharded, time_limited, fibers;
 	gint64 deadline; /* monotonic us, or 0 */
 
@@ -135,6 +136,41 @@ static char *key_of(const struct sim_finding *f)
 	return g_strdup_printf("%d:%" PRIx64 ":%" PRIx64, f->kind, f->va, f->pa);
 }
 
+/*
+ * A finding's trace goes to --out as SCENARIO-seedN-H.trace, H the first 8
+ * hex digits of the sha256 of its header (scenario, seed, scheduler, every
+ * option and cost): explorations of other configurations into one DIR get
+ * other names. A file of that name with the same bytes is the same trace and
+ * stays; one with other bytes is never replaced: ours takes the next free
+ * name (-2, -3, ...).
+ */
+static char *save_trace(struct explore *x, uint64_t g, const char *text, size_t len)
+{
+	const char *sep = strstr(text, "\n---\n");
+	size_t hlen = sep ? (size_t)(sep - text) + 5 : len;
+	char *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)text, hlen);
+	char err[600];
+
+	if (g_mkdir_with_parents(x->out, 0755))
+		die("cannot write %s: %s", x->out, g_strerror(errno));
+	for (unsigned n = 1;; n++) {
+		char *path = n == 1 ? g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s.trace", x->out,
+						      x->scn->name, x->base + g, sum)
+				    : g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s-%u.trace",
+						      x->out, x->scn->name, x->base + g, sum, n);
+		bool same;
+		int r = out_write_new(path, text, len, &same, err, sizeof(err));
+
+		if (r < 0)
+			die("%s", err);
+		if (r == 0) {
+			g_free(sum);
+			return path;
+		}
+		g_free(path);
+	}
+}
+
 static void process(struct explore *x, struct result *r)
 {
 	uint64_t g = global_index(x, r->h.k);
@@ -152,14 +188,7 @@ static void process(struct explore *x, struct result *r)
 		}
 		g_hash_table_add(x->keys, key);
 		if (!path) {
-			char err[400];
-
-			path = g_strdup_printf("%s/%s-seed%" PRIu64 ".trace", x->out, x->scn->name,
-					       x->base + g);
-			if (g_mkdir_with_parents(x->out, 0755))
-				die("--out %s: %s", x->out, g_strerror(errno));
-			if (write_file_atomic(path, r->trace, r->h.tlen, err, sizeof(err)))
-				die("%s", err);
+			path = save_trace(x, g, r->trace, r->h.tlen);
 			g_ptr_array_add(x->paths, path);
 		}
 		struct reported rep = {.g = g, .f = *f, .path = path};
@@ -480,7 +509,7 @@ static void report(struct explore *x)
 				",\"shard\":{\"index\":%u,\"count\":%u,\"total\":%" PRIu64
 				",\"next\":%" PRIu64 ",\"keep_going\":%s,\"max_findings\":%" PRId64
 				"}",
-				x->shard, x->nshards, x->total, global_index(x, x->done),
+				x->shard + 1, x->nshards, x->total, global_index(x, x->done),
 				x->keep_going ? "true" : "false", (int64_t)opt_max_findings);
 		}
 		g_string_append(s, "}\n");
@@ -498,7 +527,7 @@ static void report(struct explore *x)
 	printf("explored %s: %" PRIu64 " schedule%s", x->scn->name, x->done,
 	       x->done == 1 ? "" : "s");
 	if (x->sharded)
-		printf(" (shard %u/%u)", x->shard, x->nshards);
+		printf(" (shard %u/%u)", x->shard + 1, x->nshards);
 	if (x->done && !x->sharded)
 		printf(" (seeds %" PRIu64 "..%" PRIu64 ", sched %s)", x->base,
 		       x->base + x->done - 1, x->opt.sched);
@@ -555,9 +584,10 @@ static void parse_shard(struct explore *x)
 	x->nshards = 1;
 	if (!opt_shard)
 		return;
-	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k >= n)
-		die("--shard: '%s' is not K/N with 0 <= K < N", opt_shard);
-	x->shard = k;
+	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k < 1 ||
+	    k > n)
+		die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000000", opt_shard);
+	x->shard = k - 1;
 	x->nshards = n;
 	x->sharded = true;
 }
@@ -573,7 +603,9 @@ int cmd_explore(int argc, char **argv)
 		{"jobs", 'j', 0, G_OPTION_ARG_INT64, &opt_jobs,
 		 "worker processes (default: the number of cores)", "N"},
 		{"shard", 0, 0, G_OPTION_ARG_STRING, &opt_shard,
-		 "run only schedules K, K+N, K+2N, ... (bbmsim merge joins the shards)", "K/N"},
+		 "shard K of N, 1 <= K <= N: run only schedules K-1, K-1+N, K-1+2N, ... "
+		 "(0-based; bbmsim merge joins the shards)",
+		 "K/N"},
 		{"max-findings", 0, 0, G_OPTION_ARG_INT64, &opt_max_findings,
 		 "with --keep-going: stop after this many distinct findings (default 100)", "N"},
 		{"verify-replay", 0, 0, G_OPTION_ARG_NONE, &opt_verify,
@@ -615,6 +647,14 @@ int cmd_explore(int argc, char **argv)
 	x.total = opt_schedules != -1 ? (uint64_t)opt_schedules
 		  : x.time_limited    ? (uint64_t)MAX_SCHEDULES
 				      : 100;
+	/* Seeds SEED .. SEED+total-1 must not wrap past 2^64-1. */
+	if (x.total - 1 > UINT64_MAX - x.opt.seed) {
+		if (opt_schedules != -1)
+			die("--seed %" PRIu64 " with --schedules %" PRIu64
+			    ": the seeds would pass 18446744073709551615",
+			    x.opt.seed, x.total);
+		x.total = UINT64_MAX - x.opt.seed + 1; /* --time-budget: up to the last seed */
+	}
 	x.nsched = x.total > x.shard ? (x.total - x.shard + x.nshards - 1) / x.nshards : 0;
 	x.base = x.opt.seed;
 	x.keep_going = x.opt.keep_going;

@@ -3,7 +3,7 @@
  * bbmsim merge: the --json results of `explore --shard K/N` runs, joined into
  * the report one machine would have printed for the whole range.
  *
- * Why that is possible: shard K ran schedules K, K+N, ... in order and says
+ * Why that is possible: shard K ran schedules K-1, K-1+N, ... in order and says
  * ("next") that it ran every one of its schedules below that index. So every
  * schedule below P = min(next) ran somewhere. A single machine reports, in
  * schedule order, the findings of the first schedule with one (or, with
@@ -273,7 +273,7 @@ static void load_shard(struct shard *s, const char *path)
 	struct jv *sh = jget(s->root, "shard");
 	if (!sh)
 		die("%s: not an explore --shard result (no \"shard\" object)", path);
-	s->index = (unsigned)need_num(s, sh, "index");
+	s->index = (unsigned)need_num(s, sh, "index"); /* 1-based, as --shard K/N */
 	s->count = (unsigned)need_num(s, sh, "count");
 	s->total = need_num(s, sh, "total");
 	s->next = need_num(s, sh, "next");
@@ -345,9 +345,12 @@ int cmd_merge(int argc, char **argv)
 			if (!same_field(&sh[i], &sh[0], common[c]))
 				die("merge: %s has another \"%s\" than %s", sh[i].path, common[c],
 				    sh[0].path);
-		if (sh[i].index >= count || seen[sh[i].index])
+		if (sh[i].index < 1 || sh[i].index > count)
+			die("merge: %s: shard %u/%u is not K/N with 1 <= K <= N", sh[i].path,
+			    sh[i].index, count);
+		if (seen[sh[i].index - 1])
 			die("merge: shard %u/%u given twice", sh[i].index, count);
-		seen[sh[i].index] = true;
+		seen[sh[i].index - 1] = true;
 	}
 	g_free(seen);
 

@@ -58,6 +58,7 @@ int cmd_run(int argc, char **argv)
 	const struct scenario *scn = find_scenario(argv[1]);
 	build_options(scn, &opt);
 	load_costs(&costs);
+	check_outputs();
 	struct sim *sim = run_once(scn, &opt, &costs, NULL, opt_perfetto != NULL);
 	write_outputs(sim);
 	int rc = report_run(sim);
@@ -79,6 +80,7 @@ int cmd_replay(int argc, char **argv)
 		   &argc, &argv);
 	if (argc != 2)
 		die("replay: expected one TRACE file");
+	check_outputs();
 	struct trace *t = trace_load(argv[1], err, sizeof(err));
 	if (!t)
 		die("%s", err);

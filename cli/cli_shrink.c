@@ -300,8 +300,7 @@ int cmd_shrink(int argc, char **argv)
 			    {NULL}};
 	char err[400];
 	gchar *text;
-	gsize len;
-	GError *ge = NULL;
+	size_t len;
 
 	parse_args("shrink", "TRACE",
 		   "Reduce a failing trace to a small one with the same finding (kind, va, pa).", e,
@@ -312,8 +311,11 @@ int cmd_shrink(int argc, char **argv)
 		die("--max-tests: %" G_GINT64_FORMAT " is out of range [1, 100000000]",
 		    opt_max_tests);
 	const char *path = argv[1];
-	if (!g_file_get_contents(path, &text, &len, &ge))
-		die("%s", ge->message);
+	gchar *out = opt_output ? g_strdup(opt_output) : g_strdup_printf("%s.min", path);
+	out_check(out);
+	if (opt_perfetto)
+		out_check(opt_perfetto);
+	out_read(path, &text, &len);
 
 	/* It must replay as recorded before we change anything. */
 	struct sim *sim = replay_text(text, len, 0, err, sizeof(err));
@@ -351,11 +353,14 @@ int cmd_shrink(int argc, char **argv)
 			  sizeof(err));
 	if (!sim)
 		die("shrink: internal error: the shrunk trace does not replay: %s", err);
-	gchar *out = opt_output ? g_strdup(opt_output) : g_strdup_printf("%s.min", path);
-	if (write_file_atomic(out, s.cur.text, strlen(s.cur.text), err, sizeof(err)))
-		die("%s", err);
-	if (opt_perfetto && sim_write_perfetto(sim, opt_perfetto, err, sizeof(err)))
-		die("%s", err);
+	out_write(out, s.cur.text, strlen(s.cur.text));
+	if (opt_perfetto) {
+		size_t plen;
+		char *p = sim_perfetto_json(sim, &plen);
+
+		out_write(opt_perfetto, p, plen);
+		g_free(p);
+	}
 	printf("finding %s va=%#" PRIx64 " pa=%#" PRIx64 " reproduced by %" PRIu64 " of %" PRIu64
 	       " replays tried\n",
 	       finding_name(s.kind), s.va, s.pa, s.accepted, s.tests);

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *f)
@@ -26,6 +27,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	atexit(out_close_stdout);
 	given_names = g_ptr_array_new_with_free_func(g_free);
 	given_values = g_ptr_array_new_with_free_func(g_free);
 	if (argc < 2) {

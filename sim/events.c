@@ -77,7 +77,7 @@ static void append_json_str(GString *s, const char *str)
 	g_string_append_c(s, '"');
 }
 
-int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errlen)
+char *sim_perfetto_json(struct sim *sim, size_t *len)
 {
 	GString *s = g_string_new("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"scenario\":");
 
@@ -127,7 +127,6 @@ int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errl
 		g_string_append(s, "}}");
 	}
 	g_string_append(s, "\n]}\n");
-	int r = write_file_atomic(path, s->str, s->len, err, errlen);
-	g_string_free(s, TRUE);
-	return r;
+	*len = s->len;
+	return g_string_free(s, FALSE);
 }

@@ -301,7 +301,8 @@ const char *sim_digest(struct sim *sim);
 const char *sim_trace_text(struct sim *sim, size_t *len);
 /* Turns on the event log for --perfetto (before sim_run). */
 void sim_enable_events(struct sim *sim);
-int sim_write_perfetto(struct sim *sim, const char *path, char *err, size_t errlen);
+/* The event log as Perfetto / Chrome trace-event JSON, @len bytes (g_free it). */
+char *sim_perfetto_json(struct sim *sim, size_t *len);
 
 /* ---- what CPU programs call ---------------------------------------------- */
 

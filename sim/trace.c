@@ -590,37 +590,3 @@ size_t trace_remaining(const struct trace *t)
 {
 	return t->nents - t->pos;
 }
-
-int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-	gchar *tmp = g_strdup_printf("%s.tmp.XXXXXX", path);
-	int fd = g_mkstemp(tmp);
-
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
-		g_free(tmp);
-		return -1;
-	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
-			close(fd);
-			g_unlink(tmp);
-			g_free(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fchmod(fd, 0644) || close(fd) || g_rename(tmp, path)) {
-		snprintf(err, errlen, "cannot write %s: %s", path, g_strerror(errno));
-		g_unlink(tmp);
-		g_free(tmp);
-		return -1;
-	}
-	g_free(tmp);
-	return 0;
-}

@@ -63,7 +63,4 @@ size_t trace_remaining(const struct trace *t);
 void trace_set_lenient(struct trace *t, bool on);
 bool trace_lenient(const struct trace *t);
 
-/* Writes @len bytes to @path atomically (temp file + rename). */
-int write_file_atomic(const char *path, const char *data, size_t len, char *err, size_t errlen);
-
 #endif

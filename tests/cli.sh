@@ -74,7 +74,8 @@ while IFS='|' read -r args msg; do
 done <<EOT
 explore demo-counter --jobs 0|out of range
 explore demo-counter --jobs 100000|out of range
-explore demo-counter --shard 2/2|not K/N
+explore demo-counter --shard 3/2|not K/N with 1 <= K <= N
+explore demo-counter --shard 0/2|not K/N with 1 <= K <= N
 explore demo-counter --shard x|not K/N
 explore demo-counter --max-findings 0|out of range
 explore demo-counter --time-budget -1|out of range
@@ -82,6 +83,7 @@ explore demo-counter --schedules 100000001|out of range
 explore demo-counter --out $T/a.trace/found|cannot write
 explore demo-counter --out /dev/null/x|cannot write
 explore nosuch|unknown scenario 'nosuch'
+explore demo-counter --seed 18446744073709551615 --schedules 3|seeds would pass 18446744073709551615
 explore demo-counter --warp|Unknown option
 explore demo-counter --cpus 1025|out of range
 shrink|expected one TRACE
@@ -91,11 +93,73 @@ shrink $T/a.trace --warp|Unknown option
 merge|expected the RESULT
 merge $T/nofile|nofile
 EOT
+# Trace names differ per configuration; a differing trace is never overwritten.
+expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --sched pct --schedules 1 --out "$T/tn" --json
+[ "$(ls "$T/tn" | grep -c '^hvo-2m-seed1-[0-9a-f]\{8\}\.trace$')" -eq 3 ] && ok || { bad "three configurations, not three traces:"; ls "$T/tn"; }
+first=$(ls "$T/tn" | head -1); echo edited >>"$T/tn/$first"; cp "$T/tn/$first" "$T/edited"
+expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --cpus 3 --schedules 1 --out "$T/tn" --json
+expect_rc 1 "$B" explore hvo-2m --strategy none --sched pct --schedules 1 --out "$T/tn" --json
+cmp -s "$T/tn/$first" "$T/edited" && ok || bad "a differing trace was overwritten"
+[ "$(ls "$T/tn" | wc -l)" -eq 4 ] && ok || { bad "same traces rewritten, or the edited one not kept beside:"; ls "$T/tn"; }
+for f in $(grep -o '"trace":"[^"]*"' "$T/out" | cut -d'"' -f4); do
+	expect_rc 1 "$B" replay "$f"
+done
+# The last seeds, without wrapping.
+expect_rc 0 "$B" explore demo-counter-atomic --seed 18446744073709551614 --schedules 2
+grep -q 'seeds 18446744073709551614..18446744073709551615' "$T/out" && ok || bad "the last two seeds"
 # --cpus 0 is the scenario's default (documented in sim/options.def).
 expect_rc 1 "$B" run demo-counter --cpus 0 --seed 7
 grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
 # A failed write leaves no partial file behind.
 ls "$T"/*.tmp.* >/dev/null 2>&1 && bad "temporary file left behind" || ok
+
+# Outputs never lie or destroy (#18 items 1, 2, 7). A device is written through.
+types() { (cd "$T" && find . -printf '%y %p\n' | sort); }
+expect_rc 2 "$B" run demo-counter --seed 7 --record /dev/full
+one_line_error "^bbmsim: cannot write /dev/full: No space left on device$"
+[ -c /dev/full ] && ok || bad "--record /dev/full: no longer a character device"
+expect_rc 2 "$B" run demo-counter --seed 7 --perfetto /dev/full; one_line_error "cannot write /dev/full"
+[ -c /dev/full ] && ok || bad "--perfetto /dev/full: no longer a character device"
+# A FIFO is written through and stays a FIFO.
+mkfifo "$T/fifo"
+cat "$T/fifo" >"$T/fifo.out" & reader=$!
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/fifo"
+wait $reader
+[ -p "$T/fifo" ] && ok || bad "--record FIFO: no longer a FIFO"
+cmp -s "$T/fifo.out" "$T/a.trace" && ok || bad "--record FIFO: the reader got another trace"
+# A symlink stays a symlink; what it points to is replaced, dangling or not.
+echo old >"$T/target"; ln -s target "$T/link"; ln -s newfile "$T/dangling"
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/link"
+[ -L "$T/link" ] && cmp -s "$T/target" "$T/a.trace" && ok || bad "--record symlink: link replaced or target not written"
+expect_rc 1 "$B" run demo-counter --seed 7 --record "$T/dangling"
+[ -L "$T/dangling" ] && cmp -s "$T/newfile" "$T/a.trace" && ok || bad "--record dangling symlink"
+chmod 640 "$T/target"
+expect_rc 1 "$B" run demo-counter --seed 8 --record "$T/link"
+[ "$(stat -c %a "$T/target")" = 640 ] && ok || bad "a replaced file lost its mode"
+# A write that fails midway (file size limit) leaves the old file intact and no temporary.
+cp "$T/a.trace" "$T/keep"
+before=$(types)
+(ulimit -f 1; trap '' XFSZ; exec "$B" run hvo-2m --strategy D --record "$T/keep") >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && ok || bad "a write over the file size limit: exit $rc, wanted 2"
+one_line_error "^bbmsim: cannot write $T/keep: File too large$"
+cmp -s "$T/keep" "$T/a.trace" && ok || bad "a failed write changed the old file"
+after=$(types); [ "$before" = "$after" ] && ok || { bad "a failed write left files behind"; diff <(echo "$before") <(echo "$after"); }
+expect_rc 2 "$B" run demo-counter --record "$T"; one_line_error "cannot write $T: Is a directory"
+# Output paths are checked before the run: the divergence is never reached.
+expect_rc 2 "$B" replay "$T/div" --perfetto /nonexistent/p.json
+one_line_error "^bbmsim: cannot write /nonexistent/p.json: No such file or directory$"
+expect_rc 2 "$B" run demo-counter --record "$T/a.trace/x"; one_line_error "cannot write $T/a.trace/x: Not a directory"
+expect_rc 2 "$B" shrink "$T/a.trace" -o /nonexistent/m; one_line_error "cannot write /nonexistent/m: No such"
+[ -s "$T/out" ] && bad "shrink wrote a report before failing on -o" || ok
+# stdout is checked at exit, like coreutils' close_stdout.
+expect_rc 2 sh -c "'$B' list >/dev/full"
+one_line_error "^bbmsim: write error on standard output: No space left on device$"
+sh -c "'$B' run demo-counter --seed 7 --json >/dev/full" 2>"$T/err"; rc=$?
+[ $rc -eq 2 ] && ok || bad "run --json >/dev/full: exit $rc, wanted 2"
+[ -c /dev/full ] && [ -p "$T/fifo" ] && [ -L "$T/link" ] && ok || bad "a special file changed type"
 
 # explore --jobs N: the same report, byte for byte, as --jobs 1.
 for args in "demo-counter --schedules 50" "mmu-no-dsb --schedules 200 --keep-going" "demo-counter-atomic --schedules 120"; do
@@ -105,15 +169,19 @@ for args in "demo-counter --schedules 50" "mmu-no-dsb --schedules 200 --keep-goi
 	"$B" explore $args --json --jobs 3 --out "$T/j3" >"$T/j3.json"; r3=$?
 	sed "s|$T/j3|$T/j1|g" "$T/j3.json" | cmp -s - "$T/j1.json" && [ $r1 = $r3 ] && ok || bad "explore $args: --jobs 3 differs from --jobs 1"
 	# Shards, merged, are the single-machine report.
-	for k in 0 1 2 3; do
+	for k in 1 2 3 4; do
 		# shellcheck disable=SC2086
 		"$B" explore $args --json --jobs 1 --out "$T/j1" --shard $k/4 >"$T/s$k.json"
 	done
-	expect_rc "$r1" "$B" merge "$T/s0.json" "$T/s1.json" "$T/s2.json" "$T/s3.json"
+	expect_rc "$r1" "$B" merge "$T/s1.json" "$T/s2.json" "$T/s3.json" "$T/s4.json"
 	cmp -s "$T/out" "$T/j1.json" && ok || bad "explore $args: merged shards differ from one machine"
 done
-expect_rc 2 "$B" merge "$T/s0.json" "$T/s1.json"; one_line_error "shard 0 of 4"
-expect_rc 2 "$B" merge "$T/s0.json" "$T/s0.json" "$T/s2.json" "$T/s3.json"; one_line_error "given twice"
+expect_rc 2 "$B" merge "$T/s1.json" "$T/s2.json"; one_line_error "shard 1 of 4"
+expect_rc 2 "$B" merge "$T/s1.json" "$T/s1.json" "$T/s3.json" "$T/s4.json"; one_line_error "given twice"
+# --shard K/N is 1-based: 4/4 is the last shard, and the README's example runs.
+grep -q '"shard":{"index":4,"count":4' "$T/s4.json" && ok || bad "--shard 4/4 is not shard 4 of 4"
+expect_rc 0 "$B" explore demo-counter-atomic --schedules 8 --shard 1/4 --json
+grep -q '"schedules":2,.*"next":8' "$T/out" && ok || bad "--shard 1/4 did not run schedules 0 and 4"
 # --keep-going collects distinct findings up to --max-findings.
 expect_rc 1 "$B" explore hvo-2m --strategy none --schedules 3 --keep-going --max-findings 5 --json --out "$T/kg"
 [ "$(grep -o '"kind"' "$T/out" | wc -l)" -eq 5 ] && ok || bad "--max-findings 5 did not give 5 findings"
