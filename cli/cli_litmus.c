@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* bbmsim litmus: herd7's AArch64 litmus tests, every execution explored. */
 #include "cli.h"
+#include "output.h"
 
 #include "litmus/lit_report.h"
 #include "litmus/litmus.h"
@@ -15,15 +16,13 @@ static const struct scenario litmus_scn = {.name = "litmus"};
 
 static void write_trace(const char *dir, const char *name, const char *what, const char *text)
 {
-	char err[300];
 	char *safe = g_strdup(name), *path;
 
 	for (char *p = safe; *p; p++)
 		if (*p == '/')
 			*p = '_';
 	path = g_strdup_printf("%s/%s.%s.trace", dir, safe, what);
-	if (write_file_atomic(path, text, strlen(text), err, sizeof(err)))
-		die("%s", err);
+	out_write(path, text, strlen(text));
 	g_free(path);
 	g_free(safe);
 }
