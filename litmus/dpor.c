@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define DPOR_MAX_CPUS 64
@@ -20,6 +21,16 @@ struct node {
 	uint64_t runnable;  /* CPU nodes: who could have run */
 	uint64_t backtrack; /* CPU nodes: who must be tried here */
 	uint64_t done;	    /* CPU nodes: who was */
+	/*
+	 * Sleep sets (Godefroid 1996): CPUs whose next step here was explored
+	 * from an earlier node and commutes with all that ran since; running
+	 * them first again would only repeat a trace. With the first step of
+	 * each CPU explored here (the union over every run through it: the
+	 * footprint of a step can depend on its hardware decisions).
+	 */
+	uint64_t sleep_in;
+	GPtrArray *sleep_fp; /* struct event * */
+	GPtrArray *explored; /* struct event * */
 };
 
 struct access {
@@ -47,6 +58,8 @@ struct dpor {
 	bool diverged;
 	char why[200];
 	struct dpor_stats *st;
+	GPtrArray *sleep; /* struct event *: the running sleep set */
+	bool blocked;	  /* every runnable CPU slept: a trace already explored */
 };
 
 static void event_free(gpointer p)
@@ -58,9 +71,84 @@ static void event_free(gpointer p)
 	g_free(e);
 }
 
+static struct event *fp_copy(const struct event *e)
+{
+	struct event *c = g_new0(struct event, 1);
+
+	c->cpu = e->cpu;
+	c->global = e->global;
+	c->acc = g_array_copy(e->acc);
+	return c;
+}
+
+static void node_clear(struct node *nd)
+{
+	if (nd->sleep_fp)
+		g_ptr_array_free(nd->sleep_fp, TRUE);
+	if (nd->explored)
+		g_ptr_array_free(nd->explored, TRUE);
+	nd->sleep_fp = nd->explored = NULL;
+}
+
+static void stack_truncate(struct dpor *d, unsigned len)
+{
+	for (unsigned i = len; i < d->stack->len; i++)
+		node_clear(&g_array_index(d->stack, struct node, i));
+	g_array_set_size(d->stack, len);
+}
+
+static bool dependent(const struct event *a, const struct event *b);
+
+/* Adds @e's accesses to @into's (same CPU). */
+static void fp_union(struct event *into, const struct event *e)
+{
+	into->global |= e->global;
+	for (guint i = 0; i < e->acc->len; i++) {
+		const struct access *a = &g_array_index(e->acc, struct access, i);
+		bool found = false;
+		for (guint j = 0; j < into->acc->len && !found; j++) {
+			struct access *b = &g_array_index(into->acc, struct access, j);
+			if (b->obj == a->obj) {
+				b->write |= a->write;
+				found = true;
+			}
+		}
+		if (!found)
+			g_array_append_val(into->acc, *a);
+	}
+}
+
+/* @e is over: what sleeps and conflicts with it wakes; its node learns its footprint. */
+static void event_done(struct dpor *d, struct event *e)
+{
+	for (guint i = 0; i < d->sleep->len;) {
+		struct event *q = d->sleep->pdata[i];
+		if (q->cpu == e->cpu || dependent(q, e))
+			g_ptr_array_remove_index(d->sleep, i);
+		else
+			i++;
+	}
+	if (e->node < 0 || d->diverged)
+		return;
+	struct node *nd = &g_array_index(d->stack, struct node, e->node);
+	if (!nd->explored)
+		nd->explored = g_ptr_array_new_with_free_func(event_free);
+	for (guint i = 0; i < nd->explored->len; i++) {
+		struct event *x = nd->explored->pdata[i];
+		if (x->cpu == e->cpu) {
+			fp_union(x, e);
+			return;
+		}
+	}
+	g_ptr_array_add(nd->explored, fp_copy(e));
+}
+
 static struct event *event_start(struct dpor *d, unsigned cpu, int node)
 {
 	struct event *e = g_new0(struct event, 1);
+
+	if (d->events->len)
+		event_done(d, d->events->pdata[d->events->len - 1]);
 
 	e->cpu = cpu;
 	e->node = node;
@@ -92,7 +180,7 @@ static uint32_t dpor_choose(void *arg, enum sim_decision kind, uint32_t n, const
 			/* Go on with defaults to the end; the run is then refused. */
 			d->diverged = true;
 			d->replay = at;
-			g_array_set_size(d->stack, at);
+			stack_truncate(d, at);
 		}
 	}
 	if (at >= d->replay) {
@@ -100,13 +188,28 @@ static uint32_t dpor_choose(void *arg, enum sim_decision kind, uint32_t n, const
 
 		if (kind == DECIDE_CPU) {
 			struct event *cur = current(d);
+			bool any = false;
+
+			if (cur)
+				event_done(d, cur); /* the sleep set as this node sees it */
+			fresh.sleep_fp = g_ptr_array_new_with_free_func(event_free);
+			for (guint i = 0; i < d->sleep->len; i++) {
+				struct event *q = d->sleep->pdata[i];
+				fresh.sleep_in |= 1ull << q->cpu;
+				g_ptr_array_add(fresh.sleep_fp, fp_copy(q));
+			}
 			fresh.chosen = ids[0];
 			for (uint32_t i = 0; i < n; i++) {
 				fresh.runnable |= 1ull << ids[i];
+				if (fresh.sleep_in & (1ull << ids[i]))
+					continue;
 				/* Keep the running CPU: the default path has few switches. */
-				if (cur && ids[i] == cur->cpu)
+				if (!any || (cur && ids[i] == cur->cpu))
 					fresh.chosen = ids[i];
+				any = true;
 			}
+			if (!any)
+				d->blocked = true;
 			fresh.backtrack = 1ull << fresh.chosen;
 		} else {
 			d->st->hw_choices++;
@@ -117,6 +220,15 @@ static uint32_t dpor_choose(void *arg, enum sim_decision kind, uint32_t n, const
 	if (kind != DECIDE_CPU)
 		return nd->chosen;
 	event_start(d, nd->chosen, (int)at);
+	/* Below this node sleep: what slept here, and the siblings explored before. */
+	g_ptr_array_set_size(d->sleep, 0);
+	for (guint i = 0; nd->sleep_fp && i < nd->sleep_fp->len; i++)
+		g_ptr_array_add(d->sleep, fp_copy(nd->sleep_fp->pdata[i]));
+	for (guint i = 0; nd->explored && i < nd->explored->len; i++) {
+		struct event *x = nd->explored->pdata[i];
+		if (x->cpu != nd->chosen && (nd->done & (1ull << x->cpu)))
+			g_ptr_array_add(d->sleep, fp_copy(x));
+	}
 	for (uint32_t i = 0; i < n; i++)
 		if (ids[i] == nd->chosen)
 			return i;
@@ -145,6 +257,14 @@ static void dpor_access(void *arg, unsigned cpu, uint64_t obj, bool write)
 	g_array_append_val(e->acc, a);
 }
 
+static bool conflict(uint64_t x, uint64_t y)
+{
+	if (x == y)
+		return true;
+	/* A broadcast reaches every TLB; CPU c's lookups touch only its own. */
+	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) || (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));
+}
+
 static bool dependent(const struct event *a, const struct event *b)
 {
 	bool a_any = a->global || a->acc->len, b_any = b->global || b->acc->len;
@@ -157,7 +277,7 @@ static bool dependent(const struct event *a, const struct event *b)
 		const struct access *x = &g_array_index(a->acc, struct access, i);
 		for (guint j = 0; j < b->acc->len; j++) {
 			const struct access *y = &g_array_index(b->acc, struct access, j);
-			if (x->obj == y->obj && (x->write || y->write))
+			if ((x->write || y->write) && conflict(x->obj, y->obj))
 				return true;
 		}
 	}
@@ -205,13 +325,34 @@ static void analyse(struct dpor *d)
 {
 	unsigned n = d->events->len, nc = d->ncpus;
 	uint32_t *last = g_new0(uint32_t, nc); /* index + 1 of each CPU's latest event */
+	uint32_t *prev = g_new0(uint32_t, n);  /* index + 1 of the same CPU's previous event */
 	uint32_t *j_vc = g_new0(uint32_t, nc);
 
+	/* Happens-before: program order and the order of dependent steps. */
 	for (unsigned k = 0; k < n; k++) {
 		struct event *ek = d->events->pdata[k];
 
-		if (last[ek->cpu])
-			memcpy(j_vc, ((struct event *)d->events->pdata[last[ek->cpu] - 1])->vc,
+		ek->vc = g_new0(uint32_t, nc);
+		prev[k] = last[ek->cpu];
+		if (prev[k])
+			memcpy(ek->vc, ((struct event *)d->events->pdata[prev[k] - 1])->vc,
+			       nc * sizeof(*ek->vc));
+		for (unsigned j = 0; j < k; j++) {
+			struct event *ej = d->events->pdata[j];
+			if (ej->vc[ej->cpu] > ek->vc[ej->cpu] && dependent(ej, ek))
+				for (unsigned c = 0; c < nc; c++)
+					if (ej->vc[c] > ek->vc[c])
+						ek->vc[c] = ej->vc[c];
+		}
+		ek->vc[ek->cpu] = ek->lidx;
+		last[ek->cpu] = k + 1;
+	}
+	/* Races: dependent pairs not ordered through other steps. */
+	for (unsigned k = 0; k < n; k++) {
+		struct event *ek = d->events->pdata[k];
+
+		if (prev[k])
+			memcpy(j_vc, ((struct event *)d->events->pdata[prev[k] - 1])->vc,
 			       nc * sizeof(*j_vc));
 		else
 			memset(j_vc, 0, nc * sizeof(*j_vc));
@@ -229,7 +370,7 @@ static void analyse(struct dpor *d)
 				if (!ini)
 					ini = nd->runnable & (1ull << ek->cpu) ? 1ull << ek->cpu
 									      : nd->runnable;
-				if (!(nd->backtrack & ini))
+				if (!(nd->backtrack & ini) && !(nd->sleep_in & ini))
 					nd->backtrack |= ini & (1ull << ek->cpu) ? 1ull << ek->cpu
 										: ini & -ini;
 			}
@@ -237,12 +378,9 @@ static void analyse(struct dpor *d)
 				if (ej->vc[c] > j_vc[c])
 					j_vc[c] = ej->vc[c];
 		}
-		ek->vc = g_new(uint32_t, nc);
-		memcpy(ek->vc, j_vc, nc * sizeof(*j_vc));
-		ek->vc[ek->cpu] = ek->lidx;
-		last[ek->cpu] = k + 1;
 	}
 	g_free(last);
+	g_free(prev);
 	g_free(j_vc);
 }
 
@@ -259,13 +397,13 @@ static bool backtrack(struct dpor *d)
 			}
 		} else {
 			nd->done |= 1ull << nd->chosen;
-			uint64_t cand = nd->backtrack & nd->runnable & ~nd->done;
+			uint64_t cand = nd->backtrack & nd->runnable & ~nd->done & ~nd->sleep_in;
 			if (cand) {
 				nd->chosen = (uint32_t)__builtin_ctzll(cand);
 				return true;
 			}
 		}
-		g_array_set_size(d->stack, d->stack->len - 1);
+		stack_truncate(d, d->stack->len - 1);
 	}
 	return false;
 }
@@ -283,6 +421,7 @@ int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 	g_strlcpy(opt.sched, "explore", sizeof(opt.sched));
 	d.stack = g_array_new(FALSE, TRUE, sizeof(struct node));
 	d.events = g_ptr_array_new_with_free_func(event_free);
+	d.sleep = g_ptr_array_new_with_free_func(event_free);
 	for (;;) {
 		struct sim *sim = sim_create(scn, &opt, costs, NULL, err, errlen);
 
@@ -301,8 +440,10 @@ int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 		d.replay = d.stack->len;
 		d.pos = 0;
 		d.diverged = false;
+		d.blocked = false;
 		memset(d.count, 0, sizeof(d.count));
 		g_ptr_array_set_size(d.events, 0);
+		g_ptr_array_set_size(d.sleep, 0);
 		sim->fibers = sim_fibers_available();
 		sim_set_explorer(sim, &ex);
 		if (sim_run(sim, err, errlen)) {
@@ -316,12 +457,32 @@ int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 			ret = -1;
 			break;
 		}
-		st->runs++;
-		if (d.events->len > st->max_events)
-			st->max_events = d.events->len;
-		bool more = visit ? visit(arg, sim) : true;
-		sim_destroy(sim);
-		analyse(&d);
+		if (d.events->len)
+			event_done(&d, d.events->pdata[d.events->len - 1]);
+		bool more = true;
+		if (d.blocked) {
+			st->blocked++; /* a trace explored before: neither counted nor analysed */
+			sim_destroy(sim);
+		} else {
+			st->runs++;
+			if (d.events->len > st->max_events)
+				st->max_events = d.events->len;
+			more = visit ? visit(arg, sim) : true;
+			sim_destroy(sim);
+			analyse(&d);
+		}
+		if (getenv("BBMSIM_DPOR_DEBUG")) {
+			for (guint i = 0; i < d.stack->len; i++) {
+				struct node *nd = &g_array_index(d.stack, struct node, i);
+				if (nd->kind == DECIDE_CPU)
+					fprintf(stderr, "%u[%llx]", nd->chosen,
+						(unsigned long long)nd->backtrack);
+				else
+					fprintf(stderr, " %s=%u/%u ", decision_name(nd->kind), nd->chosen,
+						nd->n);
+			}
+			fprintf(stderr, "\n");
+		}
 		if (!backtrack(&d)) {
 			st->complete = true;
 			break;
@@ -330,6 +491,8 @@ int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 			break;
 	}
 	g_ptr_array_free(d.events, TRUE);
+	g_ptr_array_free(d.sleep, TRUE);
+	stack_truncate(&d, 0);
 	g_array_free(d.stack, TRUE);
 	return ret;
 }

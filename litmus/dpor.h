@@ -30,6 +30,7 @@
 
 struct dpor_stats {
 	uint64_t runs;	       /* executions explored */
+	uint64_t blocked;      /* runs found redundant by sleep sets (not counted in runs) */
 	uint64_t races;	       /* races found over all runs */
 	uint64_t max_events;   /* the longest run, in scheduling steps */
 	uint64_t hw_choices;   /* hardware decision points over all runs */

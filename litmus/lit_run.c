@@ -457,15 +457,12 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 			dsb_ishst(cpu);
 		else
 			dsb_ish(cpu);
-		sim_note(cpu, SIM_OBJ_GLOBAL, true);
 		break;
 	case LOP_ISB:
 		isb(cpu);
-		sim_note(cpu, SIM_OBJ_GLOBAL, true);
 		break;
 	case LOP_TLBI:
 		do_tlbi(cpu, in->tlbi, tlbi_va(rd(lc, in->rn, true)));
-		sim_note(cpu, SIM_OBJ_GLOBAL, true);
 		break;
 	case LOP_MSR:
 		lc->elr = rd(lc, in->rn, true);

@@ -31,8 +31,19 @@ static uint64_t raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint6
 	uint32_t f = pmem_flags(sim->mem, pa);
 	uint64_t old = 0;
 
-	/* A store into a live table changes what every TLB may hold. */
-	sim_note(cpu, f & PMEM_F_HOOK ? SIM_OBJ_GLOBAL : pa >> 3, true);
+	/*
+	 * A store into a live table changes what every TLB may hold and what
+	 * the checker records; it reads the data the checker compares, which
+	 * every other store "reads" too (so that data stores commute).
+	 */
+	if (f & PMEM_F_HOOK) {
+		sim_note(cpu, SIM_OBJ_CHECKER, true);
+		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+		sim_note(cpu, SIM_OBJ_CONTENTS, true);
+	} else {
+		sim_note(cpu, SIM_OBJ_CONTENTS, false);
+	}
+	sim_note(cpu, pa >> 3, true);
 	if (f & PMEM_F_HOOK)
 		old = pmem_read(sim->mem, pa, size);
 	pmem_write(sim->mem, pa, size, val);

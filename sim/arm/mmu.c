@@ -223,6 +223,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	uint32_t idx[1];
 	unsigned n;
 
+	sim_note(cpu, SIM_OBJ_TLB(cpu->id), true); /* for exploration: see litmus/dpor.h */
 	if (mc->npending)
 		sync_pending(cpu, va);
 	if (mc->nspec && tlb_lookup(&mc->tlb, va, idx, 1))
@@ -327,6 +328,8 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 	struct mmu_cpu *mc = cpu->mmu;
 
 	sim_yield(cpu);
+	sim_note(cpu, SIM_OBJ_CHECKER, true);
+	sim_note(cpu, bcast ? SIM_OBJ_TLB_ALL : SIM_OBJ_TLB(cpu->id), true);
 	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
 	mmu_tlb_invalidate(mc, start, end, last_level);
 	if (bcast) {
@@ -479,9 +482,11 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 
-	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full))
+	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full)) {
 		sim_yield(cpu);
-	else
+		sim_note(cpu, SIM_OBJ_CHECKER, true);
+		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+	} else
 		sim_yield_local(cpu);
 }
 
