@@ -60,7 +60,7 @@ int cmd_litmus(int argc, char **argv)
 
 		if (!lt)
 			die("%s", err);
-		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs, &r, err, sizeof(err)))
+		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs, 0, &r, err, sizeof(err)))
 			die("%s: %s", argv[i], err);
 		if (opt_json) {
 			if (i > 1)

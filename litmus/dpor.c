@@ -59,6 +59,7 @@ struct dpor {
 	char why[200];
 	struct dpor_stats *st;
 	GPtrArray *sleep; /* struct event *: the running sleep set */
+	bool all_dependent;
 	bool blocked;	  /* every runnable CPU slept: a trace already explored */
 };
 
@@ -97,7 +98,7 @@ static void stack_truncate(struct dpor *d, unsigned len)
 	g_array_set_size(d->stack, len);
 }
 
-static bool dependent(const struct event *a, const struct event *b);
+static bool dependent(const struct dpor *d, const struct event *a, const struct event *b);
 
 /* Adds @e's accesses to @into's (same CPU). */
 static void fp_union(struct event *into, const struct event *e)
@@ -123,7 +124,7 @@ static void event_done(struct dpor *d, struct event *e)
 {
 	for (guint i = 0; i < d->sleep->len;) {
 		struct event *q = d->sleep->pdata[i];
-		if (q->cpu == e->cpu || dependent(q, e))
+		if (q->cpu == e->cpu || dependent(d, q, e))
 			g_ptr_array_remove_index(d->sleep, i);
 		else
 			i++;
@@ -265,8 +266,10 @@ static bool conflict(uint64_t x, uint64_t y)
 	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) || (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));
 }
 
-static bool dependent(const struct event *a, const struct event *b)
+static bool dependent(const struct dpor *d, const struct event *a, const struct event *b)
 {
+	if (d->all_dependent)
+		return a->cpu != b->cpu;
 	bool a_any = a->global || a->acc->len, b_any = b->global || b->acc->len;
 
 	if (a->cpu == b->cpu)
@@ -339,7 +342,7 @@ static void analyse(struct dpor *d)
 			       nc * sizeof(*ek->vc));
 		for (unsigned j = 0; j < k; j++) {
 			struct event *ej = d->events->pdata[j];
-			if (ej->vc[ej->cpu] > ek->vc[ej->cpu] && dependent(ej, ek))
+			if (ej->vc[ej->cpu] > ek->vc[ej->cpu] && dependent(d, ej, ek))
 				for (unsigned c = 0; c < nc; c++)
 					if (ej->vc[c] > ek->vc[c])
 						ek->vc[c] = ej->vc[c];
@@ -359,7 +362,7 @@ static void analyse(struct dpor *d)
 		for (unsigned j = k; j-- > 0;) {
 			struct event *ej = d->events->pdata[j];
 
-			if (!dependent(ej, ek))
+			if (!dependent(d, ej, ek))
 				continue;
 			if (j_vc[ej->cpu] < ej->lidx && ej->node >= 0) {
 				/* A race: try the reversal at the choice before ej. */
@@ -409,11 +412,12 @@ static bool backtrack(struct dpor *d)
 }
 
 int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
-		 const struct sim_costs *costs, uint64_t max_runs, dpor_visit_fn visit, void *arg,
+		 const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
+		 dpor_visit_fn visit, void *arg,
 		 struct dpor_stats *st, char *err, size_t errlen)
 {
 	struct sim_options opt = *opt0;
-	struct dpor d = {.st = st};
+	struct dpor d = {.st = st, .all_dependent = flags & DPOR_ALL_DEPENDENT};
 	struct sim_explorer ex = {dpor_choose, dpor_access, &d};
 	int ret = 0;
 

@@ -37,11 +37,20 @@ struct dpor_stats {
 	bool complete;	       /* the search ended before max_runs */
 };
 
+/*
+ * Treat any two steps of different CPUs as dependent: no reduction, every
+ * interleaving of steps. For scenarios whose layers do not tell the engine
+ * what their steps touch (the GIC's registers live in host memory), and to
+ * test the reduction against.
+ */
+#define DPOR_ALL_DEPENDENT 1u
+
 /* Return false to stop the search (st->complete is then false). */
 typedef bool (*dpor_visit_fn)(void *arg, struct sim *sim);
 
 int dpor_explore(const struct scenario *scn, const struct sim_options *opt,
-		 const struct sim_costs *costs, uint64_t max_runs, dpor_visit_fn visit, void *arg,
+		 const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
+		 dpor_visit_fn visit, void *arg,
 		 struct dpor_stats *st, char *err, size_t errlen);
 
 #endif

@@ -90,8 +90,8 @@ static gint state_cmp(gconstpointer a, gconstpointer b)
 }
 
 int lit_check_test(const struct litmus *lt, const struct sim_options *opt0,
-		   const struct sim_costs *costs, uint64_t max_runs, struct lit_result *r,
-		   char *err, size_t errlen)
+		   const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
+		   struct lit_result *r, char *err, size_t errlen)
 {
 	struct sim_options opt = *opt0;
 	struct gather g = {.lt = lt, .r = r};
@@ -104,7 +104,7 @@ int lit_check_test(const struct litmus *lt, const struct sim_options *opt0,
 		return -1;
 	lit_scenario(&ls, lt, &g.exec);
 	g.index = g_hash_table_new(g_str_hash, g_str_equal);
-	int ret = dpor_explore(&ls.scn, &opt, costs, max_runs, visit, &g, &r->st, err, errlen);
+	int ret = dpor_explore(&ls.scn, &opt, costs, max_runs, flags, visit, &g, &r->st, err, errlen);
 	g_hash_table_destroy(g.index);
 	g_ptr_array_sort(r->states, state_cmp);
 	return ret;

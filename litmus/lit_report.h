@@ -7,7 +7,7 @@
  *
  * Contract: lit_check_test() runs every execution of @lt the model allows
  * on a machine built from @opt (its options plus the test's own) and
- * fills @r; lit_result_free() releases it. The kind is herd's: Forbidden,
+ * fills @r (@flags: dpor.h's); lit_result_free() releases it. The kind is herd's: Forbidden,
  * Allowed or Required (kinds.txt).
  */
 #ifndef BBMSIM_LIT_REPORT_H
@@ -35,8 +35,8 @@ struct lit_result {
 };
 
 int lit_check_test(const struct litmus *lt, const struct sim_options *opt,
-		   const struct sim_costs *costs, uint64_t max_runs, struct lit_result *r,
-		   char *err, size_t errlen);
+		   const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
+		   struct lit_result *r, char *err, size_t errlen);
 void lit_result_free(struct lit_result *r);
 
 /* "Never", "Sometimes" or "Always". */
