@@ -32,8 +32,8 @@ static bool exh_visit(void *arg, struct sim *sim)
 	x->with_findings++;
 	for (unsigned i = 0; i < sim->nr_findings; i++) {
 		const struct sim_finding *f = &sim->findings[i];
-		char *key = g_strdup_printf("%s va=%#" PRIx64 " pa=%#" PRIx64, finding_name(f->kind),
-					    f->va, f->pa);
+		char *key = g_strdup_printf("%s va=%#" PRIx64 " pa=%#" PRIx64,
+					    finding_name(f->kind), f->va, f->pa);
 		bool seen = false;
 
 		for (guint k = 0; k < x->kinds->len && !seen; k++)
@@ -56,7 +56,8 @@ static bool exh_visit(void *arg, struct sim *sim)
 int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
 		       const struct sim_costs *costs, const char *out)
 {
-	struct exh x = {.out = out, .kinds = g_ptr_array_new_with_free_func(g_free),
+	struct exh x = {.out = out,
+			.kinds = g_ptr_array_new_with_free_func(g_free),
 			.report = g_string_new(NULL)};
 	struct dpor_stats st;
 	char err[400];

@@ -35,7 +35,8 @@ int cmd_litmus(int argc, char **argv)
 		 "stop a test after N executions (default 1000000): the result says incomplete",
 		 "N"},
 		{"out", 0, 0, G_OPTION_ARG_FILENAME, &opt_out,
-		 "write each test's first witness (and BBM-flagged) execution's trace to DIR", "DIR"},
+		 "write each test's first witness (and BBM-flagged) execution's trace to DIR",
+		 "DIR"},
 		{NULL}};
 	struct sim_options opt;
 	struct sim_costs costs;
@@ -43,8 +44,8 @@ int cmd_litmus(int argc, char **argv)
 	int rc = 0;
 
 	parse_args("litmus", "FILE...",
-		   "Run herd7 AArch64 litmus tests on the model, every execution explored.", e, true,
-		   &argc, &argv);
+		   "Run herd7 AArch64 litmus tests on the model, every execution explored.", e,
+		   true, &argc, &argv);
 	if (argc < 2)
 		die("litmus: expected one or more FILEs");
 	if (opt_max_runs < 1)
@@ -60,7 +61,8 @@ int cmd_litmus(int argc, char **argv)
 
 		if (!lt)
 			die("%s", err);
-		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs, 0, &r, err, sizeof(err)))
+		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs, 0, &r, err,
+				   sizeof(err)))
 			die("%s: %s", argv[i], err);
 		if (opt_json) {
 			if (i > 1)

@@ -60,7 +60,7 @@ struct dpor {
 	struct dpor_stats *st;
 	GPtrArray *sleep; /* struct event *: the running sleep set */
 	bool all_dependent;
-	bool blocked;	  /* every runnable CPU slept: a trace already explored */
+	bool blocked; /* every runnable CPU slept: a trace already explored */
 };
 
 static void event_free(gpointer p)
@@ -174,10 +174,11 @@ static uint32_t dpor_choose(void *arg, enum sim_decision kind, uint32_t n, const
 		nd = &g_array_index(d->stack, struct node, at);
 		if (nd->kind != kind || nd->n != n) {
 			if (!d->diverged)
-				snprintf(d->why, sizeof(d->why),
-					 "the scenario is not deterministic: decision %u was %s/%u, "
-					 "now %s/%u",
-					 at, decision_name(nd->kind), nd->n, decision_name(kind), n);
+				snprintf(
+					d->why, sizeof(d->why),
+					"the scenario is not deterministic: decision %u was %s/%u, "
+					"now %s/%u",
+					at, decision_name(nd->kind), nd->n, decision_name(kind), n);
 			/* Go on with defaults to the end; the run is then refused. */
 			d->diverged = true;
 			d->replay = at;
@@ -263,7 +264,8 @@ static bool conflict(uint64_t x, uint64_t y)
 	if (x == y)
 		return true;
 	/* A broadcast reaches every TLB; CPU c's lookups touch only its own. */
-	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) || (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));
+	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) ||
+	       (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));
 }
 
 static bool dependent(const struct dpor *d, const struct event *a, const struct event *b)
@@ -372,10 +374,10 @@ static void analyse(struct dpor *d)
 				d->st->races++;
 				if (!ini)
 					ini = nd->runnable & (1ull << ek->cpu) ? 1ull << ek->cpu
-									      : nd->runnable;
+									       : nd->runnable;
 				if (!(nd->backtrack & ini) && !(nd->sleep_in & ini))
 					nd->backtrack |= ini & (1ull << ek->cpu) ? 1ull << ek->cpu
-										: ini & -ini;
+										 : ini & -ini;
 			}
 			for (unsigned c = 0; c < nc; c++)
 				if (ej->vc[c] > j_vc[c])
@@ -413,8 +415,7 @@ static bool backtrack(struct dpor *d)
 
 int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 		 const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
-		 dpor_visit_fn visit, void *arg,
-		 struct dpor_stats *st, char *err, size_t errlen)
+		 dpor_visit_fn visit, void *arg, struct dpor_stats *st, char *err, size_t errlen)
 {
 	struct sim_options opt = *opt0;
 	struct dpor d = {.st = st, .all_dependent = flags & DPOR_ALL_DEPENDENT};
@@ -482,8 +483,8 @@ int dpor_explore(const struct scenario *scn, const struct sim_options *opt0,
 					fprintf(stderr, "%u[%llx]", nd->chosen,
 						(unsigned long long)nd->backtrack);
 				else
-					fprintf(stderr, " %s=%u/%u ", decision_name(nd->kind), nd->chosen,
-						nd->n);
+					fprintf(stderr, " %s=%u/%u ", decision_name(nd->kind),
+						nd->chosen, nd->n);
 			}
 			fprintf(stderr, "\n");
 		}

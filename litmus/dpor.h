@@ -29,12 +29,12 @@
 #include "sim/sim.h"
 
 struct dpor_stats {
-	uint64_t runs;	       /* executions explored */
-	uint64_t blocked;      /* runs found redundant by sleep sets (not counted in runs) */
-	uint64_t races;	       /* races found over all runs */
-	uint64_t max_events;   /* the longest run, in scheduling steps */
-	uint64_t hw_choices;   /* hardware decision points over all runs */
-	bool complete;	       /* the search ended before max_runs */
+	uint64_t runs;	     /* executions explored */
+	uint64_t blocked;    /* runs found redundant by sleep sets (not counted in runs) */
+	uint64_t races;	     /* races found over all runs */
+	uint64_t max_events; /* the longest run, in scheduling steps */
+	uint64_t hw_choices; /* hardware decision points over all runs */
+	bool complete;	     /* the search ended before max_runs */
 };
 
 /*
@@ -50,7 +50,6 @@ typedef bool (*dpor_visit_fn)(void *arg, struct sim *sim);
 
 int dpor_explore(const struct scenario *scn, const struct sim_options *opt,
 		 const struct sim_costs *costs, uint64_t max_runs, unsigned flags,
-		 dpor_visit_fn visit, void *arg,
-		 struct dpor_stats *st, char *err, size_t errlen);
+		 dpor_visit_fn visit, void *arg, struct dpor_stats *st, char *err, size_t errlen);
 
 #endif

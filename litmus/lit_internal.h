@@ -20,7 +20,6 @@ struct pctx {
 	bool failed;
 };
 
-
 /* Sets "FILE:LINE: what" once (the first error wins); returns false. */
 bool lit_fail(struct pctx *c, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 bool lit_is_ident(const char *s);

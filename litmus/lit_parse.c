@@ -30,8 +30,8 @@ static bool parse_init_item(struct pctx *c, char *item, int line)
 	if (!*s)
 		return true;
 	/* Type prefixes: int x=1; pteval_t 0:X1=(...); uint64_t x; */
-	static const char *const types[] = {"int", "uint64_t", "int64_t", "pteval_t", "uint32_t",
-					    "intptr_t", "uintptr_t", "int32_t"};
+	static const char *const types[] = {"int",	"uint64_t", "int64_t",	 "pteval_t",
+					    "uint32_t", "intptr_t", "uintptr_t", "int32_t"};
 	for (size_t i = 0; i < G_N_ELEMENTS(types); i++) {
 		size_t n = strlen(types[i]);
 		if (!strncmp(s, types[i], n) && isspace((unsigned char)s[n])) {
@@ -49,8 +49,9 @@ static bool parse_init_item(struct pctx *c, char *item, int line)
 
 		if (lit_reg_loc(s, &th, &reg))
 			return true;
-		return lit_addr(c, s, line, &v) && v.kind == LV_VA ? true
-		       : lit_fail(c, line, "bad declaration '%s'", s);
+		return lit_addr(c, s, line, &v) && v.kind == LV_VA
+			       ? true
+			       : lit_fail(c, line, "bad declaration '%s'", s);
 	}
 	*eq = 0;
 	if (!lit_loc_parse(c, s, line, &in.loc) || !lit_val_parse(c, eq + 1, line, &in.val))
@@ -87,7 +88,8 @@ static bool parse_init(struct pctx *c, const char *text, size_t from, size_t to)
 				q++;
 			int line = lit_line_at(text, from + (size_t)(q - sec));
 			if (depth != 0)
-				ok = lit_fail(c, line, "unbalanced parentheses in the init section");
+				ok = lit_fail(c, line,
+					      "unbalanced parentheses in the init section");
 			else if (!parse_init_item(c, start, line))
 				ok = false;
 			if (end || !ok)
@@ -280,7 +282,8 @@ static struct lit_prop *parse_atom(struct tok *t)
 	} else {
 		*eq = 0;
 		p = new_prop(t->lt, LP_EQ);
-		if (!lit_loc_parse(c, st, line, &p->loc) || !lit_val_parse(c, eq + 1, line, &p->val))
+		if (!lit_loc_parse(c, st, line, &p->loc) ||
+		    !lit_val_parse(c, eq + 1, line, &p->val))
 			p = NULL;
 		else if (p->val.kind == LV_DESC && p->val.d.oa_sym < 0 && !p->loc.is_reg &&
 			 p->loc.addr.kind == LV_PTE)
@@ -376,8 +379,10 @@ static bool parse_final(struct pctx *c, const char *text, size_t from)
 		else if (tok_eat(&t, "forall"))
 			lt->quant = LQ_FORALL;
 		else
-			return lit_fail(c, line, *t.p ? "expected exists, ~exists, forall, locations or filter"
-						  : "no condition");
+			return lit_fail(
+				c, line,
+				*t.p ? "expected exists, ~exists, forall, locations or filter"
+				     : "no condition");
 		if (!(lt->cond = parse_or(&t)))
 			return false;
 		skip_ws(&t);
@@ -438,10 +443,12 @@ static bool parse_keyvals(struct pctx *c, char *line, int ln)
 				lt->var_bbm2 = true;
 			else if (!strcmp(x, "bbm2-noabort"))
 				lt->var_bbm2 = lt->var_bbm2_noabort = true;
-			else if (g_ascii_strcasecmp(x, "vmsa") && g_ascii_strcasecmp(x, "imprecise") &&
+			else if (g_ascii_strcasecmp(x, "vmsa") &&
+				 g_ascii_strcasecmp(x, "imprecise") &&
 				 g_ascii_strcasecmp(x, "handled")) {
+				lit_fail(c, ln, "unsupported variant '%s'", x);
 				g_strfreev(vs);
-				return lit_fail(c, ln, "unsupported variant '%s'", x);
+				return false;
 			}
 		}
 		g_strfreev(vs);
@@ -453,7 +460,8 @@ static bool parse_keyvals(struct pctx *c, char *line, int ln)
 			int p, n = 0;
 			if (!*x)
 				continue;
-			if (sscanf(x, "P%d:%n", &p, &n) == 1 && n && p >= 0 && p < LIT_MAX_THREADS) {
+			if (sscanf(x, "P%d:%n", &p, &n) == 1 && n && p >= 0 &&
+			    p < LIT_MAX_THREADS) {
 				mask = 1u << p;
 				x += n;
 			}
@@ -462,8 +470,9 @@ static bool parse_keyvals(struct pctx *c, char *line, int ln)
 			else if (!strcmp(x, "HD"))
 				lt->tthm_hd |= mask;
 			else if (strcmp(x, "SW")) {
+				lit_fail(c, ln, "unsupported TTHM '%s'", x);
 				g_strfreev(vs);
-				return lit_fail(c, ln, "unsupported TTHM '%s'", x);
+				return false;
 			}
 		}
 		g_strfreev(vs);
@@ -524,12 +533,13 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 	}
 	char *close = strchr(brace, '}');
 	if (!close) {
-		lit_fail(&c, lit_line_at(text, (size_t)(brace - text)), "unterminated init section");
+		lit_fail(&c, lit_line_at(text, (size_t)(brace - text)),
+			 "unterminated init section");
 		goto out;
 	}
 	/* The final part starts at the first line beginning with a keyword. */
-	static const char *const kw[] = {"exists", "~exists", "~ exists", "forall", "locations",
-					 "filter"};
+	static const char *const kw[] = {"exists", "~exists",	"~ exists",
+					 "forall", "locations", "filter"};
 	char *fin = NULL;
 	for (char *l = close + 1; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL) {
 		char *q = l;
@@ -542,7 +552,8 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 			break;
 	}
 	if (!fin) {
-		lit_fail(&c, lit_line_at(text, strlen(text)), "no condition (exists, ~exists or forall)");
+		lit_fail(&c, lit_line_at(text, strlen(text)),
+			 "no condition (exists, ~exists or forall)");
 		goto out;
 	}
 	if (!parse_init(&c, text, (size_t)(brace + 1 - text), (size_t)(close - text)) ||
@@ -564,14 +575,33 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 	}
 	/* label:"P1:L1" values: resolve against the program */
 	for (int i = 0; i < lt->ninit + lt->nprops; i++) {
-		struct lit_val *v = i < lt->ninit ? &lt->init[i].val : &lt->props[i - lt->ninit]->val;
+		struct lit_val *v =
+			i < lt->ninit ? &lt->init[i].val : &lt->props[i - lt->ninit]->val;
 		int line = i < lt->ninit ? lt->init[i].line : 0;
-		if (v->kind != LV_LABEL || (i >= lt->ninit && lt->props[i - lt->ninit]->kind != LP_EQ))
+		if (v->kind != LV_LABEL ||
+		    (i >= lt->ninit && lt->props[i - lt->ninit]->kind != LP_EQ))
 			continue;
 		v->label = lit_thread_label(lt, v->thread, v->lname);
 		if (v->label < 0) {
 			lit_fail(&c, line ? line : lit_line_at(text, (size_t)(fin - text)),
-			     "undefined label 'P%d:%s'", v->thread, v->lname);
+				 "undefined label 'P%d:%s'", v->thread, v->lname);
+			goto out;
+		}
+	}
+	/* The levels/blocks extension is parsed but not run yet (docs/litmus.md). */
+	for (int i = 0; i < lt->ninit + lt->nprops; i++) {
+		const struct lit_val *v =
+			i < lt->ninit ? &lt->init[i].val : &lt->props[i - lt->ninit]->val;
+		const struct lit_loc *l =
+			i < lt->ninit ? &lt->init[i].loc : &lt->props[i - lt->ninit]->loc;
+		int line =
+			i < lt->ninit ? lt->init[i].line : lit_line_at(text, (size_t)(fin - text));
+		bool ext =
+			(v->kind == LV_PTE && v->level != 3) ||
+			(v->kind == LV_DESC && (v->d.level != 3 || v->d.contig || v->d.oa_page)) ||
+			(!l->is_reg && l->addr.kind == LV_PTE && l->addr.level != 3);
+		if (ext) {
+			lit_fail(&c, line, "levels, blocks and the contiguous bit are not run yet");
 			goto out;
 		}
 	}
@@ -619,4 +649,3 @@ void lit_free(struct litmus *lt)
 	g_free(lt->path);
 	g_free(lt);
 }
-

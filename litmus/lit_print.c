@@ -18,7 +18,10 @@ static void addr_str(const struct litmus *lt, const struct lit_val *a, char *buf
 		snprintf(buf, len, "PA(%s)", s);
 		break;
 	case LV_PTE:
-		snprintf(buf, len, "%s(%s)", a->level == 2 ? "PMD" : a->level == 1 ? "PUD" : "PTE",
+		snprintf(buf, len, "%s(%s)",
+			 a->level == 2	 ? "PMD"
+			 : a->level == 1 ? "PUD"
+					 : "PTE",
 			 s);
 		break;
 	default:

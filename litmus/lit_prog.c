@@ -56,7 +56,8 @@ static bool want_reg(struct ins_ctx *ic, char *s, int *out, bool *wide)
 	struct reg r;
 
 	if (!s || !parse_reg(lit_trim(s), &r))
-		return lit_fail(ic->c, ic->line, "expected a register, got '%s'", s ? lit_trim(s) : "");
+		return lit_fail(ic->c, ic->line, "expected a register, got '%s'",
+				s ? lit_trim(s) : "");
 	*out = r.n;
 	if (wide)
 		*wide = r.wide;
@@ -98,8 +99,8 @@ static bool parse_mem(struct ins_ctx *ic, char *s, struct lit_ins *in)
 static const struct {
 	const char *name;
 	enum lit_bar bar;
-} bars[] = {{"SY", BAR_SY},	  {"ST", BAR_ST},	{"LD", BAR_LD},	  {"ISH", BAR_ISH},
-	    {"ISHST", BAR_ISHST}, {"ISHLD", BAR_ISHLD}, {"NSH", BAR_NSH}, {"OSH", BAR_OSH},
+} bars[] = {{"SY", BAR_SY},	  {"ST", BAR_ST},	{"LD", BAR_LD},	   {"ISH", BAR_ISH},
+	    {"ISHST", BAR_ISHST}, {"ISHLD", BAR_ISHLD}, {"NSH", BAR_NSH},  {"OSH", BAR_OSH},
 	    {"NSHST", BAR_ST},	  {"NSHLD", BAR_LD},	{"OSHST", BAR_ST}, {"OSHLD", BAR_LD}};
 
 static const struct {
@@ -107,11 +108,11 @@ static const struct {
 	enum lit_tlbi op;
 	bool va;
 } tlbis[] = {
-	{"VAE1IS", TLBI_VAE1IS, true},	   {"VALE1IS", TLBI_VALE1IS, true},
-	{"VAAE1IS", TLBI_VAAE1IS, true},   {"VAALE1IS", TLBI_VAALE1IS, true},
+	{"VAE1IS", TLBI_VAE1IS, true},	      {"VALE1IS", TLBI_VALE1IS, true},
+	{"VAAE1IS", TLBI_VAAE1IS, true},      {"VAALE1IS", TLBI_VAALE1IS, true},
 	{"VMALLE1IS", TLBI_VMALLE1IS, false}, {"VAE1", TLBI_VAE1, true},
-	{"VALE1", TLBI_VALE1, true},	   {"VAAE1", TLBI_VAAE1, true},
-	{"VAALE1", TLBI_VAALE1, true},	   {"VMALLE1", TLBI_VMALLE1, false},
+	{"VALE1", TLBI_VALE1, true},	      {"VAAE1", TLBI_VAAE1, true},
+	{"VAALE1", TLBI_VAALE1, true},	      {"VMALLE1", TLBI_VMALLE1, false},
 };
 
 /* The atomics' suffixes: A acquire, L release, AL both; B/H sizes are not in the subset. */
@@ -151,8 +152,13 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 		o[i] = lit_trim(o[i]);
 	for (char *p = mn; *p; p++)
 		*p = (char)toupper((unsigned char)*p);
-	*in = (struct lit_ins){.line = ic->line, .rd = -1, .rn = -1, .rm = -1, .rs = -1,
-			       .target = -1, .wide = true};
+	*in = (struct lit_ins){.line = ic->line,
+			       .rd = -1,
+			       .rn = -1,
+			       .rm = -1,
+			       .rs = -1,
+			       .target = -1,
+			       .wide = true};
 
 	static const struct {
 		const char *name;
@@ -164,7 +170,8 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 			in->op = alu[i].op;
 			if (n < 3 || n > 4 || !want_reg(ic, o[0], &in->rd, &in->wide) ||
 			    !want_reg(ic, o[1], &in->rn, NULL))
-				return c->failed ? false : lit_fail(c, ic->line, "%s takes 3 operands", mn);
+				return c->failed ? false
+						 : lit_fail(c, ic->line, "%s takes 3 operands", mn);
 			struct reg r;
 			if (parse_reg(o[2], &r))
 				in->rm = r.n;
@@ -174,7 +181,8 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 				return lit_fail(c, ic->line, "bad operand '%s'", o[2]);
 			if (n == 4) {
 				if (strcmp(o[3], "SXTW"))
-					return lit_fail(c, ic->line, "unsupported operand '%s'", o[3]);
+					return lit_fail(c, ic->line, "unsupported operand '%s'",
+							o[3]);
 				in->sxtw = true;
 			}
 			return true;
@@ -215,7 +223,8 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 		in->op = sel ? LOP_CSEL : LOP_CSET;
 		if (n != nc + 1 || !want_reg(ic, o[0], &in->rd, &in->wide))
 			return c->failed ? false : lit_fail(c, ic->line, "%s: wrong operands", mn);
-		if (sel && (!want_reg(ic, o[1], &in->rn, NULL) || !want_reg(ic, o[2], &in->rm, NULL)))
+		if (sel &&
+		    (!want_reg(ic, o[1], &in->rn, NULL) || !want_reg(ic, o[2], &in->rm, NULL)))
 			return false;
 		if (!strcmp(o[nc], "EQ"))
 			in->cond = COND_EQ;
@@ -235,9 +244,10 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 				return lit_fail(c, ic->line, "%s takes a label", mn);
 		} else {
 			in->op = mn[0] == 'A' ? LOP_ADR : mn[2] == 'N' ? LOP_CBNZ : LOP_CBZ;
-			if (n != 2 || !want_reg(ic, o[0], in->op == LOP_ADR ? &in->rd : &in->rn,
-						&in->wide))
-				return c->failed ? false : lit_fail(c, ic->line, "%s: wrong operands", mn);
+			if (n != 2 ||
+			    !want_reg(ic, o[0], in->op == LOP_ADR ? &in->rd : &in->rn, &in->wide))
+				return c->failed ? false
+						 : lit_fail(c, ic->line, "%s: wrong operands", mn);
 			lab = 1;
 		}
 		if (!lit_is_ident(o[lab]) || strlen(o[lab]) >= 16)
@@ -271,7 +281,8 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 			if (!strcmp(o[0], tlbis[i].name)) {
 				in->tlbi = tlbis[i].op;
 				if (tlbis[i].va != (n == 2))
-					return lit_fail(c, ic->line, "TLBI %s: wrong operands", o[0]);
+					return lit_fail(c, ic->line, "TLBI %s: wrong operands",
+							o[0]);
 				return !tlbis[i].va || want_reg(ic, o[1], &in->rn, NULL);
 			}
 		return lit_fail(c, ic->line, "unsupported TLBI operation '%s'", o[0]);
@@ -283,7 +294,7 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 			return lit_fail(c, ic->line, "%s takes 2 operands", mn);
 		if (strcmp(msr ? o[0] : o[1], "ELR_EL1"))
 			return lit_fail(c, ic->line, "unsupported system register '%s'",
-				    msr ? o[0] : o[1]);
+					msr ? o[0] : o[1]);
 		return want_reg(ic, msr ? o[1] : o[0], msr ? &in->rn : &in->rd, NULL);
 	}
 	if (!strcmp(mn, "ERET")) {
@@ -295,8 +306,8 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 		const char *name;
 		enum lit_op op;
 		bool acq, rel;
-	} ldst[] = {{"LDR", LOP_LDR, 0, 0},  {"LDAR", LOP_LDR, 1, 0}, {"LDAPR", LOP_LDR, 1, 0},
-		    {"STR", LOP_STR, 0, 0},  {"STLR", LOP_STR, 0, 1}, {"LDXR", LOP_LDXR, 0, 0},
+	} ldst[] = {{"LDR", LOP_LDR, 0, 0},    {"LDAR", LOP_LDR, 1, 0},	 {"LDAPR", LOP_LDR, 1, 0},
+		    {"STR", LOP_STR, 0, 0},    {"STLR", LOP_STR, 0, 1},	 {"LDXR", LOP_LDXR, 0, 0},
 		    {"LDAXR", LOP_LDXR, 1, 0}, {"STXR", LOP_STXR, 0, 0}, {"STLXR", LOP_STXR, 0, 1}};
 	for (size_t i = 0; i < G_N_ELEMENTS(ldst); i++)
 		if (!strcmp(mn, ldst[i].name)) {
@@ -306,16 +317,20 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 			in->rel = ldst[i].rel;
 			if (in->op == LOP_STXR) {
 				if (n < 3 || !want_reg(ic, o[0], &in->rs, NULL))
-					return c->failed ? false : lit_fail(c, ic->line, "STXR: wrong operands");
+					return c->failed ? false
+							 : lit_fail(c, ic->line,
+								    "STXR: wrong operands");
 				m = 2;
 			}
 			if (n < m + 1 || !want_reg(ic, o[m - 1], &in->rd, &in->wide) ||
 			    !parse_mem(ic, o[m], in))
-				return c->failed ? false : lit_fail(c, ic->line, "%s: wrong operands", mn);
+				return c->failed ? false
+						 : lit_fail(c, ic->line, "%s: wrong operands", mn);
 			if (n == m + 2) {
 				int64_t post;
 				if (in->has_imm || in->rm >= 0 || !parse_imm(o[m + 1], &post))
-					return lit_fail(c, ic->line, "bad post-index '%s'", o[m + 1]);
+					return lit_fail(c, ic->line, "bad post-index '%s'",
+							o[m + 1]);
 				in->post = (int)post;
 			} else if (n > m + 2)
 				return lit_fail(c, ic->line, "%s: too many operands", mn);
@@ -344,13 +359,15 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 				return lit_fail(c, ic->line, "unsupported instruction '%s'", mn);
 			if (ld && (n != 3 || !want_reg(ic, o[0], &in->rs, &in->wide) ||
 				   !want_reg(ic, o[1], &in->rd, NULL) || !parse_mem(ic, o[2], in)))
-				return c->failed ? false : lit_fail(c, ic->line, "%s: wrong operands", mn);
+				return c->failed ? false
+						 : lit_fail(c, ic->line, "%s: wrong operands", mn);
 			if (st) {
 				in->rd = LIT_REG_ZR;
 				if (n != 2 || !want_reg(ic, o[0], &in->rs, &in->wide) ||
 				    !parse_mem(ic, o[1], in))
 					return c->failed ? false
-							 : lit_fail(c, ic->line, "%s: wrong operands", mn);
+							 : lit_fail(c, ic->line,
+								    "%s: wrong operands", mn);
 			}
 			return true;
 		}
@@ -437,8 +454,9 @@ bool lit_parse_program(struct pctx *c, const char *text, size_t from, size_t to)
 
 		if (!semi) {
 			if (*lit_trim(p))
-				ok = lit_fail(c, lit_line_at(text, from + (size_t)(lit_trim(p) - sec)),
-					  "program row without ';'");
+				ok = lit_fail(c,
+					      lit_line_at(text, from + (size_t)(lit_trim(p) - sec)),
+					      "program row without ';'");
 			break;
 		}
 		*semi = 0;
@@ -482,7 +500,8 @@ bool lit_parse_program(struct pctx *c, const char *text, size_t from, size_t to)
 			if (!ok || !*s)
 				continue;
 			if (th->nins == LIT_MAX_INS) {
-				ok = lit_fail(c, line, "more than %d instructions in a thread", LIT_MAX_INS);
+				ok = lit_fail(c, line, "more than %d instructions in a thread",
+					      LIT_MAX_INS);
 				break;
 			}
 			if (!parse_ins(&ic[i], s, &th->ins[th->nins]))
@@ -516,4 +535,3 @@ bool lit_parse_program(struct pctx *c, const char *text, size_t from, size_t to)
 	g_free(sec);
 	return ok;
 }
-

@@ -104,7 +104,8 @@ int lit_check_test(const struct litmus *lt, const struct sim_options *opt0,
 		return -1;
 	lit_scenario(&ls, lt, &g.exec);
 	g.index = g_hash_table_new(g_str_hash, g_str_equal);
-	int ret = dpor_explore(&ls.scn, &opt, costs, max_runs, flags, visit, &g, &r->st, err, errlen);
+	int ret =
+		dpor_explore(&ls.scn, &opt, costs, max_runs, flags, visit, &g, &r->st, err, errlen);
 	g_hash_table_destroy(g.index);
 	g_ptr_array_sort(r->states, state_cmp);
 	return ret;
@@ -172,8 +173,8 @@ void lit_report_text(const struct litmus *lt, const struct lit_result *r, GStrin
 	/* litmus7's marks: *> where the proposition holds, :> where not; the count first */
 	for (guint i = 0; i < r->states->len; i++) {
 		const struct lit_state_count *sc = r->states->pdata[i];
-		g_string_append_printf(o, "%-6" PRIu64 "%s%s\n", sc->count, sc->positive ? "*>" : ":>",
-				       sc->state);
+		g_string_append_printf(o, "%-6" PRIu64 "%s%s\n", sc->count,
+				       sc->positive ? "*>" : ":>", sc->state);
 	}
 	g_string_append_printf(o, "%s\n", ok(lt, r) ? "Ok" : "No");
 	g_string_append_printf(o, "Witnesses\nPositive: %" PRIu64 " Negative: %" PRIu64 "\n",
@@ -183,9 +184,11 @@ void lit_report_text(const struct litmus *lt, const struct lit_result *r, GStrin
 	g_string_append_printf(o, "Condition %s (%s)\n", quant_name(lt), cond);
 	g_string_append_printf(o, "Observation %s %s %" PRIu64 " %" PRIu64 "\n", lt->name,
 			       lit_observation(r), r->positive, r->negative);
-	g_string_append_printf(o, "Explored %" PRIu64 " executions (DPOR)%s, %" PRIu64
+	g_string_append_printf(o,
+			       "Explored %" PRIu64 " executions (DPOR)%s, %" PRIu64
 			       " filtered, %" PRIu64 " without an end\n",
-			       r->st.runs, r->st.complete ? "" : ", stopped at --max-runs: incomplete",
+			       r->st.runs,
+			       r->st.complete ? "" : ", stopped at --max-runs: incomplete",
 			       r->filtered, r->unfinished);
 	for (guint i = 0; i < r->findings->len; i++)
 		g_string_append_printf(o, "Finding %s\n", (const char *)r->findings->pdata[i]);

@@ -58,8 +58,11 @@ uint64_t lit_pa(int sym)
 
 /* AttrIndx for herd's attributes: Linux's MAIR slots, GRE in a free one. */
 static const unsigned attr_index[] = {
-	[LIT_ATTR_NORMAL] = MT_NORMAL,	       [LIT_ATTR_NC] = MT_NORMAL_NC, [LIT_ATTR_GRE] = 5,
-	[LIT_ATTR_NGNRE] = MT_DEVICE_nGnRE, [LIT_ATTR_NGNRNE] = MT_DEVICE_nGnRnE,
+	[LIT_ATTR_NORMAL] = MT_NORMAL,
+	[LIT_ATTR_NC] = MT_NORMAL_NC,
+	[LIT_ATTR_GRE] = 5,
+	[LIT_ATTR_NGNRE] = MT_DEVICE_nGnRE,
+	[LIT_ATTR_NGNRNE] = MT_DEVICE_nGnRnE,
 };
 
 uint64_t lit_desc_encode(const struct lit_desc *d)
@@ -186,8 +189,7 @@ static uint64_t val_place(struct sim *sim, const struct lit_val *v)
 	}
 }
 
-static enum mmu_fault_action lit_on_fault(struct sim_cpu *cpu, const struct mmu_fault *f,
-					 void *arg)
+static enum mmu_fault_action lit_on_fault(struct sim_cpu *cpu, const struct mmu_fault *f, void *arg)
 {
 	struct lit_cpu *lc = arg;
 
@@ -211,9 +213,8 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 		uint64_t d = lit_desc_encode(&def);
 
 		/* Boot map with the default, then put herd's initial value in the slot. */
-		if (mmu_boot_map(sim, lit_va(i), lit_pa(i), LIT_PAGE, d & ~(DESC_OA_MASK | DESC_VALID |
-									     DESC_TABLE),
-				 3)) {
+		if (mmu_boot_map(sim, lit_va(i), lit_pa(i), LIT_PAGE,
+				 d & ~(DESC_OA_MASK | DESC_VALID | DESC_TABLE), 3)) {
 			snprintf(err, errlen, "cannot map location %s", lt->sym[i]);
 			return -1;
 		}
@@ -269,7 +270,8 @@ static uint64_t ea(const struct lit_cpu *lc, const struct lit_ins *in)
 	if (in->has_imm)
 		a += (uint64_t)in->imm;
 	else if (in->rm >= 0)
-		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false) : rd(lc, in->rm, true);
+		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false)
+			      : rd(lc, in->rm, true);
 	return a;
 }
 
@@ -347,7 +349,8 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 	case LOP_NOP:
 		break;
 	case LOP_MOV:
-		wr(lc, in->rd, in->wide, in->has_imm ? (uint64_t)in->imm : rd(lc, in->rn, in->wide));
+		wr(lc, in->rd, in->wide,
+		   in->has_imm ? (uint64_t)in->imm : rd(lc, in->rn, in->wide));
 		break;
 	case LOP_ADD:
 	case LOP_SUB:
@@ -361,7 +364,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		b = in->has_imm ? (uint64_t)in->imm : rd(lc, in->rm, in->wide && !in->sxtw);
 		if (in->sxtw)
 			b = (uint64_t)(int64_t)(int32_t)b;
-		v = in->op == LOP_ADD ? a + b
+		v = in->op == LOP_ADD	? a + b
 		    : in->op == LOP_SUB ? a - b
 		    : in->op == LOP_AND ? a & b
 		    : in->op == LOP_ORR ? a | b
@@ -378,7 +381,8 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		break;
 	case LOP_CSEL:
 		wr(lc, in->rd, in->wide,
-		   lc->z == (in->cond == COND_EQ) ? rd(lc, in->rn, in->wide) : rd(lc, in->rm, in->wide));
+		   lc->z == (in->cond == COND_EQ) ? rd(lc, in->rn, in->wide)
+						  : rd(lc, in->rm, in->wide));
 		break;
 	case LOP_CSET:
 		wr(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ));
@@ -418,7 +422,8 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		a = ea(lc, in);
 		v = 1;
 		if (lc->excl && lc->excl_addr == a &&
-		    cpu_cmpxchg(cpu, a, size, lc->excl_val, rd(lc, in->rd, in->wide)) == lc->excl_val)
+		    cpu_cmpxchg(cpu, a, size, lc->excl_val, rd(lc, in->rd, in->wide)) ==
+			    lc->excl_val)
 			v = 0;
 		lc->excl = false;
 		wr(lc, in->rs, false, v);
@@ -545,7 +550,8 @@ static uint64_t loc_value(struct sim *sim, const struct lit_state *st, const str
 	if (l->is_reg)
 		return st->cpu[l->thread].x[l->reg];
 	const struct lit_val *a = &l->addr;
-	uint64_t pa = a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level) : lit_pa(a->sym);
+	uint64_t pa =
+		a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level) : lit_pa(a->sym);
 	/* ints are 4 bytes in herd's tests unless they are descriptors */
 	return pmem_read(sim->mem, pa, a->kind == LV_PTE ? 8 : 4);
 }
@@ -675,8 +681,7 @@ void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *
 	};
 }
 
-int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err,
-			size_t errlen)
+int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen)
 {
 	opt->cpus = (uint32_t)lt->nprocs;
 	/* Every execution runs to its end: a BBM violation is a flag, not a stop. */

@@ -154,7 +154,8 @@ bool lit_addr(struct pctx *c, char *s, int line, struct lit_val *v)
 	} else if ((a = lit_call_arg(s, "PTE"))) {
 		v->kind = LV_PTE;
 		if (!strncmp(a, "PTE(", 4) || !strncmp(a, "pte_", 4))
-			return lit_fail(c, line, "descriptors of descriptors (%s) are not supported", s);
+			return lit_fail(c, line,
+					"descriptors of descriptors (%s) are not supported", s);
 		v->sym = lit_sym(c, a, line);
 	} else if (!strncmp(s, "pte_", 4)) {
 		v->kind = LV_PTE;
@@ -176,8 +177,7 @@ bool lit_addr(struct pctx *c, char *s, int line, struct lit_val *v)
 	return v->sym >= 0;
 }
 
-static bool parse_label_ref(struct pctx *c, char *s, int line, int *thread, char *label,
-			    size_t len)
+static bool parse_label_ref(struct pctx *c, char *s, int line, int *thread, char *label, size_t len)
 {
 	/* "P1:L1" */
 	int t;
@@ -252,8 +252,8 @@ static bool parse_attrs(struct pctx *c, char *s, int line, enum lit_attr *a)
 			char *p = lit_trim(parts[i]);
 			if (!strcmp(p, "iNC") || !strcmp(p, "oNC"))
 				*a = LIT_ATTR_NC;
-			else if (strcmp(p, "iWB") && strcmp(p, "oWB") && strcmp(p, "Inner-shareable") &&
-				 strcmp(p, "ISH"))
+			else if (strcmp(p, "iWB") && strcmp(p, "oWB") &&
+				 strcmp(p, "Inner-shareable") && strcmp(p, "ISH"))
 				return lit_fail(c, line, "unsupported memory attribute '%s'", p);
 		}
 	} else
@@ -292,7 +292,8 @@ static bool parse_desc(struct pctx *c, char *s, int line, struct lit_desc *d)
 			if (!lit_addr(c, val, line, &a))
 				return false;
 			if (a.kind != LV_PA)
-				return lit_fail(c, line, "oa must be PA(x) or phy_x, not '%s'", val);
+				return lit_fail(c, line, "oa must be PA(x) or phy_x, not '%s'",
+						val);
 			d->oa_sym = a.sym;
 		} else if (!strcmp(k, "attrs")) {
 			if (!parse_attrs(c, val, line, &d->attr))
@@ -365,4 +366,3 @@ bool lit_loc_parse(struct pctx *c, char *s, int line, struct lit_loc *l)
 		return false;
 	return true;
 }
-

@@ -63,7 +63,7 @@ struct lit_val {
 /* A location of the init section or condition: a register or a memory cell. */
 struct lit_loc {
 	bool is_reg;
-	int thread, reg; /* is_reg */
+	int thread, reg;     /* is_reg */
 	struct lit_val addr; /* memory: LV_VA, LV_PA or LV_PTE */
 };
 
@@ -121,21 +121,21 @@ enum lit_tlbi {
 
 struct lit_ins {
 	enum lit_op op;
-	int line;	   /* in the file, for messages */
-	bool wide;	   /* X (64-bit) rather than W */
+	int line;	    /* in the file, for messages */
+	bool wide;	    /* X (64-bit) rather than W */
 	int rd, rn, rm, rs; /* registers; -1 when absent */
 	bool has_imm;
 	int64_t imm;
-	bool sxtw;	   /* [Xn,Wm,SXTW] / ADD ...,SXTW */
-	int post;	   /* [Xn],#imm: post-index by imm */
-	bool acq, rel;	   /* LDAR/LDAPR/STLR and the A/L atomics */
+	bool sxtw;     /* [Xn,Wm,SXTW] / ADD ...,SXTW */
+	int post;      /* [Xn],#imm: post-index by imm */
+	bool acq, rel; /* LDAR/LDAPR/STLR and the A/L atomics */
 	enum lit_amo amo;
 	enum lit_cond cond;
 	enum lit_bar bar;
 	enum lit_tlbi tlbi;
-	int target;	   /* branches and ADR: instruction index in thread target_th */
-	int target_th;	   /* ADR in a handler may name its thread's label */
-	int sysreg;	   /* MSR/MRS: 0 ELR_EL1 */
+	int target;    /* branches and ADR: instruction index in thread target_th */
+	int target_th; /* ADR in a handler may name its thread's label */
+	int sysreg;    /* MSR/MRS: 0 ELR_EL1 */
 };
 
 struct lit_thread {
@@ -158,10 +158,10 @@ struct lit_prop {
 	struct lit_loc loc;	/* LP_EQ */
 	struct lit_val val;
 	/* LP_FAULT: fault(Pn[:L][,loc[,kind]]) */
-	int thread, label;  /* label -1: anywhere in the thread */
-	int fsym;	    /* -1: any location */
-	bool fsym_pte;	    /* fault(P0,pte_x) */
-	int fkind;	    /* -1 any, else enum mmu_fault_type-like: 1 translation, 2 AF, 3 perm */
+	int thread, label; /* label -1: anywhere in the thread */
+	int fsym;	   /* -1: any location */
+	bool fsym_pte;	   /* fault(P0,pte_x) */
+	int fkind;	   /* -1 any, else enum mmu_fault_type-like: 1 translation, 2 AF, 3 perm */
 };
 
 enum lit_quant { LQ_EXISTS, LQ_NOT_EXISTS, LQ_FORALL };
