@@ -488,6 +488,7 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 	long bad;
 
 	lt->path = g_strdup(path);
+	lt->text = g_strndup(text0, len);
 	if (strlen(text) != len) {
 		lit_fail(&c, lit_line_at(text, strlen(text)), "NUL byte in the file");
 		goto out;
@@ -647,5 +648,6 @@ void lit_free(struct litmus *lt)
 	g_free(lt->init);
 	g_free(lt->locs);
 	g_free(lt->path);
+	g_free(lt->text);
 	g_free(lt);
 }

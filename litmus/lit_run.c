@@ -674,6 +674,7 @@ void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *
 		.default_cpus = (unsigned)lt->nprocs,
 		.expect = -1,
 		.est_steps = 64,
+		.data = lt->text,
 		.setup = lit_setup,
 		.cpu_main = lit_cpu_main,
 		.check = lit_check,
@@ -691,4 +692,30 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 		opt->bbml2_noabort = lt->var_bbm2_noabort;
 	}
 	return 0;
+}
+
+/* A replay of a litmus run: the test comes back from the trace's header. */
+static const struct scenario *lit_factory(const char *name, const char *data, char *err,
+					  size_t errlen)
+{
+	struct litmus *lt = lit_parse("trace", data, strlen(data), err, errlen);
+	struct lit_scn *ls;
+
+	if (!lt)
+		return NULL;
+	ls = g_new0(struct lit_scn, 1);
+	lit_scenario(ls, lt, NULL);
+	if (strcmp(ls->name, name)) {
+		snprintf(err, errlen, "the trace's litmus test is '%s', not '%s'", ls->name, name);
+		g_free(ls);
+		lit_free(lt);
+		return NULL;
+	}
+	/* A scenario's options come from the trace; the test's own are in it already. */
+	return &ls->scn;
+}
+
+static void __attribute__((constructor)) lit_register(void)
+{
+	scenario_register_factory("litmus:", lit_factory);
 }

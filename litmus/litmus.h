@@ -175,6 +175,7 @@ struct lit_init {
 struct litmus {
 	char name[128];
 	char *path; /* as given, for messages */
+	char *text; /* the whole file: a trace records it (struct scenario.data) */
 	char variant[64];
 	bool var_ets2, var_precise, var_fatal, var_bbm2, var_bbm2_noabort;
 	/* TTHM: hardware AF/dirty updates, per thread (bit per thread, all = ~0) */
