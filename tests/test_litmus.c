@@ -7,6 +7,7 @@
  */
 #include "litmus/lit_report.h"
 #include "litmus/litmus.h"
+#include "testlib.h"
 
 #include <check.h>
 #include <glib.h>
@@ -212,6 +213,29 @@ START_TEST(test_dpor_finds_every_state)
 }
 END_TEST
 
+/* A witness is a trace like any other: it replays to the same digest and finding. */
+START_TEST(test_witness_trace_replays)
+{
+	struct lit_result r = check_text("AArch64 skip\n{ [x]=1; [y]=2; 0:X0=PTE(x);\n"
+					 " 0:X2=(oa:PA(y)); 1:X3=x; }\n"
+					 " P0 | P1 ;\n STR X2,[X0] | LDR W4,[X3] ;\n"
+					 "exists (1:X4=2)\n",
+					 0);
+	char err[300];
+
+	ck_assert_ptr_nonnull(r.bbm_trace);
+	ck_assert_ptr_nonnull(strstr(r.bbm_trace, "\nscenario litmus:skip\n"));
+	struct sim *sim = t_replay(r.bbm_trace, strlen(r.bbm_trace), false, err, sizeof(err));
+	ck_assert_msg(sim, "%s", err);
+	ck_assert_ptr_nonnull(t_finding(sim, FINDING_BBM_VIOLATION));
+	size_t len;
+	const char *again = sim_trace_text(sim, &len);
+	ck_assert_str_eq(again, r.bbm_trace);
+	sim_destroy(sim);
+	lit_result_free(&r);
+}
+END_TEST
+
 /* Our own tests (tests/litmus/): each file's verdict as its comment says. */
 START_TEST(test_own_litmus_files)
 {
@@ -264,6 +288,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_fault_handler_runs_and_returns);
 	tcase_add_test(tc, test_dpor_finds_every_state);
 	tcase_add_test(tc, test_own_litmus_files);
+	tcase_add_test(tc, test_witness_trace_replays);
 	suite_add_tcase(s, tc);
 	return s;
 }
