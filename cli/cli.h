@@ -13,12 +13,26 @@
 #include "output.h"
 
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 
 #define EXIT_FINDING 1
 #define EXIT_BAD     2
 
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/*
+ * SIGINT and SIGTERM: caught from the start (main), so a command ends where
+ * it chooses, keeps what is complete and says it was interrupted. The exit
+ * status is then 128 + the signal (130, 143). @stop_sim: a signal also stops
+ * a running simulation at its next yield point (sim_interrupt()).
+ */
+extern volatile sig_atomic_t cli_signal;
+void cli_catch_signals(bool stop_sim);
+/* 128 + the signal caught, or 0. */
+int cli_signal_status(void);
+/* One line "bbmsim: interrupted by SIG...: @what" and exit 128 + signal. */
+void cli_interrupted(const char *what) __attribute__((noreturn));
 
 /* Options as given on the command line (parse_args fills them). */
 extern GPtrArray *given_names, *given_values;
@@ -55,6 +69,11 @@ int report_run(struct sim *sim);
 #define REPLAY_LENIENT 1u
 #define REPLAY_EVENTS  2u
 struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err, size_t errlen);
+/*
+ * A strict replay ends as its recording did: the same "finding" lines and
+ * the same "end" line (steps, findings, clocks). -1 with @err if not.
+ */
+int replay_check_end(struct sim *sim, const struct trace *t, char *err, size_t errlen);
 /* The run's "finding ..." trace lines, each ending in '\n' (g_free it). */
 char *trace_finding_lines(struct sim *sim);
 

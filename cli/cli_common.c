@@ -5,6 +5,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <glib/gstdio.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -22,6 +23,41 @@ void die(const char *fmt, ...)
 	fputc('\n', stderr);
 	out_error_reported = true;
 	exit(EXIT_BAD);
+}
+
+/* ---- signals -------------------------------------------------------------------------- */
+
+volatile sig_atomic_t cli_signal;
+static bool signal_stops_sim;
+
+static void on_signal(int sig)
+{
+	cli_signal = sig;
+	if (signal_stops_sim)
+		sim_interrupt(); /* a long schedule stops at its next yield point */
+}
+
+void cli_catch_signals(bool stop_sim)
+{
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	signal_stops_sim = stop_sim;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+int cli_signal_status(void)
+{
+	return cli_signal ? 128 + cli_signal : 0;
+}
+
+void cli_interrupted(const char *what)
+{
+	fprintf(stderr, "bbmsim: interrupted by %s: %s\n",
+		cli_signal == SIGTERM ? "SIGTERM" : "SIGINT", what);
+	out_error_reported = true;
+	exit(cli_signal_status());
 }
 
 /* ---- options common to the commands ---------------------------------------------- */
@@ -206,8 +242,11 @@ struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		die("%s", err);
 	if (events)
 		sim_enable_events(sim);
-	if (sim_run(sim, err, sizeof(err)))
+	if (sim_run(sim, err, sizeof(err))) {
+		if (cli_signal)
+			cli_interrupted("the run stopped, nothing written");
 		die("%s", err);
+	}
 	return sim;
 }
 
@@ -260,12 +299,13 @@ int report_run(struct sim *sim)
 		for (unsigned i = 0; i < sim->ncpus; i++)
 			if (sim->cpus[i].clock > maxclk)
 				maxclk = sim->cpus[i].clock;
-		printf("scenario %s: seed %" PRIu64 ", sched %s, %u cpus\n", sim->scn->name,
-		       sim->opt.seed, sim->opt.sched, sim->ncpus);
+		printf("scenario %s: seed %" PRIu64 ", sched %s, %u CPU%s\n", sim->scn->name,
+		       sim->opt.seed, sim->opt.sched, sim->ncpus, sim->ncpus == 1 ? "" : "s");
 		for (unsigned i = 0; i < sim->nr_findings; i++)
 			print_finding_text(&sim->findings[i]);
-		printf("%s: %" PRIu64 " steps, %.3f us simulated\n",
-		       sim->nr_findings ? "FINDING" : "clean", sim->step, (double)maxclk / 1e6);
+		printf("%s: %" PRIu64 " step%s, %.3f us simulated\n",
+		       sim->nr_findings ? "FINDING" : "clean", sim->step, sim->step == 1 ? "" : "s",
+		       (double)maxclk / 1e6);
 		printf("digest: %s\n", sim_digest(sim));
 	}
 	return sim->nr_findings ? EXIT_FINDING : 0;

@@ -33,14 +33,6 @@ static gchar *opt_shard;
 static gdouble opt_time_budget;
 static gboolean opt_verify, opt_threads;
 
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-	sim_interrupt(); /* a long schedule stops at its next yield point */
-}
-
 /* One schedule's outcome, as a worker sends it (same binary: raw structs). */
 struct result_hdr {
 	uint64_t k; /* local index: global index = shard + k * nshards */
@@ -65,8 +57,8 @@ struct explore {
 	struct sim_options opt;
 	struct sim_costs costs;
 	const char *out;
-	uint64_t base, nsched; /* schedules this process may run (local) */
-	uint64_t total;	       /* schedules of the whole range (global) */
+	uint64_t base, nsched;	 /* schedules this process may run (local) */
+	uint64_t total;		 /* schedules of the whole range (global) */
 	unsigned shard, nshards; /* shard: 0-based here, 1-based on the command line and in JSON */
 	bool keep_going, sharded, time_limited, fibers;
 	gint64 deadline; /* monotonic us, or 0 */
@@ -103,7 +95,7 @@ static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 	sim->fibers = x->fibers;
 	if (sim_run(sim, err, sizeof(err))) {
 		sim_destroy(sim);
-		if (got_signal)
+		if (cli_signal)
 			return false;
 		die("%s", err);
 	}
@@ -156,8 +148,8 @@ static char *save_trace(struct explore *x, uint64_t g, const char *text, size_t 
 	for (unsigned n = 1;; n++) {
 		char *path = n == 1 ? g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s.trace", x->out,
 						      x->scn->name, x->base + g, sum)
-				    : g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s-%u.trace",
-						      x->out, x->scn->name, x->base + g, sum, n);
+				    : g_strdup_printf("%s/%s-seed%" PRIu64 "-%.8s-%u.trace", x->out,
+						      x->scn->name, x->base + g, sum, n);
 		bool same;
 		int r = out_write_new(path, text, len, &same, err, sizeof(err));
 
@@ -242,7 +234,7 @@ static void explore_serial(struct explore *x)
 {
 	struct result r;
 
-	for (uint64_t k = 0; k < x->nsched && !x->stop && !got_signal && !out_of_time(x); k++) {
+	for (uint64_t k = 0; k < x->nsched && !x->stop && !cli_signal && !out_of_time(x); k++) {
 		if (!run_schedule(x, k, &r))
 			break;
 		process(x, &r);
@@ -400,7 +392,7 @@ static void explore_parallel(struct explore *x, unsigned jobs)
 
 	for (;;) {
 		/* Hand out work to idle workers, unless it is time to stop. */
-		bool issuing = !x->stop && !got_signal && !out_of_time(x);
+		bool issuing = !x->stop && !cli_signal && !out_of_time(x);
 		unsigned busy = 0;
 
 		for (unsigned i = 0; i < jobs; i++) {
@@ -432,7 +424,7 @@ static void explore_parallel(struct explore *x, unsigned jobs)
 			r = g_new(struct result, 1);
 			if (!read_result(w, r)) {
 				g_free(r);
-				if (got_signal)
+				if (cli_signal)
 					break; /* a signal to the whole group: stop, report */
 				worker_died(w);
 			}
@@ -500,7 +492,7 @@ static void report(struct explore *x)
 			json_reported(s, &g_array_index(x->found, struct reported, i), x->base);
 		}
 		g_string_append_c(s, ']');
-		if (got_signal)
+		if (cli_signal)
 			g_string_append(s, ",\"interrupted\":true");
 		if (x->sharded) {
 			/* What merge needs; "next": this shard ran all of its schedules below. */
@@ -534,7 +526,7 @@ static void report(struct explore *x)
 	else
 		printf(" (sched %s)", x->opt.sched);
 	printf(", %u finding%s%s\n", x->found->len, x->found->len == 1 ? "" : "s",
-	       got_signal ? " (interrupted)" : "");
+	       cli_signal ? " (interrupted)" : "");
 }
 
 /* explore --verify-replay: every trace written must replay to the same findings. */
@@ -584,8 +576,7 @@ static void parse_shard(struct explore *x)
 	x->nshards = 1;
 	if (!opt_shard)
 		return;
-	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k < 1 ||
-	    k > n)
+	if (sscanf(opt_shard, "%u/%u%c", &k, &n, &c) != 2 || n < 1 || n > 1000000 || k < 1 || k > n)
 		die("--shard: '%s' is not K/N with 1 <= K <= N <= 1000000", opt_shard);
 	x->shard = k - 1;
 	x->nshards = n;
@@ -674,11 +665,7 @@ int cmd_explore(int argc, char **argv)
 	if (x.time_limited)
 		x.deadline = x.start + (gint64)(opt_time_budget * 1e6);
 
-	struct sigaction sa = {.sa_handler = on_signal};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN); /* a worker gone is seen as EPIPE */
 
 	unsigned jobs = opt_jobs == -1 ? (unsigned)g_get_num_processors() : (unsigned)opt_jobs;
 	if (jobs > x.nsched)
@@ -692,12 +679,12 @@ int cmd_explore(int argc, char **argv)
 	/* From here on a second signal must not cut the report short. */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
-	if (opt_verify && !got_signal)
+	if (opt_verify && !cli_signal)
 		verify(&x);
 	report(&x);
 	fflush(stdout);
 
-	int rc = got_signal ? 130 : x.found->len ? EXIT_FINDING : 0;
+	int rc = cli_signal ? cli_signal_status() : x.found->len ? EXIT_FINDING : 0;
 	g_array_free(x.found, TRUE);
 	g_hash_table_destroy(x.keys);
 	g_ptr_array_free(x.paths, TRUE);

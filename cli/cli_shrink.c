@@ -148,7 +148,7 @@ static bool test(struct shrink *s, const GArray *ents, struct cand *out)
 	char *text = trace_of(s, ents), err[400];
 	char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 
-	if (!g_hash_table_add(s->tried, sum) || s->tests >= (uint64_t)opt_max_tests) {
+	if (cli_signal || !g_hash_table_add(s->tried, sum) || s->tests >= (uint64_t)opt_max_tests) {
 		g_free(text);
 		return false;
 	}
@@ -284,9 +284,20 @@ static bool pass_values(struct shrink *s)
 
 static void print_size(const char *what, const struct size *z)
 {
-	printf("%s: %" PRIu64 " scheduling choices, %" PRIu64 " context switches, %" PRIu64
-	       " hardware decisions, %" PRIu64 " steps, %" PRIu64 " trace lines\n",
-	       what, z->choices, z->switches, z->hw, z->steps, z->lines);
+	printf("%s: %" PRIu64 " scheduling choice%s, %" PRIu64 " context switch%s, %" PRIu64
+	       " hardware decision%s, %" PRIu64 " step%s, %" PRIu64 " trace line%s\n",
+	       what, z->choices, z->choices == 1 ? "" : "s", z->switches,
+	       z->switches == 1 ? "" : "es", z->hw, z->hw == 1 ? "" : "s", z->steps,
+	       z->steps == 1 ? "" : "s", z->lines, z->lines == 1 ? "" : "s");
+}
+
+static void json_size(GString *j, const char *what, const struct size *z)
+{
+	g_string_append_printf(j,
+			       ",\"%s\":{\"choices\":%" PRIu64 ",\"switches\":%" PRIu64
+			       ",\"hardware\":%" PRIu64 ",\"steps\":%" PRIu64 ",\"lines\":%" PRIu64
+			       "}",
+			       what, z->choices, z->switches, z->hw, z->steps, z->lines);
 }
 
 int cmd_shrink(int argc, char **argv)
@@ -297,6 +308,7 @@ int cmd_shrink(int argc, char **argv)
 			     "write the shrunk run's Perfetto timeline", "FILE"},
 			    {"max-tests", 0, 0, G_OPTION_ARG_INT64, &opt_max_tests,
 			     "replays to try at most (default 20000)", "N"},
+			    {"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "JSON output", NULL},
 			    {NULL}};
 	char err[400];
 	gchar *text;
@@ -307,6 +319,8 @@ int cmd_shrink(int argc, char **argv)
 		   false, &argc, &argv);
 	if (argc != 2)
 		die("shrink: expected one TRACE file");
+	/* A signal ends the search between replays; the best so far is kept. */
+	cli_catch_signals(false);
 	if (opt_max_tests < 1 || opt_max_tests > 100000000)
 		die("--max-tests: %" G_GINT64_FORMAT " is out of range [1, 100000000]",
 		    opt_max_tests);
@@ -342,7 +356,7 @@ int cmd_shrink(int argc, char **argv)
 	GArray *none = g_array_new(FALSE, FALSE, sizeof(struct ent));
 	try_ents(&s, none);
 	g_array_free(none, TRUE);
-	for (bool more = true; more && s.tests < (uint64_t)opt_max_tests;) {
+	for (bool more = true; more && s.tests < (uint64_t)opt_max_tests && !cli_signal;) {
 		more = pass_remove(&s);
 		more |= pass_merge(&s);
 		more |= pass_values(&s);
@@ -361,12 +375,33 @@ int cmd_shrink(int argc, char **argv)
 		out_write(opt_perfetto, p, plen);
 		g_free(p);
 	}
-	printf("finding %s va=%#" PRIx64 " pa=%#" PRIx64 " reproduced by %" PRIu64 " of %" PRIu64
-	       " replays tried\n",
-	       finding_name(s.kind), s.va, s.pa, s.accepted, s.tests);
-	print_size("before", &before);
-	print_size("after ", &s.cur.size);
-	printf("shrunk trace: %s\n", out);
+	if (opt_json) {
+		GString *j = g_string_new("{\"finding\":{\"kind\":");
+
+		json_str(j, finding_name(s.kind));
+		g_string_append_printf(j,
+				       ",\"va\":\"%#" PRIx64 "\",\"pa\":\"%#" PRIx64
+				       "\"},\"replays\":%" PRIu64 ",\"reproduced\":%" PRIu64,
+				       s.va, s.pa, s.tests, s.accepted);
+		json_size(j, "before", &before);
+		json_size(j, "after", &s.cur.size);
+		g_string_append(j, ",\"trace\":");
+		json_str(j, out);
+		if (cli_signal)
+			g_string_append(j, ",\"interrupted\":true");
+		g_string_append(j, "}\n");
+		fputs(j->str, stdout);
+		g_string_free(j, TRUE);
+	} else {
+		printf("finding %s va=%#" PRIx64 " pa=%#" PRIx64 " reproduced by %" PRIu64
+		       " of %" PRIu64 " replay%s tried%s\n",
+		       finding_name(s.kind), s.va, s.pa, s.accepted, s.tests,
+		       s.tests == 1 ? "" : "s",
+		       cli_signal ? " (interrupted: the smallest so far)" : "");
+		print_size("before", &before);
+		print_size("after ", &s.cur.size);
+		printf("shrunk trace: %s\n", out);
+	}
 	sim_destroy(sim);
 	g_free(out);
 	g_free((char *)s.header);

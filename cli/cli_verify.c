@@ -43,18 +43,8 @@ struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err,
 		sim_enable_events(sim);
 	sim->fibers = sim_fibers_available(); /* same run, cheaper hand-offs */
 	int r = sim_run(sim, e2, sizeof(e2));
-	/* Strict: the replay must end with the recording's findings, line for line. */
-	if (!r && !lenient) {
-		char *mine = trace_finding_lines(sim);
-
-		if (strcmp(mine, trace_findings(t))) {
-			snprintf(e2, sizeof(e2),
-				 "diverged at the end: the replay's findings differ from the "
-				 "recording's");
-			r = -1;
-		}
-		g_free(mine);
-	}
+	if (!r && !lenient)
+		r = replay_check_end(sim, t, e2, sizeof(e2));
 	trace_free(t);
 	if (r) {
 		snprintf(err, errlen, "%s", e2);
@@ -62,6 +52,36 @@ struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err,
 		return NULL;
 	}
 	return sim;
+}
+
+/* The run's own "end ..." line, without its newline (g_free it). */
+static char *end_line(struct sim *sim)
+{
+	size_t len;
+	const char *text = sim_trace_text(sim, &len);
+	const char *p = g_strrstr_len(text, (gssize)len, "\nend");
+
+	return p ? g_strndup(p + 1, strcspn(p + 1, "\n")) : g_strdup("");
+}
+
+int replay_check_end(struct sim *sim, const struct trace *t, char *err, size_t errlen)
+{
+	char *mine = trace_finding_lines(sim), *end = end_line(sim);
+	int r = 0;
+
+	if (strcmp(mine, trace_findings(t))) {
+		snprintf(err, errlen,
+			 "diverged at the end: the replay's findings differ from the recording's");
+		r = -1;
+	} else if (strcmp(end, trace_end(t))) {
+		snprintf(err, errlen,
+			 "diverged at the end: the trace ends '%.100s', the replay '%.100s'",
+			 trace_end(t), end);
+		r = -1;
+	}
+	g_free(mine);
+	g_free(end);
+	return r;
 }
 
 char *trace_finding_lines(struct sim *sim)

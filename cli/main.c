@@ -28,6 +28,7 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
 	atexit(out_close_stdout);
+	cli_catch_signals(true);
 	given_names = g_ptr_array_new_with_free_func(g_free);
 	given_values = g_ptr_array_new_with_free_func(g_free);
 	if (argc < 2) {
@@ -46,21 +47,18 @@ int main(int argc, char **argv)
 	argv[1] = argv[0];
 	argc--;
 	argv++;
-	if (!strcmp(cmd, "list"))
-		return cmd_list(argc, argv);
-	if (!strcmp(cmd, "run"))
-		return cmd_run(argc, argv);
-	if (!strcmp(cmd, "replay"))
-		return cmd_replay(argc, argv);
-	if (!strcmp(cmd, "explore"))
-		return cmd_explore(argc, argv);
-	if (!strcmp(cmd, "merge"))
-		return cmd_merge(argc, argv);
-	if (!strcmp(cmd, "shrink"))
-		return cmd_shrink(argc, argv);
-	if (!strcmp(cmd, "compare"))
-		return cmd_compare(argc, argv);
-	if (!strcmp(cmd, "litmus"))
-		return cmd_litmus(argc, argv);
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {{"list", cmd_list},	      {"run", cmd_run},	    {"replay", cmd_replay},
+		    {"explore", cmd_explore}, {"merge", cmd_merge}, {"shrink", cmd_shrink},
+		    {"compare", cmd_compare}, {"litmus", cmd_litmus}};
+	for (unsigned i = 0; i < G_N_ELEMENTS(cmds); i++) {
+		if (strcmp(cmd, cmds[i].name))
+			continue;
+		int rc = cmds[i].fn(argc, argv);
+		/* A signal the command finished despite: still not a normal end. */
+		return cli_signal ? cli_signal_status() : rc;
+	}
 	die("unknown command '%s' (bbmsim --help lists them)", cmd);
 }

@@ -28,6 +28,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 #define GIC_NR_SGI	   16
 #define GIC_NR_PRIVATE	   32 /* SGIs and PPIs: INTIDs 0-31 */
 #define GIC_INTID_SPURIOUS 1023

@@ -23,6 +23,11 @@
 #include "sim/arm/mmu.h"
 #include "smp/smp.h"
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 #define PAGE_SHIFT     MMU_PAGE_SHIFT
 #define PAGE_SIZE      MMU_PAGE_SIZE
 #define PMD_SIZE       MMU_PMD_SIZE

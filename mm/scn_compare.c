@@ -20,6 +20,7 @@
  * pages per batch that is a few microseconds in seconds.
  */
 #include "mm_internal.h"
+#include "sim/compare.h"
 #include "sim/pmem.h"
 #include "sim/scenario.h"
 
@@ -179,3 +180,80 @@ static const struct scenario scn_hvo_compare = {
 	.teardown = cmp_teardown,
 };
 SCENARIO_REGISTER(scn_hvo_compare)
+
+/*
+ * What `bbmsim compare` sets side by side: the vmemmap update strategies
+ * on hvo-compare's four operations, each also judged by the HVO scenarios
+ * and by its own hazard scenarios. A strategy added elsewhere registers a
+ * struct cmp_choice of its own (COMPARE_REGISTER_CHOICE) and appears.
+ */
+static const struct cmp_operation cmp_ops[] = {
+	{"alloc-1g", "alloc 600 x 1 GiB", 1, "1 GiB"},
+	{"free-1g", "free 600 x 1 GiB", 1, "1 GiB"},
+	{"demote-1g", "demote 600 x 1 GiB", 1, "1 GiB"},
+	{"free-2m", "free 307200 x 2 MiB", 512, "2 MiB"},
+};
+
+static const struct cmp_counter cmp_counters[] = {
+	{"pause-rounds", "pause rounds"},
+	{"stop-machine-rounds", "stop_machine() rounds"},
+};
+
+static const char *const cmp_verdicts[] = {"hvo-2m", "hvo-1g", "hvo-demote", NULL};
+
+static const struct cmp_spec cmp_spec = {
+	.option = "strategy",
+	.workload = "hvo-compare",
+	.page = "1 GiB",
+	.series_pages = 600,
+	.series_cpus = 80,
+	.verdicts = cmp_verdicts,
+	.ops = cmp_ops,
+	.nr_ops = G_N_ELEMENTS(cmp_ops),
+	.counters = cmp_counters,
+	.nr_counters = G_N_ELEMENTS(cmp_counters),
+};
+COMPARE_REGISTER_SPEC(cmp_spec)
+
+static const char *const a_hazards[] = {"hvo-2m-a-irq", NULL};
+static const char *const c_machine[] = {"bbm_level=2", "bbml2_noabort=1", NULL};
+static const char *const d_hazards[] = {"hvo-2m-d-no-nmi", "hvo-2m-d-locker", NULL};
+
+static const struct cmp_choice cmp_none = {
+	.name = "none",
+	.summary = "direct update, as x86 does (the series' 'before')",
+	.baseline = true,
+	.order = 0,
+};
+COMPARE_REGISTER_CHOICE(cmp_none)
+
+static const struct cmp_choice cmp_a = {
+	.name = "A",
+	.summary = "BBM under page_table_lock, fault handler waits and retries",
+	.hazards = a_hazards,
+	.order = 1,
+};
+COMPARE_REGISTER_CHOICE(cmp_a)
+
+static const struct cmp_choice cmp_b = {
+	.name = "B",
+	.summary = "BBM inside stop_machine()",
+	.order = 2,
+};
+COMPARE_REGISTER_CHOICE(cmp_b)
+
+static const struct cmp_choice cmp_c = {
+	.name = "C",
+	.summary = "FEAT_BBM level 2 without conflict aborts: no break",
+	.options = c_machine,
+	.order = 3,
+};
+COMPARE_REGISTER_CHOICE(cmp_c)
+
+static const struct cmp_choice cmp_d = {
+	.name = "D",
+	.summary = "BBM while the other CPUs are paused by a pseudo-NMI (the series)",
+	.hazards = d_hazards,
+	.order = 4,
+};
+COMPARE_REGISTER_CHOICE(cmp_d)

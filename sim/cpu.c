@@ -182,6 +182,19 @@ static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned si
 	return old;
 }
 
+uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old, uint64_t val)
+{
+	uint64_t cur;
+
+	sim_yield(cpu);
+	line_atomic(cpu, pa);
+	sim_note(cpu, pa >> 3, true);
+	cur = pmem_read(cpu->sim->mem, pa, size);
+	if (cur == (old & size_mask(size)))
+		raw_store(cpu, pa, size, val);
+	return cur;
+}
+
 uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
 {
 	return rmw(cpu, RMW_ADD, addr, size, 0, val);

@@ -48,5 +48,12 @@ uint64_t cpu_spin_while(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint6
  */
 uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size);
 void cpu_store_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);
+/*
+ * A physical compare-and-swap (a hardware walker's Access flag or dirty
+ * state update): a yield point, then atomically, if the value is @old,
+ * store @val. Returns the value found.
+ */
+uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
+			uint64_t val);
 
 #endif

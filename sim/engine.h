@@ -25,6 +25,33 @@ size_t sched_replay_left(struct sim *sim);
 /* A line per CPU: state, clock, what it waits on. */
 void sched_describe(struct sim *sim, char *buf, size_t len);
 
+/* A CPU's life on its thread or fiber: its program, then the token handed on. */
+void sched_cpu_body(struct sim_cpu *cpu);
+
+/* Thread batons (baton.c): CPUs as host threads from a process-wide free list. */
+struct sim_thread;
+void baton_wait(_Atomic uint32_t *w);
+void baton_pass(_Atomic uint32_t *w);
+/* A parked thread that will run sched_cpu_body(@cpu) when started. */
+struct sim_thread *thread_get(struct sim_cpu *cpu);
+/* Back to the free list; its CPU has finished. */
+void thread_put(struct sim_thread *t);
+void thread_start(struct sim_thread *t);
+/* Passes the token to @to and waits until @from has it again. */
+void thread_switch(struct sim_thread *from, struct sim_thread *to);
+
+/* Fibers (fiber.c): CPUs as stacks with a guard region, switched on one thread. */
+struct sim_fiber;
+struct sim_fiber *fiber_get(void);
+void fiber_put(struct sim_fiber *f);
+/* The next switch to @f enters sched_cpu_body(@cpu) on a fresh frame. */
+void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu);
+void fiber_switch(struct sim_fiber *from, struct sim_fiber *to);
+/* Leaves a finished CPU's fiber for good, for @to or (NULL) the host. */
+void fiber_exit(struct sim_fiber *to) __attribute__((noreturn));
+/* From the host: runs @sim's CPUs from @first until one exits to the host. */
+void fiber_run(struct sim *sim, struct sim_fiber *first);
+
 /* Cache-line ownership (cpu.c): when each line is free, and who has it. */
 struct sim_lines;
 void lines_free(struct sim_lines *l);

@@ -1,15 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The scheduler: one host thread per simulated CPU, a run token passed
- * between them through futex batons, and the strategies that pick the next
- * token holder at every yield point.
- *
- * Only the token holder touches simulator state; the baton's release/acquire
- * pair orders everything one holder did before the next holder starts, which
- * is what lets TSan check the claim.
+ * The scheduler: the run token, the strategies that pick its next holder
+ * at every yield point (timed, random, pct, replay), waiting and waking.
+ * Only the token holder touches simulator state. The CPUs are threads
+ * (baton.c) or fibers (fiber.c); this file does not care which beyond the
+ * hand-off itself.
  */
-/* _longjmp() between fiber stacks is what we mean; fortify's check is not. */
-#undef _FORTIFY_SOURCE
 #include "engine.h"
 #include "pmem.h"
 #include "rng.h"
@@ -18,197 +14,11 @@
 
 #include <glib.h>
 #include <inttypes.h>
-#include <linux/futex.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <ucontext.h>
-#include <unistd.h>
-
-/* ---- batons ------------------------------------------------------------------ */
-
-static void baton_wait(_Atomic uint32_t *w)
-{
-	while (!atomic_exchange_explicit(w, 0, memory_order_acquire))
-		syscall(SYS_futex, w, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
-}
-
-static void baton_pass(_Atomic uint32_t *w)
-{
-	atomic_store_explicit(w, 1, memory_order_release);
-	syscall(SYS_futex, w, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-/* ---- the thread pool: created once per process, reused by every run ------------- */
-
-struct sim_thread {
-	pthread_t tid;
-	_Atomic uint32_t go;
-	struct sim_cpu *cpu; /* the CPU it plays in the current run */
-};
-
-static struct sim_thread **pool;
-static unsigned pool_size;
-static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static void *thread_main(void *arg);
-
-static struct sim_thread *pool_get(unsigned i)
-{
-	pthread_mutex_lock(&pool_lock);
-	while (pool_size <= i) {
-		struct sim_thread *t = calloc(1, sizeof(*t));
-		pthread_attr_t attr;
-
-		if (!t)
-			abort();
-		pool = realloc(pool, (pool_size + 1) * sizeof(*pool));
-		if (!pool)
-			abort();
-		pthread_attr_init(&attr);
-		/* Kernel code runs on these stacks, interrupt handlers nested on top. */
-		pthread_attr_setstacksize(&attr, 1 << 20);
-		if (pthread_create(&t->tid, &attr, thread_main, t))
-			abort();
-		pthread_attr_destroy(&attr);
-		pool[pool_size++] = t;
-	}
-	struct sim_thread *t = pool[i];
-	pthread_mutex_unlock(&pool_lock);
-	return t;
-}
-
-/*
- * ---- the fiber pool: the same CPUs as user-level contexts on the host thread ----
- *
- * A hand-off is a stack switch instead of a futex round trip (~3-9 us):
- * same decisions, same trace, byte for byte. On x86-64 the switch is ours
- * (bbmsim_fiber_swap(): six callee-saved registers and the stack pointer;
- * no system call, no signal mask, no pointer mangling);
- * elsewhere a fiber is first entered through its ucontext and afterwards by
- * _longjmp() to where it left, which unlike swapcontext() does not save and
- * restore the signal mask with a system call at every hand-off. Sanitizer
- * builds keep to threads: ASan and TSan need fiber annotations we do not
- * carry.
- */
-#define FIBER_STACK (512u << 10)
-
-#if defined(__x86_64__)
-#define FIBER_SWAP 1
-#endif
-
-struct sim_fiber {
-#ifdef FIBER_SWAP
-	void *sp; /* saved stack pointer: callee-saved registers above it */
-#else
-	ucontext_t ctx; /* the first entry */
-	jmp_buf jb;	/* where it was switched away from */
-	bool started;
-#endif
-	void *stack;
-};
-
-static struct sim_fiber **fibers;
-static unsigned nr_fibers;
-
-#ifdef FIBER_SWAP
-static void *host_sp;
-
-/*
- * Pushes the callee-saved registers (SysV x86-64: rbp, rbx, r12-r15) on the
- * current stack, stores its pointer in *@from, switches to @to and pops
- * that stack's. MXCSR and the x87 control word are never changed here.
- */
-void bbmsim_fiber_swap(void **from, void *to);
-__asm__(".text\n"
-	".globl bbmsim_fiber_swap\n"
-	".type bbmsim_fiber_swap, @function\n"
-	"bbmsim_fiber_swap:\n"
-	"\tpushq %rbp\n"
-	"\tpushq %rbx\n"
-	"\tpushq %r12\n"
-	"\tpushq %r13\n"
-	"\tpushq %r14\n"
-	"\tpushq %r15\n"
-	"\tmovq %rsp, (%rdi)\n"
-	"\tmovq %rsi, %rsp\n"
-	"\tpopq %r15\n"
-	"\tpopq %r14\n"
-	"\tpopq %r13\n"
-	"\tpopq %r12\n"
-	"\tpopq %rbx\n"
-	"\tpopq %rbp\n"
-	"\tret\n"
-	".size bbmsim_fiber_swap, .-bbmsim_fiber_swap\n"
-	/* A new fiber's first return lands here, its CPU in r12. */
-	".globl bbmsim_fiber_start\n"
-	".type bbmsim_fiber_start, @function\n"
-	"bbmsim_fiber_start:\n"
-	"\tmovq %r12, %rdi\n"
-	"\tcall bbmsim_fiber_main\n"
-	"\tud2\n"
-	".size bbmsim_fiber_start, .-bbmsim_fiber_start\n");
-void bbmsim_fiber_start(void);
-void bbmsim_fiber_main(struct sim_cpu *cpu) __attribute__((noreturn));
-
-/* A fresh frame that bbmsim_fiber_swap() "returns" from into the CPU's body. */
-static void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu)
-{
-	uintptr_t top = ((uintptr_t)f->stack + FIBER_STACK) & ~(uintptr_t)15;
-	/* 7 words, then rsp = 16n at bbmsim_fiber_start, so its call is aligned */
-	uint64_t *sp = (uint64_t *)(top - 72);
-
-	sp[0] = sp[1] = sp[2] = 0; /* r15 r14 r13 */
-	sp[3] = (uintptr_t)cpu;	   /* r12 */
-	sp[4] = sp[5] = 0;	   /* rbx rbp */
-	sp[6] = (uintptr_t)bbmsim_fiber_start;
-	f->sp = sp;
-}
-#else
-static jmp_buf host_jb;
-
-static void __attribute__((noreturn)) fiber_enter(struct sim_fiber *f)
-{
-	if (!f->started) {
-		f->started = true;
-		setcontext(&f->ctx);
-		abort();
-	}
-	_longjmp(f->jb, 1);
-}
-#endif
-
-#ifndef FIBER_SWAP
-static void fiber_entry(unsigned lo, unsigned hi);
-#endif
-
-static struct sim_fiber *fiber_get(unsigned i)
-{
-	while (nr_fibers <= i) {
-		struct sim_fiber *f = calloc(1, sizeof(*f));
-
-		if (!f || !(f->stack = malloc(FIBER_STACK)))
-			abort();
-		fibers = realloc(fibers, (nr_fibers + 1) * sizeof(*fibers));
-		if (!fibers)
-			abort();
-		fibers[nr_fibers++] = f;
-	}
-	return fibers[i];
-}
-
-bool sim_fibers_available(void)
-{
-#ifdef BBMSIM_SANITIZED
-	return false;
-#else
-	return true;
-#endif
-}
 
 /* ---- the scheduler state -------------------------------------------------------- */
 
@@ -221,7 +31,7 @@ struct sched {
 	struct rng rng;	   /* scheduling choices */
 	struct rng hw_rng; /* hardware decisions: an independent stream */
 	unsigned *runq, nrun, *runq_pos;
-	_Atomic uint32_t host_go;
+	_Atomic uint32_t host_go; /* threads: the host waits for the token here */
 	struct trace *replay;
 	char err[300];
 	bool failed;
@@ -565,17 +375,10 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 {
 	sim->cur = to;
-	if (sim->fibers) {
-#ifdef FIBER_SWAP
-		bbmsim_fiber_swap(&from->fiber->sp, to->fiber->sp);
-#else
-		if (!_setjmp(from->fiber->jb))
-			fiber_enter(to->fiber);
-#endif
-	} else {
-		baton_pass(&to->thread->go);
-		baton_wait(&from->thread->go);
-	}
+	if (sim->fibers)
+		fiber_switch(from->fiber, to->fiber);
+	else
+		thread_switch(from->thread, to->thread);
 	if (sim->stopping && from->unwind)
 		longjmp(*from->unwind, 1);
 }
@@ -599,6 +402,14 @@ void sim_yield(struct sim_cpu *cpu)
 
 	if (interrupt_requested)
 		sched_diverged(sim, "interrupted");
+	/*
+	 * Clocks are 64-bit picoseconds. With every cost at most 1 s (costs_parse)
+	 * no stretch between two yield points adds 2^63 ps, so a clock that never
+	 * passes 2^62 never wraps. Past 2^62 (53 days simulated) the run stops.
+	 */
+	if (cpu->clock >> 62)
+		sched_diverged(sim, "simulated clock overflow: a CPU's clock passed 2^62 ps (53 "
+				    "days); the costs are too large for this run");
 	/* Once: under --keep-going a report per step would only cost. */
 	if (++sim->step == (uint64_t)sim->opt.step_bound + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
@@ -837,24 +648,15 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 	if (sim->stopping)
 		next = first_unfinished(sim);
 	sim->cur = next;
-	if (sim->fibers) {
-#ifdef FIBER_SWAP
-		void *dead;
-
-		bbmsim_fiber_swap(&dead, next ? next->fiber->sp : host_sp);
-#else
-		if (next)
-			fiber_enter(next->fiber);
-		_longjmp(host_jb, 1);
-#endif
-	} else if (next)
-		baton_pass(&next->thread->go);
+	if (sim->fibers)
+		fiber_exit(next ? next->fiber : NULL);
+	else if (next)
+		thread_start(next->thread);
 	else
 		baton_pass(&s->host_go);
 }
 
-/* Runs @cpu's program (from the start of its thread or fiber) and hands on. */
-static void cpu_body(struct sim_cpu *cpu)
+void sched_cpu_body(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	jmp_buf jb;
@@ -865,51 +667,14 @@ static void cpu_body(struct sim_cpu *cpu)
 	cpu_finished(sim, cpu);
 }
 
-#ifdef FIBER_SWAP
-void bbmsim_fiber_main(struct sim_cpu *cpu)
-{
-	cpu_body(cpu);
-	abort(); /* cpu_finished() switched away for good */
-}
-#else
-static void fiber_entry(unsigned lo, unsigned hi)
-{
-	cpu_body((struct sim_cpu *)(((uintptr_t)hi << 32) | lo));
-}
-#endif
-
-static void *thread_main(void *arg)
-{
-	struct sim_thread *t = arg;
-
-	for (;;) {
-		baton_wait(&t->go);
-		cpu_body(t->cpu);
-	}
-	return NULL;
-}
-
 /* Gives @c a thread or a fresh fiber and puts it on the run queue. */
 static void cpu_prepare(struct sim *sim, struct sim_cpu *c)
 {
 	if (sim->fibers) {
-		c->fiber = fiber_get(c->id);
-#ifdef FIBER_SWAP
+		c->fiber = fiber_get();
 		fiber_reset(c->fiber, c);
-#else
-		uintptr_t p = (uintptr_t)c;
-
-		c->fiber->started = false;
-		getcontext(&c->fiber->ctx);
-		c->fiber->ctx.uc_stack.ss_sp = c->fiber->stack;
-		c->fiber->ctx.uc_stack.ss_size = FIBER_STACK;
-		c->fiber->ctx.uc_link = NULL;
-		makecontext(&c->fiber->ctx, (void (*)(void))fiber_entry, 2,
-			    (unsigned)(p & 0xffffffffu), (unsigned)(p >> 32));
-#endif
 	} else {
-		c->thread = pool_get(c->id);
-		c->thread->cpu = c;
+		c->thread = thread_get(c);
 	}
 	c->state = CPU_RUNNABLE;
 	rq_add(sim->sched, c);
@@ -926,21 +691,27 @@ void sched_run(struct sim *sim)
 	struct sim_cpu *first = pick_next(sim, NULL);
 	if (!first)
 		first = first_unfinished(sim); /* a replay that failed at once: unwind */
-	if (!first)
-		return;
-	sim->cur = first;
-	if (sim->fibers) {
-#ifdef FIBER_SWAP
-		bbmsim_fiber_swap(&host_sp, first->fiber->sp);
-#else
-		if (!_setjmp(host_jb))
-			fiber_enter(first->fiber);
-#endif
-	} else {
-		baton_pass(&first->thread->go);
-		baton_wait(&s->host_go);
+	if (first) {
+		sim->cur = first;
+		if (sim->fibers) {
+			fiber_run(sim, first->fiber);
+		} else {
+			thread_start(first->thread);
+			baton_wait(&s->host_go);
+		}
+		sim->cur = NULL;
 	}
-	sim->cur = NULL;
+	/* Every CPU finished: its thread or stack goes back for the next run. */
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct sim_cpu *c = &sim->cpus[i];
+
+		if (c->fiber)
+			fiber_put(c->fiber);
+		if (c->thread)
+			thread_put(c->thread);
+		c->fiber = NULL;
+		c->thread = NULL;
+	}
 }
 
 size_t sched_replay_left(struct sim *sim)

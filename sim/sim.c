@@ -222,6 +222,8 @@ void sim_metric(struct sim *sim, const char *name, uint64_t value)
 	sim->metrics = g_renew(struct sim_metric_rec, sim->metrics, sim->nr_metrics + 1);
 	sim->metrics[sim->nr_metrics++] = (struct sim_metric_rec){name, value};
 	trace_line(sim->trace, "metric %s=%" PRIu64, name, value);
+	if (sim->on_metric)
+		sim->on_metric(sim, name, value, sim->on_metric_arg);
 }
 
 bool sim_metric_get(const struct sim *sim, const char *name, uint64_t *value)

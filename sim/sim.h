@@ -56,26 +56,79 @@ int sim_options_set(struct sim_options *o, const char *name, const char *value, 
 void sim_options_foreach(const struct sim_options *o,
 			 void (*fn)(const char *name, const char *value, void *arg), void *arg);
 
-/* ---- costs (sim/costs.def) ------------------------------------------------ */
+/* ---- costs (each layer's costs.def; sim/costs.c) ---------------------------- */
 
-enum sim_cost {
-#define SIM_COST(n, d, h) COST_##n,
-#include "costs.def"
-#undef SIM_COST
-	SIM_NR_COSTS
+/*
+ * The cost table: simulated time each operation adds to a CPU's clock, in
+ * picoseconds. Every layer registers its own costs from a costs.def of its
+ * own (SIM_COST lines, see sim/costs.def); the engine builds one table from
+ * the registrations and knows none of them but its own. A cost's id
+ * (COST_name, a variable set before main()) indexes struct sim_costs.
+ */
+#define SIM_MAX_COSTS 64
+
+/* How a default was chosen: docs/costs.md says, cost by cost. */
+enum cost_basis {
+	COST_BASIS_CITED,      /* a published figure (the source names it) */
+	COST_BASIS_CALIBRATED, /* chosen or moved while looking at the series' table */
+	COST_BASIS_ESTIMATE,   /* reasoned, not measured: the range is what matters */
 };
 
+struct sim_cost_def {
+	const char *name;
+	uint64_t def, lo, hi; /* ps: the default and the plausible range around it */
+	enum cost_basis basis;
+	const char *source; /* the citation and its figure, the cell, or the reasoning */
+	const char *help;
+	unsigned *id;
+};
+
+/*
+ * Registers a layer's costs; @level is the layer's place bottom up
+ * (docs/layout.md: 0 engine, 1 Arm hardware, 2 GIC, 3 SMP, 4 mm), so the
+ * table (its digest, the trace header, JSON) reads the same whatever the
+ * link order. From constructors only: ids are final when main() starts.
+ */
+void costs_register(const struct sim_cost_def *defs, unsigned n, unsigned level);
+
+/* A layer's costs.def gives its ids (declare in its header, define once)... */
+#define SIM_COST_DECLARE(n, ...) extern unsigned COST_##n;
+#define SIM_COST_DEFINE(n, ...)	 unsigned COST_##n;
+/* ...and its table: SIM_COST(name, default_ps, lo_ps, hi_ps, basis, source, help). */
+#define SIM_COST_ENTRY(n, d, lo, hi, basis, src, h) \
+	{#n, (d), (lo), (hi), COST_BASIS_##basis, (src), (h), &COST_##n},
+#define SIM_COSTS_REGISTER(table, level)                                        \
+	static void __attribute__((constructor)) table##_register(void)         \
+	{                                                                       \
+		costs_register(table, sizeof(table) / sizeof(table[0]), level); \
+	}
+
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 struct sim_costs {
-	uint64_t ps[SIM_NR_COSTS];
+	uint64_t ps[SIM_MAX_COSTS];
 	char digest[65]; /* sha256 of the table as "name=ps\n" lines */
 };
 
+/* The largest cost a table may hold: 1 s (see sim_yield's clock guard). */
+#define COSTS_MAX_PS 1000000000000ull
+
+/* Registered costs, ids 0 .. costs_count() - 1 in table order. */
+unsigned costs_count(void);
+const struct sim_cost_def *costs_def(unsigned id);
+/* The id of cost @name, or -1. */
+int costs_find(const char *name);
 void costs_default(struct sim_costs *c);
 /* Loads "name = nanoseconds" lines over the defaults; -1 with @err set on bad input. */
 int costs_load(struct sim_costs *c, const char *path, char *err, size_t errlen);
 int costs_parse(struct sim_costs *c, const char *text, size_t len, char *err, size_t errlen);
-const char *costs_name(enum sim_cost id);
-const char *costs_help(enum sim_cost id);
+/* Recomputes the digest after changing c->ps directly. */
+void costs_update_digest(struct sim_costs *c);
+const char *costs_name(unsigned id);
+const char *costs_help(unsigned id);
+const char *costs_basis_name(enum cost_basis b);
 
 /* ---- findings (sim/findings.def) ----------------------------------------- */
 
@@ -254,6 +307,9 @@ struct sim {
 	unsigned nr_metrics;
 	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
 	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
+	/* Told of every run metric as it is recorded (progress of long runs); may be NULL. */
+	void (*on_metric)(struct sim *sim, const char *name, uint64_t value, void *arg);
+	void *on_metric_arg;
 	/*
 	 * Run the CPUs as fibers on the calling thread instead of one thread
 	 * each: the same schedule and trace, much cheaper hand-offs. Set before
@@ -315,7 +371,7 @@ char *sim_perfetto_json(struct sim *sim, size_t *len);
 struct sim_cpu *sim_current(struct sim *sim);
 
 /* Advances @cpu's clock by a cost from the table. */
-static inline void sim_tick(struct sim_cpu *cpu, enum sim_cost c)
+static inline void sim_tick(struct sim_cpu *cpu, unsigned c)
 {
 	cpu->clock += cpu->sim->costs.ps[c];
 }

@@ -45,6 +45,7 @@ struct trace {
 	GPtrArray *costs;   /* "name=ps" */
 	char costs_digest[65];
 	GString *findings;
+	char *end; /* the "end ..." line, without its newline */
 	struct entry *ents;
 	size_t nents, pos;
 	uint64_t left; /* choices left in ents[pos] when it is ENT_CPU */
@@ -81,6 +82,7 @@ void trace_free(struct trace *t)
 		g_ptr_array_free(t->costs, TRUE);
 	if (t->findings)
 		g_string_free(t->findings, TRUE);
+	g_free(t->end);
 	g_free(t->ents);
 	g_free(t);
 }
@@ -190,7 +192,7 @@ void trace_header(struct trace *t, const char *scenario, const char *data,
 	emitf(t, "seed %" PRIu64, opt->seed);
 	emitf(t, "sched %s", opt->sched);
 	sim_options_foreach(opt, header_option, t);
-	for (int i = 0; i < SIM_NR_COSTS; i++)
+	for (unsigned i = 0; i < costs_count(); i++)
 		if (costs->ps[i] != def.ps[i])
 			emitf(t, "cost %s=%" PRIu64, costs_name(i), costs->ps[i]);
 	emitf(t, "costs-digest %s", costs->digest);
@@ -399,6 +401,7 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 			continue; /* an output of the run, not a decision */
 		if (!strncmp(line, "end", 3) && (line[3] == ' ' || !line[3])) {
 			have_end = true;
+			t->end = g_strdup(line);
 			continue;
 		}
 		char *sp1 = strchr(line, ' ');
@@ -485,6 +488,31 @@ const char *trace_findings(const struct trace *t)
 	return t->findings->str;
 }
 
+const char *trace_end(const struct trace *t)
+{
+	return t->end ? t->end : "";
+}
+
+struct option_seen {
+	const struct trace *t;
+	const char *missing;
+};
+
+static void option_seen(const char *name, const char *value, void *arg)
+{
+	struct option_seen *o = arg;
+	size_t n = strlen(name);
+
+	for (unsigned i = 0; i < o->t->options->len; i++) {
+		const char *kv = o->t->options->pdata[i];
+
+		if (!strncmp(kv, name, n) && kv[n] == '=')
+			return;
+	}
+	if (!o->missing)
+		o->missing = name;
+}
+
 int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs, char *err,
 		 size_t errlen)
 {
@@ -506,6 +534,16 @@ int trace_config(const struct trace *t, struct sim_options *opt, struct sim_cost
 			snprintf(err, errlen, "trace: %s (recorded by another version?)", e2);
 			return -1;
 		}
+	}
+	/* This version writes every option: one missing is not a default to take. */
+	struct option_seen seen = {.t = t};
+	sim_options_foreach(opt, option_seen, &seen);
+	if (seen.missing) {
+		snprintf(err, errlen,
+			 "diverged in the header: no 'option %s=' line (this bbmsim records "
+			 "every option)",
+			 seen.missing);
+		return -1;
 	}
 	costs_default(costs);
 	GString *text = g_string_new(NULL);

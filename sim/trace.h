@@ -44,6 +44,8 @@ int trace_config(const struct trace *t, struct sim_options *opt, struct sim_cost
 		 size_t errlen);
 /* Lines "finding ..." the recorded run ended with, joined by '\n'. */
 const char *trace_findings(const struct trace *t);
+/* The recorded "end steps=... findings=... more=... clocks=..." line (no newline). */
+const char *trace_end(const struct trace *t);
 
 /*
  * Replay: the next scheduler choice / hardware decision. -1 with @err set

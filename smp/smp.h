@@ -27,6 +27,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 /* ---- priorities (arm-gic-v3-prio.h, asm/ptrace.h) ----------------------------------- */
 
 #define GICV3_PRIO_UNMASKED  0xe0

@@ -55,6 +55,9 @@ expect_rc 2 "$B" run demo-counter --sched fifo; one_line_error "fifo"
 expect_rc 2 "$B" explore demo-counter --schedules 0; one_line_error "out of range"
 printf 'warp = 1\n' >"$T/c"; expect_rc 2 "$B" run demo-counter --costs "$T/c"; one_line_error "unknown cost"
 expect_rc 2 "$B" run demo-counter --costs "$T/nofile"; one_line_error "nofile"
+# Costs that could wrap the picosecond clocks are refused; the JSON's names get a hint.
+printf 'dsb = 1000000000000\n' >"$T/c"; expect_rc 2 "$B" run demo-counter --costs "$T/c"; one_line_error "out of range \[0, 1000000000\] ns"
+printf 'dsb_ns = 5\n' >"$T/c"; expect_rc 2 "$B" run demo-counter --costs "$T/c"; one_line_error "cost files name it 'dsb'"
 expect_rc 2 "$B" run demo-counter --record /nonexistent/dir/t; one_line_error "cannot write"
 expect_rc 2 "$B" replay "$T/nofile"; one_line_error "nofile"
 head -c 200 "$T/a.trace" >"$T/trunc"; expect_rc 2 "$B" replay "$T/trunc"; one_line_error "trunc"
@@ -64,6 +67,15 @@ sed 's/^scenario .*/scenario gone/' "$T/a.trace" >"$T/other"; expect_rc 2 "$B" r
 awk '/^---$/{print; print "tlb-fill 0"; next}1' "$T/a.trace" >"$T/div"; expect_rc 2 "$B" replay "$T/div"; one_line_error "diverged at step 0: wanted cpu, trace has tlb-fill"
 sed 's/^option cpus=2/option cpus=3/' "$T/a.trace" >"$T/cpus"; expect_rc 2 "$B" replay "$T/cpus"; one_line_error "diverged"
 sed 's/^scenario .*/scenario mmu-bbm-ok/' "$T/a.trace" >"$T/otherscn"; expect_rc 2 "$B" replay "$T/otherscn"; one_line_error "diverged"
+# The end line and every option line are part of what a replay must match (#18 item 8).
+"$B" run demo-counter-atomic --seed 3 --record "$T/c3.trace" >/dev/null
+sed 's/^end steps=\([0-9]*\) findings=0/end steps=\1 findings=1/' "$T/c3.trace" >"$T/endf"
+cmp -s "$T/endf" "$T/c3.trace" && bad "the end line was not edited" || ok
+expect_rc 2 "$B" replay "$T/endf"; one_line_error "endf: diverged at the end: the trace ends 'end steps=[0-9]* findings=1"
+expect_rc 2 "$B" shrink "$T/endf"; one_line_error "diverged at the end"
+grep -v '^option tlb_entries=' "$T/c3.trace" >"$T/noopt"
+expect_rc 2 "$B" replay "$T/noopt"; one_line_error "noopt: diverged in the header: no 'option tlb_entries=' line"
+expect_rc 0 "$B" replay "$T/c3.trace"
 expect_rc 2 "$B" shrink "$T/trunc"; one_line_error "trunc"
 expect_rc 2 "$B" shrink "$T/bin"; one_line_error "binary"
 expect_rc 2 "$B" merge "$T/a.trace"; one_line_error "not JSON"
@@ -112,7 +124,7 @@ expect_rc 0 "$B" explore demo-counter-atomic --seed 18446744073709551614 --sched
 grep -q 'seeds 18446744073709551614..18446744073709551615' "$T/out" && ok || bad "the last two seeds"
 # --cpus 0 is the scenario's default (documented in sim/options.def).
 expect_rc 1 "$B" run demo-counter --cpus 0 --seed 7
-grep -q '2 cpus' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
+grep -q '2 CPUs' "$T/out" && ok || bad "--cpus 0 is not the scenario default"
 # A failed write leaves no partial file behind.
 ls "$T"/*.tmp.* >/dev/null 2>&1 && bad "temporary file left behind" || ok
 
@@ -197,6 +209,16 @@ grep -q '^verify-replay: [1-9][0-9]* traces\? reproduces\?$' "$T/out" && ok || b
 pid=$!; sleep 1; kill -INT $pid; wait $pid; rc=$?
 [ $rc -eq 130 ] && ok || bad "SIGINT: exit $rc, wanted 130"
 grep -q '"interrupted":true' "$T/int.json" && ok || bad "SIGINT: no summary"
+# SIGTERM: 143; explore keeps and marks what it did, run writes nothing half-done.
+"$B" explore hvo-2m --schedules 100000000 --jobs 1 --out "$T/term" >"$T/term.out" 2>"$T/term.err" &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 143 ] && ok || bad "explore SIGTERM: exit $rc, wanted 143"
+grep -q '^explored hvo-2m: [0-9]* schedules.*(interrupted)$' "$T/term.out" && ok || bad "explore SIGTERM: no summary"
+"$B" run hvo-2m --cpus 1024 --record "$T/term.trace" >"$T/out" 2>"$T/err" &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid; rc=$?
+[ $rc -eq 143 ] && ok || bad "run SIGTERM: exit $rc, wanted 143"
+one_line_error "^bbmsim: interrupted by SIGTERM: the run stopped, nothing written$"
+[ -e "$T/term.trace" ] && bad "an interrupted run wrote its trace" || ok
 # shrink: the same finding, smaller, replaying strictly.
 expect_rc 0 "$B" shrink "$T/a.trace" -o "$T/a.min" --perfetto "$T/min.json"
 grep -q '^after : ' "$T/out" && ok || bad "shrink prints no sizes"
@@ -204,27 +226,51 @@ expect_rc 1 "$B" replay "$T/a.min"
 grep -q '^finding assertion' "$T/out" && ok || bad "shrunk trace lost the finding"
 [ "$(grep -c '^cpu' "$T/a.min")" -lt "$(grep -c '^cpu' "$T/a.trace")" ] && ok || bad "shrink did not shrink"
 grep -q '"traceEvents"' "$T/min.json" && ok || bad "shrink --perfetto"
+expect_rc 0 "$B" shrink "$T/a.trace" -o "$T/a.min2" --json
+for k in '"finding":{"kind":"assertion"' '"replays":' '"before":{"choices":' '"after":{' '"trace":"'; do
+	grep -q "$k" "$T/out" && ok || bad "shrink --json lacks $k"
+done
+python3 -m json.tool "$T/out" >/dev/null && ok || bad "shrink --json is not JSON"
+# Plurals: one of a thing is singular.
+"$B" run hvo-2m --strategy none --cpus 8 --record "$T/h.trace" >/dev/null
+expect_rc 0 "$B" run demo-counter-atomic --cpus 1
+grep -q '^scenario demo-counter-atomic: seed 1, sched random, 1 CPU$' "$T/out" && ok || bad "1 CPU"
+"$B" shrink "$T/h.trace" -o "$T/h.min" | grep -q ' 1 trace line$' && ok || bad "1 trace line"
 expect_rc 0 "$B" run demo-counter-atomic --record "$T/clean.trace"
 expect_rc 2 "$B" shrink "$T/clean.trace"; one_line_error "no finding"
 
 # compare: the table's shape in JSON and CSV, the plot, bad input.
 expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 2 --json --plot "$T/c.svg"
-for k in '"rows":\[' '"operation":"alloc-1g"' '"operation":"free-2m"' '"strategy":"D"' '"sim_seconds":' '"per_page_ns":' '"verdicts":\[' '"schedules":2' '"scale":0.002' '"cpus":8' '"costs":{"digest":'; do
+for k in '"rows":\[' '"operation":"alloc-1g"' '"operation":"free-2m"' '"strategy":"D"' '"sim_seconds":' '"per_page_ns":' '"change_pct":' \
+	'"counters":\[' '"counter":"pause-rounds","value":' '"verdicts":\[' '"scale":0.002' '"cpus":8' '"interrupted":false' \
+	'"costs":{"digest":' '"name":"line_transfer","ns":20.000,"default_ns":20.000,"lo_ns":10.000,"hi_ns":100.000,"basis":"estimate","source":' \
+	'"basis":"calibrated"'; do
 	grep -q "$k" "$T/out" && ok || bad "compare --json lacks $k"
 done
-grep -q '"strategy":"none","schedules":2,"findings":2' "$T/out" && ok || bad "compare: none is not caught in every schedule"
-grep -q '"strategy":"D","schedules":2,"findings":0' "$T/out" && ok || bad "compare: D is not clean"
-grep -q '^<svg' "$T/c.svg" && grep -q '</svg>' "$T/c.svg" && ok || bad "compare --plot wrote no SVG"
-expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv
-[ "$(head -1 "$T/out")" = "operation,strategy,sim_seconds,per_page_ns" ] && ok || bad "compare --csv header"
-[ "$(grep -c '^[a-z0-9-]*,\(none\|D\),' "$T/out")" -eq 8 ] && ok || bad "compare --csv: 8 rows"
+# Every verdict cell by scheduler and kind; the hazard scenarios of each choice.
+grep -q '"strategy":"none","scenario":"hvo-2m","sched":"random","hazard":false,"schedules":2,"findings":2,"kinds":{"bbm-violation":2}' "$T/out" && ok || bad "compare: none is not caught in every schedule"
+grep -q '"strategy":"D","scenario":"hvo-1g","sched":"pct","hazard":false,"schedules":2,"findings":0' "$T/out" && ok || bad "compare: D is not clean on hvo-1g"
+grep -q '"strategy":"D","scenario":"hvo-2m-d-no-nmi","sched":"random","hazard":true,"schedules":2,"findings":2,"kinds":{"deadlock":2}' "$T/out" && ok || bad "compare: D's hazard (no pseudo-NMI) is not in its verdicts"
+grep -q '^<svg' "$T/c.svg" && grep -q '</svg>' "$T/c.svg" && grep -q 'hazard hvo-2m-d-no-nmi deadlock' "$T/c.svg" && ok || bad "compare --plot wrote no SVG with verdicts"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" && ok || bad "compare --json is not JSON"
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,A --verdict-schedules 1 --csv
+[ "$(head -1 "$T/out")" = "record,strategy,subject,sched,quantity,value" ] && ok || bad "compare --csv header"
+[ "$(grep -c '^time,\(none\|A\),[a-z0-9-]*,,sim_seconds,' "$T/out")" -eq 8 ] && ok || bad "compare --csv: 8 times"
+grep -q '^verdict,A,hvo-2m-a-irq,pct,schedules,1$' "$T/out" && ok || bad "compare --csv: A's hazard scenario"
+grep -q '^counter,none,stop-machine-rounds,,count,0$' "$T/out" && ok || bad "compare --csv: counters"
+grep -q '^run,,interrupted,,flag,0$' "$T/out" && ok || bad "compare --csv: interrupted flag"
+[ "$(awk -F, 'NF != 6' "$T/out" | wc -l)" -eq 0 ] && ok || bad "compare --csv: one table of 6 columns"
 cp "$T/out" "$T/csv1"
-expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,D --verdict-schedules 1 --csv --jobs 1
+expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,A --verdict-schedules 1 --csv --jobs 1
 cmp -s "$T/out" "$T/csv1" && ok || bad "compare --jobs 1 and --jobs 2 differ"
 expect_rc 2 "$B" compare --scale 2; one_line_error "out of range"
-expect_rc 2 "$B" compare --strategy E; one_line_error "'E' is not one of"
+expect_rc 2 "$B" compare --strategy Z; one_line_error "'Z' is not one of none, A, B"
+expect_rc 2 "$B" compare --strategy A,A; one_line_error "given twice"
 expect_rc 2 "$B" compare --cpus 1; one_line_error "out of range"
 expect_rc 2 "$B" compare --json --csv; one_line_error "exclude"
+# An output path that cannot be written fails before the run, not after it.
+expect_rc 2 "$B" compare --plot /nonexistent/c.svg; one_line_error "/nonexistent/c.svg"
+[ ! -s "$T/out" ] && ok || bad "compare ran (printed its table) before failing on --plot"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -428,8 +428,16 @@ START_TEST(test_replay_of_another_decision_kind_diverges)
 
 	g_string_append(bad, "tlb-fill 0\n");
 	g_string_append(bad, body);
+	unsigned line = 1;
+	gchar *want;
+
+	for (const char *p = text; p < body; p++)
+		line += *p == '\n';
+	want = g_strdup_printf("diverged at step 0: wanted cpu, trace has tlb-fill (line %u)",
+			       line);
 	ck_assert_ptr_null(t_replay(bad->str, bad->len, false, err, sizeof(err)));
-	ck_assert_str_eq(err, "diverged at step 0: wanted cpu, trace has tlb-fill (line 22)");
+	ck_assert_str_eq(err, want); /* the line after the header, however many options */
+	g_free(want);
 	g_string_free(bad, TRUE);
 	sim_destroy(a);
 }
@@ -533,7 +541,7 @@ START_TEST(test_costs_file_overrides_in_ns)
 	costs_default(&d);
 	ck_assert_int_eq(costs_parse(&c, text, strlen(text), err, sizeof(err)), 0);
 	ck_assert_uint_eq(c.ps[COST_load], 2500);
-	ck_assert_uint_eq(c.ps[COST_tlb_hit], 1);
+	ck_assert_uint_eq(c.ps[costs_find("tlb_hit")], 1); /* a cost of another layer */
 	ck_assert_str_ne(c.digest, d.digest);
 }
 END_TEST

@@ -297,67 +297,6 @@ END_TEST
 
 /* ---- verdicts -------------------------------------------------------------------------------- */
 
-START_TEST(test_none_is_caught_within_a_few_schedules)
-{
-	struct sim *sim = t_run("hvo-2m", "strategy=none seed=1");
-	const struct sim_finding *f = t_finding(sim, -1);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert(f->kind == FINDING_BBM_VIOLATION || f->kind == FINDING_TLB_CONFLICT ||
-		  f->kind == FINDING_STALE_ACCESS);
-	sim_destroy(sim);
-	ck_assert_uint_ge(t_explore("hvo-2m", "strategy=none sched=pct", 5, -1), 4);
-}
-END_TEST
-
-static const char *const clean_strategies[] = {
-	"strategy=A",
-	"strategy=B",
-	"strategy=C bbm_level=2 bbml2_noabort=1",
-	"strategy=D",
-};
-
-START_TEST(test_strategy_is_clean_random)
-{
-	ck_assert_uint_eq(t_explore("hvo-2m", clean_strategies[_i], 30, -1), 0);
-}
-END_TEST
-
-START_TEST(test_strategy_is_clean_pct)
-{
-	gchar *o = g_strdup_printf("%s sched=pct", clean_strategies[_i]);
-
-	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
-	g_free(o);
-}
-END_TEST
-
-START_TEST(test_broken_d_resuming_before_the_flush_is_caught)
-{
-	/* The TLBIs complete only after the resume: readers run into the break. */
-	ck_assert_uint_ge(t_explore("hvo-2m", "strategy=D-broken", 20, -1), 1);
-}
-END_TEST
-
-START_TEST(test_demote_and_free_account_every_page)
-{
-	/* The scenario's own check asserts the exact counts and no leak. */
-	struct sim *sim = t_run("hvo-demote", "strategy=D seed=3");
-	struct mm *mm = mm_of(sim);
-
-	ck_assert_uint_eq(sim->nr_findings, 0);
-	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096 + 512 * 8);
-	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 4096 + 512 * 8);
-	sim_destroy(sim);
-}
-END_TEST
-
-START_TEST(test_1g_clean_under_each_strategy)
-{
-	ck_assert_uint_eq(t_explore("hvo-1g", clean_strategies[_i], 3, -1), 0);
-}
-END_TEST
-
 START_TEST(test_fibers_give_the_same_trace_as_threads)
 {
 	static const char *const opts[] = {"strategy=D seed=4", "strategy=B seed=5 sched=pct",
@@ -414,17 +353,11 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_strategy_c_refuses_without_bbml2);
 	tcase_add_test(tc, test_strategy_d_refuses_without_pseudo_nmi);
 	tcase_add_test(tc, test_unknown_strategy_is_bad_input);
-	tcase_add_test(tc, test_none_is_caught_within_a_few_schedules);
-	tcase_add_loop_test(tc, test_strategy_is_clean_random, 0, G_N_ELEMENTS(clean_strategies));
-	tcase_add_loop_test(tc, test_strategy_is_clean_pct, 0, G_N_ELEMENTS(clean_strategies));
-	tcase_add_test(tc, test_broken_d_resuming_before_the_flush_is_caught);
-	tcase_add_test(tc, test_demote_and_free_account_every_page);
+	t_add_hvo_verdicts(tc, "model"); /* testlib: the table shared with test_linux_hvo */
 	tcase_add_test(tc, test_fibers_give_the_same_trace_as_threads);
 	tcase_add_test(tc, test_a_deadlocks_on_an_interrupt_in_its_break_window);
 	tcase_add_test(tc, test_d_and_b_take_the_same_interrupts_safely);
 	tcase_add_test(tc, test_d_without_pseudo_nmi_deadlocks_on_irqs_off_spinner);
-	tcase_add_loop_test(tc, test_1g_clean_under_each_strategy, 0,
-			    G_N_ELEMENTS(clean_strategies));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -182,39 +182,40 @@ static void t_same(enum t_job job, const struct hstate *h, unsigned n, const cha
 	g_free(lx);
 }
 
-static const char *const strategies[] = {
-	"strategy=none", "strategy=A", "strategy=B", "strategy=C bbm_level=2 bbml2_noabort=1",
-	"strategy=D",
-};
+/* Loop index 0: none; then testlib's table of strategies. */
+static const char *strategy(int i)
+{
+	return i ? t_clean_strategies[i - 1] : "strategy=none";
+}
 
 START_TEST(test_optimize_2m_same_as_model)
 {
-	t_same(T_OPTIMIZE, &hstate_2m, 1, strategies[_i]);
+	t_same(T_OPTIMIZE, &hstate_2m, 1, strategy(_i));
 }
 END_TEST
 
 START_TEST(test_optimize_1g_same_as_model)
 {
-	t_same(T_OPTIMIZE, &hstate_1g, 1, strategies[_i]);
+	t_same(T_OPTIMIZE, &hstate_1g, 1, strategy(_i));
 }
 END_TEST
 
 START_TEST(test_optimize_restore_2m_same_as_model)
 {
-	t_same(T_OPTIMIZE_RESTORE, &hstate_2m, 1, strategies[_i]);
+	t_same(T_OPTIMIZE_RESTORE, &hstate_2m, 1, strategy(_i));
 }
 END_TEST
 
 START_TEST(test_batch_2m_same_as_model)
 {
-	t_same(T_BATCH, &hstate_2m, 5, strategies[_i]);
-	t_same(T_BATCH_RESTORE, &hstate_2m, 5, strategies[_i]);
+	t_same(T_BATCH, &hstate_2m, 5, strategy(_i));
+	t_same(T_BATCH_RESTORE, &hstate_2m, 5, strategy(_i));
 }
 END_TEST
 
 START_TEST(test_batch_restore_1g_same_as_model)
 {
-	t_same(T_BATCH_RESTORE, &hstate_1g, 1, strategies[_i]);
+	t_same(T_BATCH_RESTORE, &hstate_1g, 1, strategy(_i));
 }
 END_TEST
 
@@ -261,60 +262,6 @@ START_TEST(test_linux_batch_flushes_twice)
 }
 END_TEST
 
-/* ---- verdicts: the checker on Linux's code, the schedules of test_hvo ---------------------- */
-
-START_TEST(test_linux_none_is_caught)
-{
-	ck_assert_uint_ge(t_explore("hvo-2m", "kernel=linux strategy=none sched=pct", 5, -1), 4);
-}
-END_TEST
-
-static const char *const clean[] = {
-	"kernel=linux strategy=A",
-	"kernel=linux strategy=B",
-	"kernel=linux strategy=C bbm_level=2 bbml2_noabort=1",
-	"kernel=linux strategy=D",
-};
-
-START_TEST(test_linux_strategy_is_clean_random)
-{
-	ck_assert_uint_eq(t_explore("hvo-2m", clean[_i], 30, -1), 0);
-}
-END_TEST
-
-START_TEST(test_linux_strategy_is_clean_pct)
-{
-	gchar *o = g_strdup_printf("%s sched=pct", clean[_i]);
-
-	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
-	g_free(o);
-}
-END_TEST
-
-START_TEST(test_linux_1g_clean)
-{
-	ck_assert_uint_eq(t_explore("hvo-1g", clean[_i], 3, -1), 0);
-}
-END_TEST
-
-START_TEST(test_linux_broken_d_is_caught)
-{
-	ck_assert_uint_ge(t_explore("hvo-2m", "kernel=linux strategy=D-broken", 20, -1), 1);
-}
-END_TEST
-
-START_TEST(test_linux_demote_accounts_every_page)
-{
-	struct sim *sim = t_run("hvo-demote", "kernel=linux strategy=D seed=3");
-	struct mm *mm = mm_of(sim);
-
-	ck_assert_uint_eq(sim->nr_findings, 0);
-	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096 + 512 * 8);
-	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 4096 + 512 * 8);
-	sim_destroy(sim);
-}
-END_TEST
-
 START_TEST(test_unknown_kernel_is_bad_input)
 {
 	const struct scenario *scn = scenario_find("hvo-2m");
@@ -336,7 +283,7 @@ Suite *test_suite(void)
 {
 	Suite *s = suite_create("linux-hvo");
 	TCase *tc = tcase_create("linux-hvo");
-	unsigned ns = G_N_ELEMENTS(strategies);
+	unsigned ns = 1 + t_nr_clean_strategies;
 
 	tcase_set_timeout(tc, 600);
 	tcase_add_loop_test(tc, test_optimize_2m_same_as_model, 0, ns);
@@ -346,12 +293,8 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, test_batch_restore_1g_same_as_model, 0, ns);
 	tcase_add_test(tc, test_linux_optimize_counts);
 	tcase_add_test(tc, test_linux_batch_flushes_twice);
-	tcase_add_test(tc, test_linux_none_is_caught);
-	tcase_add_loop_test(tc, test_linux_strategy_is_clean_random, 0, G_N_ELEMENTS(clean));
-	tcase_add_loop_test(tc, test_linux_strategy_is_clean_pct, 0, G_N_ELEMENTS(clean));
-	tcase_add_loop_test(tc, test_linux_1g_clean, 0, G_N_ELEMENTS(clean));
-	tcase_add_test(tc, test_linux_broken_d_is_caught);
-	tcase_add_test(tc, test_linux_demote_accounts_every_page);
+	/* The checker on Linux's code: the verdicts and schedules of test_hvo (testlib). */
+	t_add_hvo_verdicts(tc, "linux");
 	tcase_add_test(tc, test_unknown_kernel_is_bad_input);
 	suite_add_tcase(s, tc);
 	return s;

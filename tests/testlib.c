@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 #include "testlib.h"
 
+#include "mm/mm.h"
 #include "sim/trace.h"
 
 #include <check.h>
 #include <glib.h>
+#include <stdarg.h>
 #include <string.h>
 
 static void t_options(const struct scenario *scn, const char *opts, struct sim_options *o)
@@ -110,4 +112,113 @@ struct sim *t_replay(const char *text, size_t len, bool lenient, char *err, size
 		return NULL;
 	}
 	return s;
+}
+
+/* ---- the HVO verdicts, per kernel ------------------------------------------------------- */
+
+/* The strategies that must be clean, with the machine each needs. */
+const char *const t_clean_strategies[] = {
+	"strategy=A",
+	"strategy=B",
+	"strategy=C bbm_level=2 bbml2_noabort=1",
+	"strategy=D",
+};
+const unsigned t_nr_clean_strategies = G_N_ELEMENTS(t_clean_strategies);
+
+/* Set before the runner forks the tests, so every test sees it. */
+static const char *t_kernel = "model";
+
+/* "kernel=K @fmt...": the options of one verdict test; g_free() them. */
+static gchar *t_kopts(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static gchar *t_kopts(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	gchar *rest = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	gchar *o = g_strdup_printf("kernel=%s %s", t_kernel, rest);
+	g_free(rest);
+	return o;
+}
+
+START_TEST(test_none_is_caught_within_a_few_schedules)
+{
+	gchar *o = t_kopts("strategy=none seed=1");
+	struct sim *sim = t_run("hvo-2m", o);
+	const struct sim_finding *f = t_finding(sim, -1);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert(f->kind == FINDING_BBM_VIOLATION || f->kind == FINDING_TLB_CONFLICT ||
+		  f->kind == FINDING_STALE_ACCESS);
+	sim_destroy(sim);
+	g_free(o);
+	o = t_kopts("strategy=none sched=pct");
+	ck_assert_uint_ge(t_explore("hvo-2m", o, 5, -1), 4);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_strategy_is_clean_random)
+{
+	gchar *o = t_kopts("%s", t_clean_strategies[_i]);
+
+	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_strategy_is_clean_pct)
+{
+	gchar *o = t_kopts("%s sched=pct", t_clean_strategies[_i]);
+
+	ck_assert_uint_eq(t_explore("hvo-2m", o, 30, -1), 0);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_1g_clean_under_each_strategy)
+{
+	gchar *o = t_kopts("%s", t_clean_strategies[_i]);
+
+	ck_assert_uint_eq(t_explore("hvo-1g", o, 3, -1), 0);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_broken_d_resuming_before_the_flush_is_caught)
+{
+	/* The TLBIs complete only after the resume: readers run into the break. */
+	gchar *o = t_kopts("strategy=D-broken");
+
+	ck_assert_uint_ge(t_explore("hvo-2m", o, 20, -1), 1);
+	g_free(o);
+}
+END_TEST
+
+START_TEST(test_demote_and_free_account_every_page)
+{
+	/* The scenario's own check asserts the exact counts and no leak. */
+	gchar *o = t_kopts("strategy=D seed=3");
+	struct sim *sim = t_run("hvo-demote", o);
+	struct mm *mm = mm_of(sim);
+
+	ck_assert_uint_eq(sim->nr_findings, 0);
+	ck_assert_uint_eq(mm->stats.vmemmap_freed, 4096 + 512 * 8);
+	ck_assert_uint_eq(mm->stats.vmemmap_alloced, 4096 + 512 * 8);
+	sim_destroy(sim);
+	g_free(o);
+}
+END_TEST
+
+void t_add_hvo_verdicts(TCase *tc, const char *kernel)
+{
+	unsigned n = t_nr_clean_strategies;
+
+	t_kernel = kernel;
+	tcase_add_test(tc, test_none_is_caught_within_a_few_schedules);
+	tcase_add_loop_test(tc, test_strategy_is_clean_random, 0, n);
+	tcase_add_loop_test(tc, test_strategy_is_clean_pct, 0, n);
+	tcase_add_loop_test(tc, test_1g_clean_under_each_strategy, 0, n);
+	tcase_add_test(tc, test_broken_d_resuming_before_the_flush_is_caught);
+	tcase_add_test(tc, test_demote_and_free_account_every_page);
 }

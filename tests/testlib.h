@@ -14,6 +14,8 @@
 #include "sim/scenario.h"
 #include "sim/sim.h"
 
+#include <check.h>
+
 struct sim *t_run(const char *scenario, const char *opts);
 struct sim *t_run_costs(const char *scenario, const char *opts, const struct sim_costs *costs);
 /* The same on fibers (struct sim.fibers) where the build has them. */
@@ -27,5 +29,16 @@ unsigned t_explore(const char *scenario, const char *opts, unsigned n, int kind)
 struct sim *t_replay(const char *text, size_t len, bool lenient, char *err, size_t errlen);
 /* The first finding of @kind in @sim, or NULL. */
 const struct sim_finding *t_finding(const struct sim *sim, int kind);
+
+/*
+ * The HVO verdicts every kernel must give, one table for both (issue 19):
+ * none caught, each strategy of t_clean_strategies clean over random and
+ * PCT schedules of hvo-2m and a few of hvo-1g, the broken D caught, demote
+ * and free accounting every page. t_add_hvo_verdicts() adds them to @tc
+ * for --kernel @kernel ("model": test_hvo.c; "linux": test_linux_hvo.c).
+ */
+extern const char *const t_clean_strategies[];
+extern const unsigned t_nr_clean_strategies;
+void t_add_hvo_verdicts(TCase *tc, const char *kernel);
 
 #endif

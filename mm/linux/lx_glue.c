@@ -36,10 +36,14 @@ static struct {
 	unsigned nr_tokens;
 } lx;
 
+struct lx_where lx_where;
+
 /* Per run: the folio lists' heads in simulated kernel data. */
 struct lx_state {
 	uint64_t list, out;
 	bool inited; /* hugetlb_vmemmap_init() ran */
+	/* The describe hook we chain to (smp's): a finding says both. */
+	void (*describe)(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len);
 };
 
 static struct sim_cpu *cur(void)
@@ -335,6 +339,36 @@ static void lx_exit(struct sim_cpu *prev)
 	lx.cpu = prev;
 }
 
+/* A file name without the build machine's directories (deterministic traces). */
+static const char *lx_file(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	return file[0] == '/' && slash ? slash + 1 : file;
+}
+
+/*
+ * A finding while a CPU runs Linux code names Linux's line: the finding's
+ * own CPU, or the CPU in Linux code when another CPU (a reader) reports.
+ */
+static void lx_describe(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len)
+{
+	struct lx_state *st = mm_of(sim)->hvo_state;
+	size_t n;
+
+	if (st->describe)
+		st->describe(sim, cpu, buf, len);
+	n = strnlen(buf, len);
+	if (!lx.cpu || !lx_where.func || n + 1 >= len)
+		return;
+	if (cpu == lx.cpu)
+		snprintf(buf + n, len - n, " [linux: %s() %s:%d]", lx_where.func,
+			 lx_file(lx_where.file), lx_where.line);
+	else
+		snprintf(buf + n, len - n, " [cpu%u in linux: %s() %s:%d]", lx.cpu->id,
+			 lx_where.func, lx_file(lx_where.file), lx_where.line);
+}
+
 static int lx_setup(struct sim *sim, char *err, size_t errlen)
 {
 	struct lx_state *st = g_new0(struct lx_state, 1);
@@ -342,14 +376,21 @@ static int lx_setup(struct sim *sim, char *err, size_t errlen)
 	mm_of(sim)->hvo_state = st;
 	/* A finding may have unwound the last run's CPU inside Linux code. */
 	memset(&lx, 0, sizeof(lx));
+	memset(&lx_where, 0, sizeof(lx_where));
 	st->list = sim_kdata_alloc(sim, 16, 16);
 	st->out = sim_kdata_alloc(sim, 16, 16);
+	st->describe = sim->hooks.describe;
+	sim->hooks.describe = lx_describe;
 	return 0;
 }
 
 static void lx_teardown(struct sim *sim)
 {
-	g_free(mm_of(sim)->hvo_state);
+	struct lx_state *st = mm_of(sim)->hvo_state;
+
+	if (sim->hooks.describe == lx_describe)
+		sim->hooks.describe = st->describe;
+	g_free(st);
 	mm_of(sim)->hvo_state = NULL;
 }
 

@@ -36,6 +36,22 @@ static inline bool lx_is_kva(uint64_t a)
 	return a >= LX_KVA_BASE;
 }
 
+/*
+ * Where Linux code is: the call site of the shim call now running (file,
+ * function, line as the compiler saw them: apply-hooks' #line directives
+ * make them the user's mm/hugetlb_vmemmap.c, or the patched copy for the
+ * series' own lines). Set by LX_AT() in lx_kernel.h's macros; read by the
+ * harness when a finding is reported while a CPU runs Linux code. Host
+ * state, like lx_cpu: string literals, never in simulated memory.
+ */
+struct lx_where {
+	const char *file, *func;
+	int line;
+};
+extern struct lx_where lx_where;
+#define LX_AT(expr) \
+	(lx_where.file = __FILE__, lx_where.func = __func__, lx_where.line = __LINE__, (expr))
+
 /* struct page layout and flag bits shared with mm/mm.h (checked there). */
 #define LX_PAGE_OFF_FLAGS	 0
 #define LX_PAGE_OFF_PRIVATE	 40

@@ -21,6 +21,11 @@
 
 #include "sim/cpu.h"
 
+/* This layer's costs (costs.def): COST_name ids into struct sim_costs. */
+#define SIM_COST SIM_COST_DECLARE
+#include "costs.def"
+#undef SIM_COST
+
 /* ---- virtual memory layout ------------------------------------------------ */
 
 #define MMU_VA_BITS    48
@@ -242,16 +247,6 @@ static inline void mmu_set_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t val)
  * the latest when this CPU's next DSB ISH completes. VALE/VAALE forms
  * invalidate last-level (leaf) entries only and keep walk-cache entries.
  */
-void tlbi_vae1is(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vale1is(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vaae1is(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vaale1is(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vmalle1is(struct sim_cpu *cpu);
-void tlbi_vae1(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vale1(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vaae1(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vaale1(struct sim_cpu *cpu, uint64_t va);
-void tlbi_vmalle1(struct sim_cpu *cpu);
 
 /*
  * Range forms (FEAT_TLBIRANGE) take the Xt operand: BaseADDR[36:0] =
@@ -261,12 +256,14 @@ void tlbi_vmalle1(struct sim_cpu *cpu);
 uint64_t mmu_tlbi_range_arg(uint64_t va, unsigned scale, unsigned num);
 /* The [start, end) a range operand covers. */
 void mmu_tlbi_range_bounds(uint64_t arg, uint64_t *start, uint64_t *end);
-void tlbi_rvae1is(struct sim_cpu *cpu, uint64_t arg);
-void tlbi_rvaae1is(struct sim_cpu *cpu, uint64_t arg);
-void tlbi_rvale1is(struct sim_cpu *cpu, uint64_t arg);
-void tlbi_rvaale1is(struct sim_cpu *cpu, uint64_t arg);
-void tlbi_rvae1(struct sim_cpu *cpu, uint64_t arg);
-void tlbi_rvaale1(struct sim_cpu *cpu, uint64_t arg);
+/* tlbi_<name>(cpu[, va | arg]) for every line of sim/arm/tlbi.def. */
+#define MMU_TLBI_ARG_VA , uint64_t va
+#define MMU_TLBI_ARG_ALL
+#define MMU_TLBI_ARG_RANGE , uint64_t arg
+#define MMU_TLBI(name, operand, last_level, bcast) \
+	void tlbi_##name(struct sim_cpu *cpu MMU_TLBI_ARG_##operand);
+#include "tlbi.def"
+#undef MMU_TLBI
 
 /* DSB ISH: completes this CPU's earlier TLBIs everywhere, orders its stores. */
 void dsb_ish(struct sim_cpu *cpu);

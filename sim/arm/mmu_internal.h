@@ -135,6 +135,13 @@ struct mmu {
 	/* Live translation tables: pfn -> packed (va base, level), see mmu.c. */
 	GHashTable *tables;
 	struct chk *chk;
+	bool ha, hd; /* FEAT_HAFDBS: hardware Access flag / dirty state updates (--hafdbs) */
+	/*
+	 * With ha: live leaf slots holding a valid AF=0 descriptor, which a
+	 * speculative walk of any CPU may set AF in at any moment.
+	 */
+	uint64_t *af0;
+	unsigned naf0, capaf0;
 	void (*prev_store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 				uint64_t val);
 };
@@ -154,6 +161,13 @@ bool mmu_table_info(struct sim *sim, uint64_t pa, int *level, uint64_t *va_base)
  */
 int ptw_walk(struct sim *sim, struct sim_cpu *cpu, uint64_t va, struct mmu_result *res,
 	     struct mmu_fault *f);
+
+/*
+ * The hardware Access flag update (FEAT_HAFDBS, --hafdbs af): atomically
+ * sets AF in the descriptor at @dpa if it still holds @d. The new value, or
+ * 0 when the descriptor changed meanwhile (the walk must be redone).
+ */
+uint64_t mmu_hw_set_af(struct sim_cpu *cpu, uint64_t dpa, uint64_t d);
 
 /* ---- checker side (checker.c) ---------------------------------------------- */
 

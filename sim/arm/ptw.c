@@ -78,9 +78,20 @@ restart:
 		/* Invalid, a block at L0, or the reserved L3 encoding. */
 		if (!mmu_desc_is_leaf(d, level))
 			return ptw_fault(f, MMU_FAULT_TRANSLATION, level, d, dpa);
-		/* No hardware AF management (FEAT_HAFDBS off): AF == 0 faults. */
-		if (!(d & DESC_AF))
-			return ptw_fault(f, MMU_FAULT_ACCESS_FLAG, level, d, dpa);
+		/*
+		 * AF == 0 faults, unless the hardware manages the Access flag
+		 * (FEAT_HAFDBS): then the walker sets it by an atomic update of
+		 * the descriptor in memory and goes on; had the descriptor
+		 * changed since it was read, the walk starts over. A host walk
+		 * (setup, inspection) changes nothing.
+		 */
+		if (!(d & DESC_AF)) {
+			if (!mc || !m->ha)
+				return ptw_fault(f, MMU_FAULT_ACCESS_FLAG, level, d, dpa);
+			d = mmu_hw_set_af(cpu, dpa, d);
+			if (!d || mc->walk_restart)
+				goto restart;
+		}
 		res->pa = mmu_desc_oa(d, level) + (va & ((1ull << shift) - 1));
 		res->desc = d;
 		res->desc_pa = dpa;

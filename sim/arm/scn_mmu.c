@@ -26,6 +26,8 @@ enum scn_mmu_kind {
 	SCN_SPLIT_BBML2,
 	SCN_SPLIT_BBML2_DIFFER,
 	SCN_PERM_ONLY,
+	SCN_AF_BREAK,
+	SCN_AF_BREAK_CAS,
 };
 
 struct scn_mmu_def {
@@ -124,6 +126,11 @@ static enum mmu_fault_action scn_fault_wait(struct sim_cpu *cpu, const struct mm
 {
 	struct scn_mmu *s = arg;
 
+	if (f->type == MMU_FAULT_ACCESS_FLAG) {
+		/* An AF=0 break value: wait for the new entry (AF=1). */
+		cpu_spin_until(cpu, s->ptep, 8, DESC_AF, DESC_AF, "scenario pte AF");
+		return MMU_FAULT_RETRY;
+	}
 	if (f->type != MMU_FAULT_TRANSLATION)
 		return MMU_FAULT_NO_FIXUP;
 	cpu_spin_until(cpu, s->ptep, 8, DESC_VALID, DESC_VALID, "scenario pte valid");
@@ -181,6 +188,35 @@ static void scn_free_and_reuse(struct sim_cpu *cpu)
 	cpu_store64(cpu, mmu_phys_to_virt(SCN_PA_OLD), SCN_OWNER_MARK);
 }
 
+/*
+ * Break with an AF=0 descriptor (the old output address, Access flag
+ * clear), invalidate, then make. Without hardware AF management nothing
+ * can cache the AF=0 value, so it is a break (herd7
+ * MP+tlbi-sync.ishspteaf0pteoa.af1+pos: Never, no BBM warning). With it, any
+ * walk may set AF and so remake the old translation; the make must then be
+ * a compare-and-swap from the AF=0 value that starts over when it fails
+ * (herd7 MP+tlbi-sync.ishsRpteaf0pte-amo.casptepteoa.af1+pos, P1:HA: Never).
+ */
+static void scn_af_break(struct sim_cpu *cpu, struct scn_mmu *s, uint64_t new_pte, bool cas)
+{
+	uint64_t af0 = mmu_mk_leaf(SCN_PA_OLD, MMU_PROT_KERNEL & ~DESC_AF, 3);
+
+	for (;;) {
+		mmu_set_pte(cpu, s->ptep, af0);
+		dsb_ish(cpu);
+		tlbi_vaae1is(cpu, SCN_VA);
+		dsb_ish(cpu);
+		if (!cas) {
+			mmu_set_pte(cpu, s->ptep, new_pte);
+			break;
+		}
+		if (cpu_cmpxchg(cpu, s->ptep, 8, af0, new_pte) == af0)
+			break;
+	}
+	dsb_ish(cpu);
+	isb(cpu);
+}
+
 static void scn_updater(struct sim_cpu *cpu, struct scn_mmu *s)
 {
 	uint64_t new_pte = mmu_mk_leaf(SCN_PA_NEW, MMU_PROT_KERNEL, 3);
@@ -236,6 +272,10 @@ static void scn_updater(struct sim_cpu *cpu, struct scn_mmu *s)
 		dsb_ish(cpu);
 		isb(cpu);
 		break;
+	case SCN_AF_BREAK:
+	case SCN_AF_BREAK_CAS:
+		scn_af_break(cpu, s, new_pte, s->kind == SCN_AF_BREAK_CAS);
+		break;
 	case SCN_PERM_ONLY:
 		mmu_set_pte(cpu, s->ptep, mmu_mk_leaf(SCN_PA_OLD, MMU_PROT_KERNEL_RO, 3));
 		dsb_ishst(cpu);
@@ -260,6 +300,7 @@ static void scn_mmu_main(struct sim_cpu *cpu)
 }
 
 static const char *const scn_bbml2[] = {"bbm_level=2", "bbml2_noabort=1", NULL};
+static const char *const scn_ha[] = {"hafdbs=af", NULL};
 
 #define SCN_MMU(var, nm, k, exp, dflt, sum)                           \
 	static const struct scn_mmu_def var = {                       \
@@ -300,3 +341,7 @@ SCN_MMU(scn_mmu_split_bbml2_differ, "mmu-split-bbml2-differ", SCN_SPLIT_BBML2_DI
 	FINDING_BBM_VIOLATION, scn_bbml2, "BBM level 2 split where one page's contents differ")
 SCN_MMU(scn_mmu_perm_only, "mmu-perm-only", SCN_PERM_ONLY, -1, NULL,
 	"RW->RO without a break, then TLBI: clean")
+SCN_MMU(scn_mmu_af_break, "mmu-af-break", SCN_AF_BREAK, FINDING_BBM_VIOLATION, scn_ha,
+	"AF=0 used as the break value while the hardware sets AF (--hafdbs af)")
+SCN_MMU(scn_mmu_af_break_cas, "mmu-af-break-cas", SCN_AF_BREAK_CAS, -1, scn_ha,
+	"AF=0 break, made by a compare-and-swap that redoes the break if AF was set: clean")

@@ -12,6 +12,12 @@
  * through the current CPU's MMU, so the checker sees it. Host objects of
  * the same types (a pmd_t or LIST_HEAD on the updater's stack) are used
  * directly; lx_is_kva() tells them apart.
+ *
+ * Every call the Linux file makes that reaches the simulated machine is a
+ * macro that first records its call site (LX_AT: file, function, line, in
+ * lx_where) and then calls the lx_ function: a finding reported while Linux
+ * code runs names the line of hugetlb_vmemmap.c that was executing. Inside
+ * the shim, only the lx_ functions are called, so the site stays Linux's.
  */
 #ifndef BBMSIM_LX_KERNEL_H
 #define BBMSIM_LX_KERNEL_H
@@ -161,7 +167,7 @@ static inline void lx_list_set(struct list_head *h, size_t off, struct list_head
 	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
-static inline void INIT_LIST_HEAD(struct list_head *h)
+static inline void lx_init_list_head(struct list_head *h)
 {
 	lx_set_next(h, h);
 	lx_set_prev(h, h);
@@ -176,12 +182,12 @@ static inline void lx_list_insert(struct list_head *n, struct list_head *prev,
 	lx_set_next(prev, n);
 }
 
-static inline void list_add(struct list_head *n, struct list_head *head)
+static inline void lx_list_add(struct list_head *n, struct list_head *head)
 {
 	lx_list_insert(n, head, lx_next(head));
 }
 
-static inline void list_add_tail(struct list_head *n, struct list_head *head)
+static inline void lx_list_add_tail(struct list_head *n, struct list_head *head)
 {
 	lx_list_insert(n, lx_prev(head), head);
 }
@@ -194,39 +200,49 @@ static inline void lx_list_unlink(struct list_head *e)
 	lx_set_next(prev, next);
 }
 
-static inline void list_del(struct list_head *e)
+static inline void lx_list_del(struct list_head *e)
 {
 	lx_list_unlink(e);
 	lx_set_next(e, LIST_POISON1);
 	lx_set_prev(e, LIST_POISON2);
 }
 
-static inline void list_del_init(struct list_head *e)
+static inline void lx_list_del_init(struct list_head *e)
 {
 	lx_list_unlink(e);
-	INIT_LIST_HEAD(e);
+	lx_init_list_head(e);
 }
 
-static inline void list_move(struct list_head *e, struct list_head *head)
+static inline void lx_list_move(struct list_head *e, struct list_head *head)
 {
 	lx_list_unlink(e);
-	list_add(e, head);
+	lx_list_add(e, head);
 }
 
-static inline void list_move_tail(struct list_head *e, struct list_head *head)
+static inline void lx_list_move_tail(struct list_head *e, struct list_head *head)
 {
 	lx_list_unlink(e);
-	list_add_tail(e, head);
+	lx_list_add_tail(e, head);
 }
 
-static inline bool list_empty(struct list_head *head)
+static inline bool lx_list_empty(struct list_head *head)
 {
 	return lx_next(head) == head;
 }
 
+#define INIT_LIST_HEAD(h)	LX_AT(lx_init_list_head(h))
+#define list_add(n, head)	LX_AT(lx_list_add((n), (head)))
+#define list_add_tail(n, head)	LX_AT(lx_list_add_tail((n), (head)))
+#define list_del(e)		LX_AT(lx_list_del(e))
+#define list_del_init(e)	LX_AT(lx_list_del_init(e))
+#define list_move(e, head)	LX_AT(lx_list_move((e), (head)))
+#define list_move_tail(e, head) LX_AT(lx_list_move_tail((e), (head)))
+#define list_empty(head)	LX_AT(lx_list_empty(head))
+
 #define list_entry(ptr, type, member)	    container_of(ptr, type, member)
-#define list_first_entry(ptr, type, member) list_entry(lx_next(ptr), type, member)
-#define list_next_entry(pos, member)	    list_entry(lx_next(&(pos)->member), typeof(*(pos)), member)
+#define list_first_entry(ptr, type, member) list_entry(LX_AT(lx_next(ptr)), type, member)
+#define list_next_entry(pos, member) \
+	list_entry(LX_AT(lx_next(&(pos)->member)), typeof(*(pos)), member)
 #define list_for_each_entry(pos, head, member)                                           \
 	for (pos = list_first_entry(head, typeof(*pos), member); &pos->member != (head); \
 	     pos = list_next_entry(pos, member))
@@ -277,23 +293,24 @@ static inline bool lx_page_flag(const struct page *page, unsigned bit)
 	return (lx_load(lx_va(page) + LX_PAGE_OFF_FLAGS, 8) >> bit) & 1;
 }
 
-#define PageHead(p)		 lx_page_flag((p), LX_PG_head)
+#define PageHead(p)		 LX_AT(lx_page_flag((p), LX_PG_head))
 #define PageTail(p)		 (!PageHead(p))
-#define PageReserved(p)		 lx_page_flag((p), LX_PG_reserved)
-#define PageVmemmapSelfHosted(p) lx_page_flag((p), LX_PG_owner_priv_1)
+#define PageReserved(p)		 LX_AT(lx_page_flag((p), LX_PG_reserved))
+#define PageVmemmapSelfHosted(p) LX_AT(lx_page_flag((p), LX_PG_owner_priv_1))
 
 /* One node: the node bits of page->flags are read, and are 0. */
-static inline int page_to_nid(const struct page *page)
+static inline int lx_page_to_nid(const struct page *page)
 {
 	return (int)(lx_load(lx_va(page) + LX_PAGE_OFF_FLAGS, 8) >> 63);
 }
 
+#define page_to_nid(p)	      LX_AT(lx_page_to_nid(p))
 #define folio_nid(f)	      page_to_nid(&(f)->page)
-#define folio_test_hugetlb(f) lx_page_flag(&(f)->page, LX_PG_head)
-#define folio_ref_count(f)    ((int)lx_load(lx_va(&(f)->_refcount), 4))
+#define folio_test_hugetlb(f) LX_AT(lx_page_flag(&(f)->page, LX_PG_head))
+#define folio_ref_count(f)    LX_AT((int)lx_load(lx_va(&(f)->_refcount), 4))
 
 /* hugetlb's HPG_vmemmap_optimized in folio->private: test_bit/set_bit/clear_bit. */
-static inline bool folio_test_hugetlb_vmemmap_optimized(struct folio *folio)
+static inline bool lx_folio_test_optimized(struct folio *folio)
 {
 	return (lx_load(lx_va(folio) + LX_PAGE_OFF_PRIVATE, 8) >> LX_HPG_vmemmap_optimized) & 1;
 }
@@ -308,8 +325,9 @@ static inline void lx_folio_private_update(struct folio *folio, bool set)
 		old = seen;
 }
 
-#define folio_set_hugetlb_vmemmap_optimized(f)	 lx_folio_private_update((f), true)
-#define folio_clear_hugetlb_vmemmap_optimized(f) lx_folio_private_update((f), false)
+#define folio_test_hugetlb_vmemmap_optimized(f)	 LX_AT(lx_folio_test_optimized(f))
+#define folio_set_hugetlb_vmemmap_optimized(f)	 LX_AT(lx_folio_private_update((f), true))
+#define folio_clear_hugetlb_vmemmap_optimized(f) LX_AT(lx_folio_private_update((f), false))
 
 static inline struct page *pfn_to_page(unsigned long pfn)
 {
@@ -346,25 +364,25 @@ static inline unsigned long pages_per_huge_page(const struct hstate *h)
 
 /* ---- the page allocator --------------------------------------------------------------- */
 
-static inline struct page *alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
+static inline struct page *lx_alloc_pages_node(int nid, gfp_t gfp, unsigned int order)
 {
 	uint64_t pfn = lx_alloc_page();
 
 	return pfn ? pfn_to_page(pfn) : NULL;
 }
 
-static inline void __free_page(struct page *page)
+static inline void lx___free_page(struct page *page)
 {
 	lx_free_page(page_to_pfn(page));
 }
 
 /* free_reserved_page(): a memblock page joins the buddy allocator. */
-static inline void free_bootmem_page(struct page *page)
+static inline void lx_free_bootmem_page(struct page *page)
 {
 	uint64_t va = lx_va(page) + LX_PAGE_OFF_FLAGS;
 
 	lx_store(va, 8, lx_load(va, 8) & ~(1ull << LX_PG_reserved));
-	__free_page(page);
+	lx___free_page(page);
 }
 
 /* The buddy allocator's bookkeeping is host state in bbmsim (mm/mm.h): nothing to do. */
@@ -375,10 +393,10 @@ static inline void split_page(struct page *page, unsigned int order)
 #define memmap_pages_add(n)	 lx_memmap_account(n)
 #define memmap_boot_pages_add(n) lx_memmap_account(n)
 
-static inline void copy_page(void *to, const void *from)
-{
-	lx_copy_page(lx_va(to), lx_va(from));
-}
+#define alloc_pages_node(nid, gfp, order) LX_AT(lx_alloc_pages_node((nid), (gfp), (order)))
+#define __free_page(page)		  LX_AT(lx___free_page(page))
+#define free_bootmem_page(page)		  LX_AT(lx_free_bootmem_page(page))
+#define copy_page(to, from)		  LX_AT(lx_copy_page(lx_va(to), lx_va(from)))
 
 /* ---- page tables (arm64) ---------------------------------------------------------------- */
 
@@ -412,7 +430,7 @@ static inline pte_t mk_pte(struct page *page, pgprot_t prot)
 	return __pte(lx_mk_pte(page_to_pfn(page), prot.pgprot));
 }
 
-static inline pte_t ptep_get(pte_t *ptep)
+static inline pte_t lx_ptep_get(pte_t *ptep)
 {
 	return __pte(lx_entry_get(ptep));
 }
@@ -428,11 +446,12 @@ static inline struct page *pte_page(pte_t pte)
  * pmd_leaf(*pmd) and pmd_page(*pmd) read *pmd: they take the lvalue, so a
  * PMD in simulated memory is read through the MMU (&*p is p, no host read).
  */
-#define pmd_leaf(pmd) lx_pmd_is_leaf(lx_entry_get(&(pmd)))
-#define pmd_page(pmd) pfn_to_page(lx_pmd_pfn(lx_entry_get(&(pmd))))
-#define pmd_none(pmd) (lx_entry_get(&(pmd)) == 0)
+#define ptep_get(ptep) LX_AT(lx_ptep_get(ptep))
+#define pmd_leaf(pmd)  LX_AT(lx_pmd_is_leaf(lx_entry_get(&(pmd))))
+#define pmd_page(pmd)  LX_AT(pfn_to_page(lx_pmd_pfn(lx_entry_get(&(pmd)))))
+#define pmd_none(pmd)  LX_AT(lx_entry_get(&(pmd)) == 0)
 
-static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long addr)
+static inline pte_t *lx_pte_offset_kernel(pmd_t *pmd, unsigned long addr)
 {
 	uint64_t table = lx_phys_to_virt(lx_pmd_table(lx_entry_get(pmd)));
 
@@ -444,7 +463,7 @@ struct mm_struct {
 };
 extern struct mm_struct init_mm;
 
-static inline void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
+static inline void lx_set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *ptep, pte_t pte)
 {
 	if (lx_is_kva(lx_va(ptep)))
 		lx_set_pte(lx_va(ptep), addr, pte_val(pte));
@@ -452,7 +471,7 @@ static inline void set_pte_at(struct mm_struct *mm, unsigned long addr, pte_t *p
 		ptep->pte = pte_val(pte);
 }
 
-static inline pte_t *pte_alloc_one_kernel(struct mm_struct *mm)
+static inline pte_t *lx_pte_alloc_one_kernel(struct mm_struct *mm)
 {
 	uint64_t pfn = lx_alloc_page(); /* free pages are zero in bbmsim: __GFP_ZERO */
 
@@ -462,14 +481,14 @@ static inline pte_t *pte_alloc_one_kernel(struct mm_struct *mm)
 	return (pte_t *)(uintptr_t)lx_phys_to_virt(pfn << PAGE_SHIFT);
 }
 
-static inline void pte_free_kernel(struct mm_struct *mm, pte_t *pte)
+static inline void lx_pte_free_kernel(struct mm_struct *mm, pte_t *pte)
 {
 	lx_pgtable_account(-1);
 	lx_free_page(__pa(pte) >> PAGE_SHIFT);
 }
 
 /* PMD_TYPE_TABLE | PMD_TABLE_UXN, through set_pmd() when the PMD is live. */
-static inline void pmd_populate_kernel(struct mm_struct *mm, pmd_t *pmdp, pte_t *ptep)
+static inline void lx_pmd_populate_kernel(struct mm_struct *mm, pmd_t *pmdp, pte_t *ptep)
 {
 	uint64_t val = lx_mk_kernel_table(__pa(ptep));
 
@@ -479,12 +498,18 @@ static inline void pmd_populate_kernel(struct mm_struct *mm, pmd_t *pmdp, pte_t 
 		pmdp->pmd = val;
 }
 
-#define smp_wmb()		     lx_smp_wmb()
-#define flush_tlb_all()		     lx_flush_tlb_all()
-#define flush_tlb_kernel_range(s, e) lx_flush_tlb_kernel_range((s), (e))
-#define synchronize_rcu()	     lx_synchronize_rcu()
-#define spin_lock(l)		     ((void)(l), lx_ptl_lock())
-#define spin_unlock(l)		     ((void)(l), lx_ptl_unlock())
+#define pte_offset_kernel(pmd, addr)	    LX_AT(lx_pte_offset_kernel((pmd), (addr)))
+#define set_pte_at(mm, addr, ptep, pte)	    LX_AT(lx_set_pte_at((mm), (addr), (ptep), (pte)))
+#define pte_alloc_one_kernel(mm)	    LX_AT(lx_pte_alloc_one_kernel(mm))
+#define pte_free_kernel(mm, pte)	    LX_AT(lx_pte_free_kernel((mm), (pte)))
+#define pmd_populate_kernel(mm, pmdp, ptep) LX_AT(lx_pmd_populate_kernel((mm), (pmdp), (ptep)))
+
+#define smp_wmb()		     LX_AT(lx_smp_wmb())
+#define flush_tlb_all()		     LX_AT(lx_flush_tlb_all())
+#define flush_tlb_kernel_range(s, e) LX_AT(lx_flush_tlb_kernel_range((s), (e)))
+#define synchronize_rcu()	     LX_AT(lx_synchronize_rcu())
+#define spin_lock(l)		     ((void)(l), LX_AT(lx_ptl_lock()))
+#define spin_unlock(l)		     ((void)(l), LX_AT(lx_ptl_unlock()))
 /* init_mm's mmap_lock: nothing else takes it here. */
 #define mmap_read_lock(mm)   ((void)(mm))
 #define mmap_read_unlock(mm) ((void)(mm))
@@ -521,48 +546,18 @@ int walk_kernel_page_table_range(unsigned long start, unsigned long end,
 	(lx_vmemmap_arch_flushes_tlb() ? (VMEMMAP_SPLIT_NO_TLB_FLUSH | VMEMMAP_REMAP_NO_TLB_FLUSH) \
 				       : 0)
 
-#define vmemmap_update_supported vmemmap_update_supported
-static inline bool vmemmap_update_supported(void)
-{
-	return lx_vmemmap_update_supported();
-}
+#define vmemmap_update_supported() LX_AT(lx_vmemmap_update_supported())
 
 /* cpus_read_lock() on arm64: CPU hotplug is not modelled, so nothing to hold. */
-#define vmemmap_update_lock vmemmap_update_lock
-static inline void vmemmap_update_lock(void)
-{
-}
+#define vmemmap_update_lock()	((void)0)
+#define vmemmap_update_unlock() ((void)0)
 
-#define vmemmap_update_unlock vmemmap_update_unlock
-static inline void vmemmap_update_unlock(void)
-{
-}
-
-#define vmemmap_update_pte_range_start vmemmap_update_pte_range_start
-static inline void vmemmap_update_pte_range_start(pte_t *pte, unsigned long start,
-						  unsigned long end)
-{
-	lx_vmemmap_update_pte_range_start(start, end);
-}
-
-#define vmemmap_update_pte_range_end vmemmap_update_pte_range_end
-static inline void vmemmap_update_pte_range_end(void)
-{
-	lx_vmemmap_update_pte_range_end();
-}
-
-#define vmemmap_update_pmd_range_start vmemmap_update_pmd_range_start
-static inline void vmemmap_update_pmd_range_start(pmd_t *pmd, unsigned long start,
-						  unsigned long end)
-{
-	lx_vmemmap_update_pmd_range_start(start, end);
-}
-
-#define vmemmap_update_pmd_range_end vmemmap_update_pmd_range_end
-static inline void vmemmap_update_pmd_range_end(void)
-{
-	lx_vmemmap_update_pmd_range_end();
-}
+#define vmemmap_update_pte_range_start(pte, start, end) \
+	((void)(pte), LX_AT(lx_vmemmap_update_pte_range_start((start), (end))))
+#define vmemmap_update_pte_range_end() LX_AT(lx_vmemmap_update_pte_range_end())
+#define vmemmap_update_pmd_range_start(pmd, start, end) \
+	((void)(pmd), LX_AT(lx_vmemmap_update_pmd_range_start((start), (end))))
+#define vmemmap_update_pmd_range_end() LX_AT(lx_vmemmap_update_pmd_range_end())
 
 /* Bitmaps for the patched range callbacks. */
 #define DECLARE_BITMAP(name, bits) unsigned long name[((bits) + BITS_PER_LONG - 1) / BITS_PER_LONG]
