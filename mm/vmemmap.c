@@ -67,7 +67,8 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 		if (!mm->hvo) {
 			snprintf(err, errlen,
 				 "--kernel linux: this build has no Linux harness "
-				 "(linux-source-6.12 not installed; scripts/bootstrap --linux)");
+				 "(linux-source-6.12 not installed: scripts/bootstrap --linux, "
+				 "or ./configure --linux-src DIR)");
 			return -1;
 		}
 	} else {

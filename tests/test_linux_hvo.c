@@ -262,6 +262,36 @@ START_TEST(test_linux_batch_flushes_twice)
 }
 END_TEST
 
+/*
+ * A finding while Linux's code runs names its function and line (docs/howto.md):
+ * none's first finding is the split's pmd_populate_kernel() over the live block.
+ */
+START_TEST(test_finding_names_the_linux_line)
+{
+	struct sim *sim = t_run("hvo-2m", "kernel=linux strategy=none seed=1");
+	const struct sim_finding *f = t_finding(sim, FINDING_BBM_VIOLATION);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_msg(g_regex_match_simple(
+			      "\\[linux: vmemmap_split_pmd\\(\\) mm/hugetlb_vmemmap\\.c:[0-9]+\\]$",
+			      f->detail, 0, 0),
+		      "%s", f->detail);
+	sim_destroy(sim);
+}
+END_TEST
+
+/* The model's findings say nothing of Linux. */
+START_TEST(test_model_finding_names_no_linux_line)
+{
+	struct sim *sim = t_run("hvo-2m", "kernel=model strategy=none seed=1");
+	const struct sim_finding *f = t_finding(sim, -1);
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_ptr_null(strstr(f->detail, "linux:"));
+	sim_destroy(sim);
+}
+END_TEST
+
 START_TEST(test_unknown_kernel_is_bad_input)
 {
 	const struct scenario *scn = scenario_find("hvo-2m");
@@ -295,6 +325,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_linux_batch_flushes_twice);
 	/* The checker on Linux's code: the verdicts and schedules of test_hvo (testlib). */
 	t_add_hvo_verdicts(tc, "linux");
+	tcase_add_test(tc, test_finding_names_the_linux_line);
+	tcase_add_test(tc, test_model_finding_names_no_linux_line);
 	tcase_add_test(tc, test_unknown_kernel_is_bad_input);
 	suite_add_tcase(s, tc);
 	return s;

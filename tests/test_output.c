@@ -5,8 +5,10 @@
  * a run whose clock passes 2^62 ps stops with an error instead of reporting
  * times that wrapped (compare once showed a strategy at -100 %).
  */
+#include "sim/arm/mmu.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
+#include "smp/smp.h"
 #include "testlib.h"
 
 #include <check.h>
