@@ -687,6 +687,14 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	opt->cpus = (uint32_t)lt->nprocs;
 	/* Every execution runs to its end: a BBM violation is a flag, not a stop. */
 	opt->keep_going = true;
+	/* TTHM=HA / HA HD: hardware Access-flag / dirty-state updates (machine-wide here). */
+	if (lt->tthm_hd || lt->tthm_ha) {
+		char e[200];
+		if (sim_options_set(opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", e, sizeof(e))) {
+			snprintf(err, errlen, "%s: TTHM: %s", lt->path, e);
+			return -1;
+		}
+	}
 	if (lt->var_bbm2) {
 		opt->bbm_level = 2;
 		opt->bbml2_noabort = lt->var_bbm2_noabort;
