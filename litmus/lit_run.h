@@ -44,6 +44,8 @@ void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *
 int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen);
 
 uint64_t lit_va(int sym);
+/* The location whose page @va is in, or -1. */
+int lit_sym_of_va(const struct litmus *lt, uint64_t va);
 uint64_t lit_pa(int sym);
 /* The descriptor value herd's (oa:..., ...) stands for. */
 uint64_t lit_desc_encode(const struct lit_desc *d);
