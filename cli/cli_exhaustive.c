@@ -65,8 +65,13 @@ int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
 	if (opt_max_steps < 0 || opt_max_steps > SIM_STEP_BOUND_MAX)
 		die("--max-steps: %" G_GINT64_FORMAT " is out of range [1, %u]", opt_max_steps,
 		    SIM_STEP_BOUND_MAX);
-	if (opt_max_steps)
-		opt->step_bound = (uint32_t)opt_max_steps;
+	if (opt_max_steps) {
+		char v[32];
+
+		snprintf(v, sizeof(v), "%" G_GINT64_FORMAT, opt_max_steps);
+		if (sim_options_set(opt, "step_bound", v, err, sizeof(err)))
+			die("--max-steps: %s", err);
+	}
 	/*
 	 * No reduction: the GIC and SMP layers keep state in host memory that
 	 * the engine is not told about, so any two steps may be dependent.
@@ -89,7 +94,7 @@ int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
 				       ",\"complete\":%s,\"with_findings\":%" PRIu64
 				       ",\"step_bound\":%u,\"trace\":",
 				       st.runs, st.complete ? "true" : "false", x.with_findings,
-				       opt->step_bound);
+				       sim_opt_uint(opt, OPT_step_bound));
 		if (path)
 			json_str(j, path);
 		else
@@ -110,7 +115,7 @@ int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
 		printf("exhaustive: %" PRIu64 " executions%s, %" PRIu64
 		       " with findings (step bound %u)\n",
 		       st.runs, st.complete ? "" : " (stopped at --schedules: incomplete)",
-		       x.with_findings, opt->step_bound);
+		       x.with_findings, sim_opt_uint(opt, OPT_step_bound));
 	}
 	int rc = x.with_findings ? EXIT_FINDING : 0;
 	g_free(path);

@@ -583,23 +583,34 @@ void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *
 	};
 }
 
+static int set_opt(const struct litmus *lt, struct sim_options *opt, const char *name,
+		   const char *value, char *err, size_t errlen)
+{
+	char e[200];
+
+	if (!sim_options_set(opt, name, value, e, sizeof(e)))
+		return 0;
+	snprintf(err, errlen, "%s: %s", lt->path, e);
+	return -1;
+}
+
 int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen)
 {
-	opt->cpus = (uint32_t)lt->nprocs;
-	/* Every execution runs to its end: a BBM violation is a flag, not a stop. */
-	opt->keep_going = true;
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", lt->nprocs);
+	if (set_opt(lt, opt, "cpus", n, err, errlen) ||
+	    /* Every execution runs to its end: a BBM violation is a flag, not a stop. */
+	    set_opt(lt, opt, "keep_going", "1", err, errlen))
+		return -1;
 	/* TTHM=HA / HA HD: hardware Access-flag / dirty-state updates (machine-wide here). */
-	if (lt->tthm_hd || lt->tthm_ha) {
-		char e[200];
-		if (sim_options_set(opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", e, sizeof(e))) {
-			snprintf(err, errlen, "%s: TTHM: %s", lt->path, e);
-			return -1;
-		}
-	}
-	if (lt->var_bbm2) {
-		opt->bbm_level = 2;
-		opt->bbml2_noabort = lt->var_bbm2_noabort;
-	}
+	if ((lt->tthm_hd || lt->tthm_ha) &&
+	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
+		return -1;
+	if (lt->var_bbm2 &&
+	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
+	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen)))
+		return -1;
 	return 0;
 }
 
