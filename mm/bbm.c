@@ -265,9 +265,12 @@ static void c_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint
 		set_pte_at(cpu, ptep, old | DESC_AP_RDONLY);
 		flush_tlb_kernel_range(cpu, addr, addr + PAGE_SIZE);
 	}
+	/* copy_page()'s loads see this CPU's own stores (--memory arm: they go out first). */
+	cpu_memory_flush(cpu, false);
 	if (!pmem_page_equal(cpu->sim->mem, old_pa, new_pa)) {
 		cpu_load64(cpu, mmu_phys_to_virt(new_pa));
 		pmem_copy_page(cpu->sim->mem, old_pa, new_pa);
+		cpu_memory_written(cpu, old_pa, PAGE_SIZE);
 		cpu_store64(cpu, mmu_phys_to_virt(old_pa), pmem_read(cpu->sim->mem, old_pa, 8));
 		sim_tick(cpu, COST_copy_page);
 	}

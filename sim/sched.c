@@ -7,6 +7,7 @@
  * hand-off itself.
  */
 #include "engine.h"
+#include "cpu.h"
 #include "pmem.h"
 #include "rng.h"
 #include "scenario.h"
@@ -484,6 +485,7 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
+	cpu_memory_flush(cpu, false); /* a waiting CPU's stores reach the others */
 	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
 	if (cpu->irq_line && cpu->irq_late) {
 		cpu->irq_defer = 0;
@@ -662,6 +664,11 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 	struct sched *s = sim->sched;
 	struct sim_cpu *next = NULL;
 
+	/* An interrupt still in its latency is taken before the CPU goes idle. */
+	if (!sim->stopping && cpu->irq_line && cpu->irq_late) {
+		cpu->irq_defer = 0;
+		take_irq(cpu, false);
+	}
 	cpu->unwind = NULL;
 	if (cpu->state == CPU_RUNNABLE)
 		rq_del(s, cpu);
@@ -688,8 +695,10 @@ void sched_cpu_body(struct sim_cpu *cpu)
 	jmp_buf jb;
 
 	cpu->unwind = &jb;
-	if (!setjmp(jb) && !sim->stopping)
+	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
+		cpu_memory_flush(cpu, true); /* its last stores reach the others */
+	}
 	cpu_finished(sim, cpu);
 }
 

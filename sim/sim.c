@@ -3,6 +3,7 @@
  * A run's life: create the machine, run every CPU's program under the
  * scheduler, collect findings, and account for it in the trace.
  */
+#include "cpu.h"
 #include "engine.h"
 #include "pmem.h"
 #include "scenario.h"
@@ -59,7 +60,7 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
 	sim->kdata_next = SIM_KDATA_BASE;
 	sim->keep_trace = true;
 	sim->sched = sched_create(sim, replay, err, errlen);
-	if (!sim->sched) {
+	if (!sim->sched || cpu_memory_create(sim, err, errlen)) {
 		sim_destroy(sim);
 		return NULL;
 	}
@@ -72,6 +73,7 @@ void sim_destroy(struct sim *sim)
 		return;
 	if (sim->scn && sim->scn->teardown && sim->scn_state)
 		sim->scn->teardown(sim);
+	cpu_memory_destroy(sim);
 	sched_destroy(sim->sched);
 	trace_free(sim->trace);
 	events_free(sim->events);
