@@ -554,8 +554,8 @@ static void e_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint
 }
 
 /* What E and its variants for scenarios and tests share. */
-#define E_OPS_COMMON                                                                           \
-	.lock = ptl_lock, .unlock = ptl_unlock, .pmd_range_start = nop_range,                  \
+#define E_OPS_COMMON                                                                          \
+	.lock = ptl_lock, .unlock = ptl_unlock, .pmd_range_start = nop_range,                 \
 	.pmd_range_end = nop_range, .pte_range_start = nop_range, .pte_range_end = nop_range, \
 	.update_pmd = direct_update
 
@@ -603,9 +603,10 @@ static const struct vmemmap_update_ops vmemmap_ops_e_no_flush = {
 const struct vmemmap_update_ops *vmemmap_ops_find(const char *name)
 {
 	static const struct vmemmap_update_ops *const all[] = {
-		&vmemmap_ops_none, &vmemmap_ops_a,	  &vmemmap_ops_b,	 &vmemmap_ops_c,
-		&vmemmap_ops_d,	   &vmemmap_ops_d_no_nmi, &vmemmap_ops_d_broken, &vmemmap_ops_e,
-		&vmemmap_ops_e_no_ha, &vmemmap_ops_e_no_flush,
+		&vmemmap_ops_none,	 &vmemmap_ops_a, &vmemmap_ops_b,
+		&vmemmap_ops_c,		 &vmemmap_ops_d, &vmemmap_ops_d_no_nmi,
+		&vmemmap_ops_d_broken,	 &vmemmap_ops_e, &vmemmap_ops_e_no_ha,
+		&vmemmap_ops_e_no_flush,
 	};
 
 	for (unsigned i = 0; i < G_N_ELEMENTS(all); i++)

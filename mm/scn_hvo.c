@@ -17,8 +17,15 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-enum hvo_job { JOB_2M, JOB_1G, JOB_DEMOTE, JOB_2M_A_IRQ, JOB_2M_LOCKER, JOB_2M_HAMMER,
-	       JOB_2M_AF_STORM };
+enum hvo_job {
+	JOB_2M,
+	JOB_1G,
+	JOB_DEMOTE,
+	JOB_2M_A_IRQ,
+	JOB_2M_LOCKER,
+	JOB_2M_HAMMER,
+	JOB_2M_AF_STORM
+};
 
 struct scn_hvo {
 	enum hvo_job job;
@@ -75,9 +82,9 @@ static int hvo_setup_common(struct sim *sim, enum hvo_job job, char *err, size_t
 	st->nr_pages = (uint64_t)n << st->h->order;
 	/* Enough reads to overlap the updater's work under a fair schedule. */
 	st->reader_iters = job == JOB_2M || job == JOB_2M_A_IRQ || job == JOB_2M_HAMMER ||
-					      job == JOB_2M_AF_STORM
-			      ? 60 * n
-			      : 400;
+					   job == JOB_2M_AF_STORM
+				   ? 60 * n
+				   : 400;
 	st->free_before = mm_nr_free_pages(sim);
 	return 0;
 }
@@ -475,7 +482,7 @@ SCENARIO_REGISTER(scn_hvo_2m_d_locker)
 static const struct scenario scn_hvo_2m = {
 	.name = "hvo-2m",
 	.summary = "optimise and restore a batch of 2 MiB pages while other CPUs read their "
-		   "struct pages (--strategy none|A|B|C|D)",
+		   "struct pages (--strategy none|A|B|C|D|E)",
 	.default_cpus = 4,
 	.expect = -1,
 	.est_steps = 6000,
