@@ -3,6 +3,10 @@
 BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
+# make V=1 shows the build as it goes; by default only its errors show, so
+# that `make run` prints the table and little else.
+V ?= 0
+MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build run test check-long bench format clean
 
@@ -12,8 +16,16 @@ deps:
 	@scripts/bootstrap
 
 build: deps
-	@cmake -S . -B $(BUILD) $(CMAKE_FLAGS) >/dev/null
-	@cmake --build $(BUILD) -j$(JOBS)
+ifeq ($(V),0)
+	@mkdir -p $(BUILD)
+	@echo "building in $(BUILD)/ (log: $(BUILD)/build.log; make V=1 shows it)"
+	@{ cmake -S . -B $(BUILD) $(CMAKE_FLAGS) && cmake --build $(BUILD) -j$(JOBS); } \
+		>$(BUILD)/build.log 2>&1 || { grep -B2 -A6 -i 'error' $(BUILD)/build.log | head -60; \
+		echo "build failed: see $(BUILD)/build.log"; exit 1; }
+else
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j$(JOBS)
+endif
 
 # The main job: the strategies side by side on the series' workload (scale 0.01).
 run: build

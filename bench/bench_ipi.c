@@ -80,7 +80,7 @@ static void bench(unsigned ncpus, bool bcast, unsigned cluster)
 	uint64_t writes, steps;
 
 	sim_options_default(&o);
-	o.cpus = ncpus;
+	sim_opt_set_uint(&o, OPT_cpus, ncpus);
 	o.seed = 1;
 	snprintf(o.sched, sizeof(o.sched), "timed");
 	costs_default(&c);

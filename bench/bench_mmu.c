@@ -119,8 +119,8 @@ int main(int argc, char **argv)
 	double base;
 
 	sim_options_default(&o);
-	o.tlb_entries = 16;
-	o.step_bound = 4000000000u;
+	sim_opt_set_uint(&o, OPT_tlb_entries, 16);
+	sim_opt_set_uint(&o, OPT_step_bound, 4000000000u);
 	strcpy(o.sched, "timed");
 	costs_default(&c);
 	sim = sim_create(scenario_find("bench-mmu"), &o, &c, NULL, err, sizeof(err));

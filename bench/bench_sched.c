@@ -158,7 +158,7 @@ static double run_ns(const char *name, bool fibers, uint64_t *steps)
 	char err[300];
 
 	sim_options_default(&o);
-	o.step_bound = 4000000000u;
+	sim_opt_set_uint(&o, OPT_step_bound, 4000000000u);
 	strcpy(o.sched, "timed");
 	costs_default(&c);
 	struct sim *sim = sim_create(scenario_find(name), &o, &c, NULL, err, sizeof(err));

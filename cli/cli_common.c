@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void die(const char *fmt, ...)
 {
@@ -89,7 +90,7 @@ gboolean on_machine_option(const gchar *name, const gchar *value, gpointer data,
 
 GOptionEntry *machine_entries(void)
 {
-	static GOptionEntry e[64];
+	static GOptionEntry e[SIM_MAX_OPTS + 3];
 	unsigned n = 0;
 
 #define ENTRY(nm, flags, help)                                                                \
@@ -97,29 +98,20 @@ GOptionEntry *machine_entries(void)
 				help, NULL};
 	ENTRY("seed", 0, "seed of the schedule and hardware choices (default 1)")
 	ENTRY("sched", 0, "timed | random | pct[:d] (default random)")
-#define SIM_OPT_UINT(nm, d, lo, hi, h) ENTRY(NULL, 0, h)
-#define SIM_OPT_BOOL(nm, d, h)	       ENTRY(NULL, G_OPTION_FLAG_OPTIONAL_ARG, h)
-#define SIM_OPT_STR(nm, d, h)	       ENTRY(NULL, 0, h)
-#include "sim/options.def"
-#undef SIM_OPT_UINT
-#undef SIM_OPT_BOOL
-#undef SIM_OPT_STR
 #undef ENTRY
-	/* Long names: the option's own with dashes. */
-	static const char *const names[] = {
-#define SIM_OPT_UINT(nm, d, lo, hi, h) #nm,
-#define SIM_OPT_BOOL(nm, d, h)	       #nm,
-#define SIM_OPT_STR(nm, d, h)	       #nm,
-#include "sim/options.def"
-#undef SIM_OPT_UINT
-#undef SIM_OPT_BOOL
-#undef SIM_OPT_STR
-	};
-	for (unsigned i = 0; i < G_N_ELEMENTS(names); i++) {
-		char *dashed = g_strdup(names[i]);
+	/* Every registered option, as each layer's options.def gives it; dashes for underscores. */
+	for (unsigned i = 0; i < sim_options_count() && n + 1 < G_N_ELEMENTS(e); i++) {
+		const struct sim_option_def *d = sim_option_def(i);
+		char *dashed = g_strdup(d->name); /* lives as long as the process */
 
 		g_strdelimit(dashed, "_", '-');
-		e[2 + i].long_name = dashed; /* lives as long as the process */
+		e[n++] = (GOptionEntry){dashed,
+					0,
+					d->type == SIM_OPT_T_BOOL ? G_OPTION_FLAG_OPTIONAL_ARG : 0,
+					G_OPTION_ARG_CALLBACK,
+					on_machine_option,
+					d->help,
+					NULL};
 	}
 	e[n] = (GOptionEntry){NULL};
 	return e;
@@ -143,8 +135,22 @@ void parse_args(const char *cmd, const char *params, const char *summary, const 
 	gchar *prg = g_strdup_printf("bbmsim %s", cmd);
 	g_set_prgname(prg);
 	g_free(prg);
-	if (!g_option_context_parse(ctx, argc, argv, &e))
-		die("%s: %s", cmd, e->message);
+	if (!g_option_context_parse(ctx, argc, argv, &e)) {
+		/* GLib's text, in our style: 'x', not “x”. */
+		char *m = e->message;
+		GString *s = g_string_new(NULL);
+
+		for (; *m; m++)
+			if (!strncmp(m, "\u201c", 3) || !strncmp(m, "\u201d", 3)) {
+				g_string_append_c(s, '\'');
+				m += 2;
+			} else {
+				g_string_append_c(s, *m);
+			}
+		if (s->len && s->str[0] >= 'A' && s->str[0] <= 'Z')
+			s->str[0] = (char)(s->str[0] - 'A' + 'a');
+		die("%s: %s", cmd, s->str);
+	}
 	g_option_context_free(ctx);
 	for (int i = 1; i < *argc; i++)
 		if ((*argv)[i][0] == '-' && (*argv)[i][1])
@@ -176,8 +182,14 @@ void load_costs(struct sim_costs *c)
 	char err[300];
 
 	costs_default(c);
-	if (opt_costs && costs_load(c, opt_costs, err, sizeof(err)))
-		die("%s", err);
+	if (!opt_costs)
+		return;
+	char *text;
+	size_t len;
+	out_read(opt_costs, &text, &len);
+	if (costs_parse(c, text, len, err, sizeof(err)))
+		die("--costs %s: %s", opt_costs, err);
+	g_free(text);
 }
 
 const struct scenario *find_scenario(const char *name)
@@ -231,6 +243,26 @@ void print_finding_text(const struct sim_finding *f)
 	       finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->detail, f->rule);
 }
 
+/*
+ * A long run on a terminal: steps so far and the simulated time, on one
+ * stderr line redrawn twice a second; nothing when stderr is not a tty.
+ */
+static gint64 run_started, run_drawn;
+
+static void run_progress(struct sim *sim)
+{
+	gint64 now = g_get_monotonic_time();
+	uint64_t maxclk = 0;
+
+	if (now - run_started < 1000000 || now - run_drawn < 500000)
+		return;
+	run_drawn = now;
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		maxclk = MAX(maxclk, sim->cpus[i].clock);
+	fprintf(stderr, "\r%s: %" PRIu64 " steps, %.3f us simulated, %.0f s\033[K", sim->scn->name,
+		sim->step, (double)maxclk / 1e6, (double)(now - run_started) / 1e6);
+}
+
 /* Runs one schedule; returns the sim (caller destroys) or dies on bad input. */
 struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		     const struct sim_costs *costs, struct trace *replay, bool events)
@@ -242,7 +274,15 @@ struct sim *run_once(const struct scenario *scn, const struct sim_options *opt,
 		die("%s", err);
 	if (events)
 		sim_enable_events(sim);
-	if (sim_run(sim, err, sizeof(err))) {
+	bool tty = isatty(STDERR_FILENO);
+	if (tty) {
+		sim->progress = run_progress;
+		run_started = run_drawn = g_get_monotonic_time();
+	}
+	int r = sim_run(sim, err, sizeof(err));
+	if (tty && run_drawn != run_started)
+		fputs("\r\033[K", stderr); /* the line goes before the report */
+	if (r) {
 		if (cli_signal)
 			cli_interrupted("the run stopped, nothing written");
 		die("%s", err);

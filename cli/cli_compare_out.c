@@ -9,6 +9,7 @@
 #include "compare.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <string.h>
 
 const struct cmp_column *cmp_baseline(const struct cmp_table *t)
@@ -202,6 +203,15 @@ static void json_costs(GString *s, const struct cmp_table *t)
 	g_string_append(s, "]}");
 }
 
+/* A number, or null for a cell that has none (NaN). */
+static void json_num(GString *s, double v)
+{
+	if (isnan(v))
+		g_string_append(s, "null");
+	else
+		g_string_append_printf(s, "%.2f", v);
+}
+
 static void json_verdict(GString *s, const char *strategy, const struct cmp_verdict *v)
 {
 	g_string_append(s, "{\"strategy\":");
@@ -287,10 +297,20 @@ void cmp_print_json(const struct cmp_table *t, const struct cmp_sens *sens)
 					g_string_append_printf(
 						s,
 						"%s{\"strategy\":\"%s\",\"operation\":\"%s\","
-						"\"change_pct\":%.2f,\"vs_baseline_pct\":%.2f}",
+						"\"change_pct\":",
 						first ? "" : ",", t->col[i].choice->name,
-						t->spec->ops[op].metric, row->pct[i][op],
-						row->rel[i][op]);
+						t->spec->ops[op].metric);
+					json_num(s, row->pct[i][op]);
+					g_string_append(s, ",\"vs_baseline_pct\":");
+					json_num(s, row->rel[i][op]);
+					g_string_append(s, ",\"voided_by\":");
+					if (row->voided[i])
+						g_string_append_printf(
+							s, "\"%s\"",
+							finding_name(row->voided[i] - 1));
+					else
+						g_string_append(s, "null");
+					g_string_append_c(s, '}');
 					first = false;
 				}
 			g_string_append(s, "]}");
@@ -371,7 +391,12 @@ void cmp_print_csv(const struct cmp_table *t, const struct cmp_sens *sens)
 			for (unsigned op = 0; op < t->spec->nr_ops; op++) {
 				snprintf(q, sizeof(q), "%s=%.3f:change_pct", costs_name(row->cost),
 					 row->ps / 1e3);
-				snprintf(v, sizeof(v), "%.2f", row->pct[i][op]);
+				if (isnan(row->pct[i][op]))
+					snprintf(v, sizeof(v), "%s",
+						 row->voided[i] ? finding_name(row->voided[i] - 1)
+								: "");
+				else
+					snprintf(v, sizeof(v), "%.2f", row->pct[i][op]);
 				csv_row("sensitivity", t->col[i].choice->name,
 					t->spec->ops[op].metric, "", q, v);
 			}

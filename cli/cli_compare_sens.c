@@ -32,7 +32,7 @@ static void sens_run(unsigned task, void *result, void *arg)
 	struct sim_costs c;
 
 	sens_costs(x->t, row, &c);
-	cmp_run_timed(x->t, &x->t->col[task % x->t->nr], &c, result);
+	cmp_run_timed(x->t, &x->t->col[task % x->t->nr], &c, true, result);
 }
 
 static void sens_done(unsigned task, void *result, void *arg)
@@ -47,11 +47,12 @@ static void sens_done(unsigned task, void *result, void *arg)
 
 /* Whether the columns sort the same by @a as by @b for operation @op. */
 static bool same_order(const struct cmp_table *t, const uint64_t (*a)[CMP_MAX_OPS],
-		       const uint64_t (*b)[CMP_MAX_OPS], unsigned op)
+		       const uint64_t (*b)[CMP_MAX_OPS], const int *voided, unsigned op)
 {
 	for (unsigned i = 0; i < t->nr; i++)
 		for (unsigned j = 0; j < t->nr; j++)
-			if ((a[i][op] < a[j][op]) != (b[i][op] < b[j][op]))
+			if (!voided[i] && !voided[j] &&
+			    (a[i][op] < a[j][op]) != (b[i][op] < b[j][op]))
 				return false;
 	return true;
 }
@@ -85,8 +86,10 @@ void cmp_sensitivity(struct cmp_table *t, unsigned jobs, struct cmp_sens *s)
 		struct cmp_sens_row *row = &s->rows[r];
 		uint64_t at[CMP_MAX_COLUMNS][CMP_MAX_OPS];
 
-		for (unsigned i = 0; i < t->nr; i++)
+		for (unsigned i = 0; i < t->nr; i++) {
 			memcpy(at[i], res[r * t->nr + i].ps, sizeof(at[i]));
+			row->voided[i] = res[r * t->nr + i].voided;
+		}
 		for (unsigned op = 0; op < t->spec->nr_ops; op++) {
 			for (unsigned i = 0; i < t->nr; i++) {
 				row->pct[i][op] = compare_change_pct(at[i][op], def[i][op]);
@@ -94,9 +97,18 @@ void cmp_sensitivity(struct cmp_table *t, unsigned jobs, struct cmp_sens *s)
 					base < t->nr ? compare_change_pct(at[i][op], at[base][op])
 						     : NAN;
 			}
-			row->order_same[op] = same_order(t, (const uint64_t(*)[CMP_MAX_OPS])at,
-							 (const uint64_t(*)[CMP_MAX_OPS])def, op);
+			row->order_same[op] =
+				same_order(t, (const uint64_t(*)[CMP_MAX_OPS])at,
+					   (const uint64_t(*)[CMP_MAX_OPS])def, row->voided, op);
 		}
+		/* A run a finding voided has no figures: nothing to compare with. */
+		for (unsigned i = 0; i < t->nr; i++)
+			for (unsigned op = 0; op < t->spec->nr_ops; op++) {
+				if (row->voided[i])
+					row->pct[i][op] = row->rel[i][op] = NAN;
+				if (base < t->nr && row->voided[base])
+					row->rel[i][op] = NAN;
+			}
 	}
 	if (cmp_interrupted)
 		s->nr = 0;
@@ -143,16 +155,22 @@ void cmp_print_sens_text(const struct cmp_table *t, const struct cmp_sens *s)
 		printf("\n%s\n", t->spec->ops[op].title);
 		for (unsigned i = 0; base && i < t->nr; i++) {
 			const struct cmp_column *c = &t->col[i];
-			unsigned lo = 0, hi = 0;
+			unsigned lo = s->nr, hi = s->nr;
 
 			if (c == base)
 				continue;
-			for (unsigned r = 1; r < s->nr; r++) {
-				if (s->rows[r].rel[i][op] < s->rows[lo].rel[i][op])
+			for (unsigned r = 0; r < s->nr; r++) {
+				double v = s->rows[r].rel[i][op];
+
+				if (isnan(v))
+					continue;
+				if (lo == s->nr || v < s->rows[lo].rel[i][op])
 					lo = r;
-				if (s->rows[r].rel[i][op] > s->rows[hi].rel[i][op])
+				if (hi == s->nr || v > s->rows[hi].rel[i][op])
 					hi = r;
 			}
+			if (lo == s->nr)
+				continue;
 			row_name(&s->rows[lo], a, sizeof(a));
 			row_name(&s->rows[hi], b, sizeof(b));
 			printf("  %-5s vs %s: %+7.1f%% at the defaults; %+7.1f%% (%s) .. %+7.1f%% "
@@ -177,12 +195,19 @@ void cmp_print_sens_text(const struct cmp_table *t, const struct cmp_sens *s)
 
 		for (unsigned i = 0; i < t->nr; i++)
 			for (unsigned op = 0; op < t->spec->nr_ops; op++)
-				if (fabs(row->pct[i][op]) > fabs(row->pct[bi][bo])) {
+				if (!isnan(row->pct[i][op]) &&
+				    (isnan(row->pct[bi][bo]) ||
+				     fabs(row->pct[i][op]) > fabs(row->pct[bi][bo]))) {
 					bi = i;
 					bo = op;
 				}
 		row_name(row, a, sizeof(a));
-		printf("  %-24s %-5s %-10s %+8.1f%%\n", a, t->col[bi].choice->name,
+		printf("  %-24s %-5s %-10s %+8.1f%%", a, t->col[bi].choice->name,
 		       t->spec->ops[bo].metric, row->pct[bi][bo]);
+		for (unsigned i = 0; i < t->nr; i++)
+			if (row->voided[i])
+				printf("; %s: no measurement (%s)", t->col[i].choice->name,
+				       finding_name(row->voided[i] - 1));
+		printf("\n");
 	}
 }

@@ -485,7 +485,10 @@ static void report(struct explore *x)
 		g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"sched\":", x->base);
 		json_str(s, x->opt.sched);
 		g_string_append_printf(s, ",\"cpus\":%u,\"schedules\":%" PRIu64 ",\"findings\":[",
-				       x->opt.cpus ? x->opt.cpus : x->scn->default_cpus, x->done);
+				       sim_opt_uint(&x->opt, OPT_cpus)
+					       ? sim_opt_uint(&x->opt, OPT_cpus)
+					       : x->scn->default_cpus,
+				       x->done);
 		for (unsigned i = 0; i < x->found->len; i++) {
 			if (i)
 				g_string_append_c(s, ',');
@@ -535,11 +538,10 @@ static void verify(struct explore *x)
 	for (unsigned i = 0; i < x->paths->len; i++) {
 		const char *path = x->paths->pdata[i];
 		char err[400];
-		gchar *text;
-		gsize len;
+		char *text;
+		size_t len;
 
-		if (!g_file_get_contents(path, &text, &len, NULL))
-			die("verify-replay: %s: cannot read it back", path);
+		out_read(path, &text, &len);
 		struct sim *sim = replay_text(text, len, 0, err, sizeof(err));
 		g_free(text);
 		if (!sim)
@@ -589,7 +591,8 @@ int cmd_explore(int argc, char **argv)
 		{"schedules", 0, 0, G_OPTION_ARG_INT64, &opt_schedules,
 		 "schedules to run (seeds SEED .. SEED+N-1; default 100)", "N"},
 		{"time-budget", 0, 0, G_OPTION_ARG_DOUBLE, &opt_time_budget,
-		 "run schedules for this long instead (with --schedules: whichever ends first)",
+		 "run schedules for this long instead (with --schedules: whichever ends first; "
+		 "0, the default: no time limit)",
 		 "SECONDS"},
 		{"jobs", 'j', 0, G_OPTION_ARG_INT64, &opt_jobs,
 		 "worker processes (default: the number of cores)", "N"},
@@ -648,7 +651,7 @@ int cmd_explore(int argc, char **argv)
 	}
 	x.nsched = x.total > x.shard ? (x.total - x.shard + x.nshards - 1) / x.nshards : 0;
 	x.base = x.opt.seed;
-	x.keep_going = x.opt.keep_going;
+	x.keep_going = sim_opt_bool(&x.opt, OPT_keep_going);
 	x.found = g_array_new(FALSE, FALSE, sizeof(struct reported));
 	x.keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	x.paths = g_ptr_array_new_with_free_func(g_free);

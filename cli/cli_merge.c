@@ -255,12 +255,10 @@ static bool need_bool(const struct shard *s, const struct jv *o, const char *key
 
 static void load_shard(struct shard *s, const char *path)
 {
-	gsize len;
-	GError *e = NULL;
+	size_t len;
 
 	s->path = path;
-	if (!g_file_get_contents(path, &s->text, &len, &e))
-		die("%s", e->message);
+	out_read(path, &s->text, &len);
 	if (memchr(s->text, 0, len))
 		die("%s: binary data, not an explore --json result", path);
 	struct jparser j = {.p = s->text, .end = s->text + len};

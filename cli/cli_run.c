@@ -82,9 +82,13 @@ int cmd_replay(int argc, char **argv)
 	if (argc != 2)
 		die("replay: expected one TRACE file");
 	check_outputs();
-	struct trace *t = trace_load(argv[1], err, sizeof(err));
+	char *text;
+	size_t len;
+	out_read(argv[1], &text, &len);
+	struct trace *t = trace_parse(text, len, err, sizeof(err));
+	g_free(text);
 	if (!t)
-		die("%s", err);
+		die("%s: %s", argv[1], err);
 	const struct scenario *scn = scenario_find(trace_scenario(t));
 	if (!scn)
 		die("%s: scenario '%s' is not in this bbmsim", argv[1], trace_scenario(t));

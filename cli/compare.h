@@ -63,15 +63,20 @@ extern volatile sig_atomic_t cmp_interrupted;
 /* A task's result, sent back whole through a pipe. */
 struct cmp_result {
 	bool ok;
+	int voided; /* 1 + the finding kind that voided a timed run (with @tolerate) */
 	uint64_t ps[CMP_MAX_OPS];
 	uint64_t counters[CMP_MAX_COUNTERS];
 	bool has_counter[CMP_MAX_COUNTERS];
 	struct cmp_verdict verdict;
 };
 
-/* The timed run of @col's choice under @costs; ok false when interrupted. */
+/*
+ * The timed run of @col's choice under @costs; ok false when interrupted.
+ * A deadlock, livelock, lost interrupt or assertion voids the figures: it
+ * dies naming it, or with @tolerate sets r->voided.
+ */
 void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
-		   const struct sim_costs *costs, struct cmp_result *r);
+		   const struct sim_costs *costs, bool tolerate, struct cmp_result *r);
 /* t->verdict_schedules schedules of @scenario; @forced: run it as registered. */
 void cmp_run_verdict(const struct cmp_table *t, const struct cmp_column *col, const char *scenario,
 		     bool forced, const char *sched, struct cmp_result *r);
@@ -121,6 +126,7 @@ struct cmp_sens_row {
 	double pct[CMP_MAX_COLUMNS][CMP_MAX_OPS]; /* change of each cell against the default */
 	double rel[CMP_MAX_COLUMNS][CMP_MAX_OPS]; /* change vs the baseline column, at this value */
 	bool order_same[CMP_MAX_OPS];		  /* the strategies' order per operation holds */
+	int voided[CMP_MAX_COLUMNS];		  /* 1 + the finding kind that voided the run */
 };
 
 struct cmp_sens {

@@ -26,6 +26,7 @@ struct gic_cpu {
 	bool eoimode, grpen1;
 	uint32_t apr; /* ICC_AP1R0_EL1: a bit per active group priority (prio >> 3) */
 	uint64_t acks[GIC_NR_PRIVATE];
+	uint64_t flow[GIC_NR_PRIVATE]; /* --perfetto: the arrow of the pending SGI, or 0 */
 };
 
 /* A PE by what an ICC_SGI1R_EL1 write with IRM=0 names: Aff3.Aff2.Aff1, RS. */
@@ -213,6 +214,9 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
 		uint32_t d = sim_decide(sim, DECIDE_IRQ_DELAY, GIC_JITTER_STEPS);
 
 		c->arrival[intid] = sim->cpus[from].clock + lat + d * (lat / GIC_JITTER_STEPS);
+		/* Inside the sender's ICC_SGI1R_EL1 span, which ends at its clock. */
+		c->flow[intid] = g->stats.sgi_raised;
+		sim_flow(sim, from, sim->cpus[from].clock - 1, "sgi", c->flow[intid], false);
 	}
 	gic_update(sim, to);
 }
@@ -304,6 +308,9 @@ uint32_t gic_cpuif_read_iar1(struct sim *sim, unsigned cpu)
 		gic_of(sim)->stats.spurious++;
 		return GIC_INTID_SPURIOUS;
 	}
+	if (c->flow[n]) /* inside the receiver's irq span */
+		sim_flow(sim, cpu, sim->cpus[cpu].clock, "sgi", c->flow[n], true);
+	c->flow[n] = 0;
 	c->pending &= ~(1u << n); /* SGIs and edge PPIs: ack clears pending */
 	c->active |= 1u << n;
 	c->apr |= 1u << (c->prio[n] >> 3);
@@ -396,8 +403,10 @@ void gic_cpuif_write_igrpen1(struct sim *sim, unsigned cpu, bool on)
 void icc_write_sgi1r(struct sim_cpu *cpu, uint64_t val)
 {
 	sim_yield(cpu);
+	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, COST_sgi_write);
 	gic_cpuif_write_sgi1r(cpu->sim, cpu->id, val);
+	sim_span_detail(cpu, "ICC_SGI1R_EL1", t0, "%#" PRIx64, val);
 }
 
 uint32_t icc_read_iar1(struct sim_cpu *cpu)

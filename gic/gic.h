@@ -33,6 +33,15 @@
 #include "costs.def"
 #undef SIM_COST
 
+/* This layer's options (options.def): OPT_name ids into struct sim_options. */
+#define SIM_OPT_UINT SIM_OPT_ID_DECLARE
+#define SIM_OPT_BOOL SIM_OPT_ID_DECLARE
+#define SIM_OPT_STR  SIM_OPT_ID_DECLARE
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+
 #define GIC_NR_SGI	   16
 #define GIC_NR_PRIVATE	   32 /* SGIs and PPIs: INTIDs 0-31 */
 #define GIC_INTID_SPURIOUS 1023

@@ -80,7 +80,7 @@ static int gic_scn_setup(struct sim *sim, enum scn_gic_kind kind, char *err, siz
 {
 	struct scn_gic *st;
 
-	if (gic_create(sim, sim->opt.cluster_size, err, errlen))
+	if (gic_create(sim, sim_opt_uint(&sim->opt, OPT_cluster_size), err, errlen))
 		return -1;
 	st = g_new0(struct scn_gic, 1);
 	st->kind = kind;

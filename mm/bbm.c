@@ -238,7 +238,8 @@ const struct vmemmap_update_ops vmemmap_ops_b = {
 
 static bool c_supported(struct sim *sim, char *why, size_t len)
 {
-	if (sim->opt.bbm_level < 2 || !sim->opt.bbml2_noabort) {
+	if (sim_opt_uint(&sim->opt, OPT_bbm_level) < 2 ||
+	    !sim_opt_bool(&sim->opt, OPT_bbml2_noabort)) {
 		snprintf(why, len,
 			 "needs --bbm-level 2 --bbml2-noabort (BBML2 without conflict aborts)");
 		return false;
@@ -299,7 +300,7 @@ const struct vmemmap_update_ops vmemmap_ops_c = {
 
 static bool d_supported(struct sim *sim, char *why, size_t len)
 {
-	if (!sim->opt.pseudo_nmi) {
+	if (!sim_opt_bool(&sim->opt, OPT_pseudo_nmi)) {
 		snprintf(why, len,
 			 "pause_remote_cpus() needs pseudo-NMI: a CPU spinning with IRQs "
 			 "masked would never answer");
@@ -326,7 +327,7 @@ static void d_pause(struct sim_cpu *cpu)
 	struct mm *mm = mm_of(cpu->sim);
 
 	d_state(cpu->sim)->flags = local_irq_save(cpu);
-	if (cpu->sim->opt.pseudo_nmi)
+	if (sim_opt_bool(&cpu->sim->opt, OPT_pseudo_nmi))
 		pause_remote_cpus(cpu);
 	else
 		__pause_remote_cpus(cpu); /* hvo-2m-d-no-nmi: what the refusal avoids */

@@ -28,6 +28,15 @@
 #include "costs.def"
 #undef SIM_COST
 
+/* This layer's options (options.def): OPT_name ids into struct sim_options. */
+#define SIM_OPT_UINT SIM_OPT_ID_DECLARE
+#define SIM_OPT_BOOL SIM_OPT_ID_DECLARE
+#define SIM_OPT_STR  SIM_OPT_ID_DECLARE
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+
 #define PAGE_SHIFT     MMU_PAGE_SHIFT
 #define PAGE_SIZE      MMU_PAGE_SIZE
 #define PMD_SIZE       MMU_PMD_SIZE

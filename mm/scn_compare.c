@@ -41,7 +41,7 @@ static int cmp_setup(struct sim *sim, char *err, size_t errlen)
 	struct smp_config cfg;
 
 	sim->scn_state = st;
-	st->n = sim->opt.pages ? sim->opt.pages : 1;
+	st->n = sim_opt_uint(&sim->opt, OPT_pages) ? sim_opt_uint(&sim->opt, OPT_pages) : 1;
 	if (mmu_install(sim, err, errlen))
 		return -1;
 	smp_config_default(sim, &cfg);
@@ -54,7 +54,8 @@ static int cmp_setup(struct sim *sim, char *err, size_t errlen)
 		snprintf(err, errlen,
 			 "%u x 1 GiB pages do not fit in --mem-gb %u (about %" PRIu64
 			 " GiB are free; try --mem-gb %u)",
-			 st->n, sim->opt.mem_gb, free_gb, st->n + st->n / 50 + 3);
+			 st->n, sim_opt_uint(&sim->opt, OPT_mem_gb), free_gb,
+			 st->n + st->n / 50 + 3);
 		return -1;
 	}
 	return 0;

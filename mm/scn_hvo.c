@@ -66,14 +66,15 @@ static int hvo_setup_common(struct sim *sim, enum hvo_job job, char *err, size_t
 	st->sender_done = sim_kdata_alloc(sim, 64, 64);
 
 	st->h = job == JOB_1G || job == JOB_DEMOTE ? &hstate_1g : &hstate_2m;
-	n = sim->opt.pages ? sim->opt.pages : (st->h == &hstate_1g ? 1 : 4);
+	n = sim_opt_uint(&sim->opt, OPT_pages) ? sim_opt_uint(&sim->opt, OPT_pages)
+					       : (st->h == &hstate_1g ? 1 : 4);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t head = mm_boot_huge_page(sim, st->h);
 
 		if (!head) {
 			snprintf(err, errlen, "%u huge pages of %llu MiB do not fit in --mem-gb %u",
 				 n, (unsigned long long)(PAGE_SIZE << st->h->order) >> 20,
-				 sim->opt.mem_gb);
+				 sim_opt_uint(&sim->opt, OPT_mem_gb));
 			return -1;
 		}
 		folio_list_add(&st->boot, head);

@@ -27,10 +27,15 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 
 	sim->kern = mm;
 	mm->sim = sim;
-	mm->ops = vmemmap_ops_find(sim->opt.strategy);
+	mm->ops = vmemmap_ops_find(sim_opt_str(&sim->opt, OPT_strategy));
 	if (!mm->ops) {
+<<<<<<< HEAD
 		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D, E)",
 			 sim->opt.strategy);
+=======
+		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D)",
+			 sim_opt_str(&sim->opt, OPT_strategy));
+>>>>>>> main
 		return -1;
 	}
 	if (mm->ops->supported && !mm->ops->supported(sim, why, sizeof(why))) {
@@ -60,9 +65,9 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 	mm->rcu_qs = sim_kdata_alloc(sim, 64ull * sim->ncpus, 64);
 	if (mm->ops->setup)
 		mm->ops->setup(sim);
-	if (!strcmp(sim->opt.kernel, "model")) {
+	if (!strcmp(sim_opt_str(&sim->opt, OPT_kernel), "model")) {
 		mm->hvo = &hvo_impl_model;
-	} else if (!strcmp(sim->opt.kernel, "linux")) {
+	} else if (!strcmp(sim_opt_str(&sim->opt, OPT_kernel), "linux")) {
 		mm->hvo = hvo_impl_linux;
 		if (!mm->hvo) {
 			snprintf(err, errlen,
@@ -73,7 +78,7 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 		}
 	} else {
 		snprintf(err, errlen, "--kernel: unknown kernel '%.31s' (model, linux)",
-			 sim->opt.kernel);
+			 sim_opt_str(&sim->opt, OPT_kernel));
 		return -1;
 	}
 	if (mm->hvo->setup)

@@ -173,10 +173,11 @@ static int parse_line(struct sim_costs *c, char *line, unsigned lineno, char *er
 			g_free(bare);
 		}
 		if (id >= 0)
-			snprintf(err, errlen,
-				 "costs line %u: unknown cost '%.60s': cost files name it '%s' (the "
-				 "JSON's name without _ns), in nanoseconds",
-				 lineno, key, costs_def((unsigned)id)->name);
+			snprintf(
+				err, errlen,
+				"costs line %u: unknown cost '%.60s': cost files name it '%s' (the "
+				"JSON's name without _ns), in nanoseconds",
+				lineno, key, costs_def((unsigned)id)->name);
 		else
 			snprintf(err, errlen,
 				 "costs line %u: unknown cost '%.60s' (docs/costs.md "

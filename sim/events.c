@@ -9,13 +9,16 @@
 
 #include <glib.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 struct event {
 	const char *name; /* static strings only */
+	char *detail;	  /* args.detail, or NULL */
 	uint64_t ts, dur; /* ps */
+	uint64_t id;	  /* flows: which arrow */
 	int cpu;
-	char ph; /* X span, i instant, B/E begin/end */
+	char ph; /* X span, i instant, B/E begin/end, s/f flow start/end */
 };
 
 struct sim_events {
@@ -34,15 +37,20 @@ void events_free(struct sim_events *e)
 {
 	if (!e)
 		return;
+	for (unsigned i = 0; i < e->ev->len; i++)
+		g_free(g_array_index(e->ev, struct event, i).detail);
 	g_array_free(e->ev, TRUE);
 	g_free(e);
 }
 
+static void add(struct sim *sim, struct event e)
+{
+	g_array_append_val(sim->events->ev, e);
+}
+
 void events_add(struct sim *sim, int cpu, const char *name, uint64_t ts, uint64_t dur, char ph)
 {
-	struct event e = {.name = name, .ts = ts, .dur = dur, .cpu = cpu, .ph = ph};
-
-	g_array_append_val(sim->events->ev, e);
+	add(sim, (struct event){.name = name, .ts = ts, .dur = dur, .cpu = cpu, .ph = ph});
 }
 
 void sim_span(struct sim_cpu *cpu, const char *name, uint64_t start)
@@ -55,6 +63,47 @@ void sim_instant(struct sim_cpu *cpu, const char *name)
 {
 	if (cpu->sim->events)
 		events_add(cpu->sim, (int)cpu->id, name, cpu->clock, 0, 'i');
+}
+
+void sim_span_detail(struct sim_cpu *cpu, const char *name, uint64_t start, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cpu->sim->events)
+		return;
+	va_start(ap, fmt);
+	add(cpu->sim, (struct event){.name = name,
+				     .detail = g_strdup_vprintf(fmt, ap),
+				     .ts = start,
+				     .dur = cpu->clock - start,
+				     .cpu = (int)cpu->id,
+				     .ph = 'X'});
+	va_end(ap);
+}
+
+void sim_instant_detail(struct sim_cpu *cpu, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cpu->sim->events)
+		return;
+	va_start(ap, fmt);
+	add(cpu->sim, (struct event){.name = name,
+				     .detail = g_strdup_vprintf(fmt, ap),
+				     .ts = cpu->clock,
+				     .cpu = (int)cpu->id,
+				     .ph = 'i'});
+	va_end(ap);
+}
+
+void sim_flow(struct sim *sim, unsigned cpu, uint64_t ts, const char *name, uint64_t id, bool head)
+{
+	if (sim->events)
+		add(sim, (struct event){.name = name,
+					.ts = ts,
+					.id = id,
+					.cpu = (int)cpu,
+					.ph = head ? 'f' : 's'});
 }
 
 /* ps as microseconds with picosecond precision, without floating point. */
@@ -93,6 +142,11 @@ char *sim_perfetto_json(struct sim *sim, size_t *len)
 			",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%u,"
 			"\"args\":{\"name\":\"cpu%u\"}}",
 			i, i);
+	/* B slices still open when the run ended (a CPU waiting at a finding). */
+	int *open = g_new0(int, sim->ncpus);
+	uint64_t last = 0;
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		last = MAX(last, sim->cpus[i].clock);
 	if (sim->events) {
 		for (unsigned i = 0; i < sim->events->ev->len; i++) {
 			struct event *e = &g_array_index(sim->events->ev, struct event, i);
@@ -109,9 +163,30 @@ char *sim_perfetto_json(struct sim *sim, size_t *len)
 			}
 			if (e->ph == 'i')
 				g_string_append(s, ",\"s\":\"t\"");
+			/* Flow (v1): the arrow binds to the slice around it at each end. */
+			if (e->ph == 's' || e->ph == 'f')
+				g_string_append_printf(
+					s, ",\"cat\":\"flow\",\"id\":\"%#" PRIx64 "\"%s", e->id,
+					e->ph == 'f' ? ",\"bp\":\"e\"" : "");
+			if (e->detail) {
+				g_string_append(s, ",\"args\":{\"detail\":");
+				append_json_str(s, e->detail);
+				g_string_append_c(s, '}');
+			}
 			g_string_append_c(s, '}');
+			if (e->cpu >= 0 && (unsigned)e->cpu < sim->ncpus)
+				open[e->cpu] += e->ph == 'B' ? 1 : e->ph == 'E' ? -1 : 0;
 		}
 	}
+	for (unsigned i = 0; i < sim->ncpus; i++)
+		for (; open[i] > 0; open[i]--) {
+			g_string_append_printf(s,
+					       ",\n{\"ph\":\"E\",\"pid\":0,\"tid\":%u,\"ts\":", i);
+			append_us(s, MAX(last, sim->cpus[i].clock));
+			g_string_append(
+				s, ",\"args\":{\"detail\":\"still waiting when the run ended\"}}");
+		}
+	g_free(open);
 	for (unsigned i = 0; i < sim->nr_findings; i++) {
 		struct sim_finding *f = &sim->findings[i];
 

@@ -391,9 +391,11 @@ void sim_yield(struct sim_cpu *cpu)
 		sched_diverged(sim, "simulated clock overflow: a CPU's clock passed 2^62 ps (53 "
 				    "days); the costs are too large for this run");
 	/* Once: under --keep-going a report per step would only cost. */
-	if (++sim->step == (uint64_t)sim->opt.step_bound + 1)
+	if (!(sim->step & 0x3fff) && sim->progress)
+		sim->progress(sim);
+	if (++sim->step == (uint64_t)sim_opt_uint(&sim->opt, OPT_step_bound) + 1)
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, 0, "run bound (--step-bound)",
-			   "no end after %u yield points", sim->opt.step_bound);
+			   "no end after %u yield points", sim_opt_uint(&sim->opt, OPT_step_bound));
 	struct sim_cpu *next = pick_next(sim, cpu);
 	if (next != cpu)
 		switch_to(sim, cpu, next);
@@ -414,7 +416,7 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 
 	sched_describe(sim, buf, sizeof(buf));
 	/* A deadlock cannot be kept going past: the run ends here. */
-	sim->opt.keep_going = false;
+	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
@@ -444,10 +446,10 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
-	if (++cpu->spin_iters > sim->opt.spin_bound)
+	if (++cpu->spin_iters > sim_opt_uint(&sim->opt, OPT_spin_bound))
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, pa, "spin bound (--spin-bound)",
-			   "cpu%u spun %u times waiting for %s", cpu->id, sim->opt.spin_bound,
-			   what);
+			   "cpu%u spun %u times waiting for %s", cpu->id,
+			   sim_opt_uint(&sim->opt, OPT_spin_bound), what);
 	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); len && p < pa + len; p += PMEM_PAGE_SIZE)
 		pmem_set_flags(sim->mem, p, PMEM_F_WAITED);
 	cpu->wait_what = what;

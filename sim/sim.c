@@ -46,16 +46,16 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
 	sim->opt = *opt;
 	sim->scn = scn;
 	sim->costs = *costs;
-	sim->ncpus = opt->cpus ? opt->cpus : scn->default_cpus;
+	sim->ncpus = sim_opt_uint(opt, OPT_cpus) ? sim_opt_uint(opt, OPT_cpus) : scn->default_cpus;
 	if (!sim->ncpus)
 		sim->ncpus = 2;
-	sim->opt.cpus = sim->ncpus;
+	sim_opt_set_uint(&sim->opt, OPT_cpus, sim->ncpus);
 	sim->cpus = g_new0(struct sim_cpu, sim->ncpus);
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		sim->cpus[i].sim = sim;
 		sim->cpus[i].id = i;
 	}
-	sim->mem = pmem_create((uint64_t)opt->mem_gb << 30);
+	sim->mem = pmem_create((uint64_t)sim_opt_uint(opt, OPT_mem_gb) << 30);
 	sim->kdata_next = SIM_KDATA_BASE;
 	sim->keep_trace = true;
 	sim->sched = sched_create(sim, replay, err, errlen);
@@ -172,7 +172,7 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
 	sim->findings[sim->nr_findings++] = f;
 	add_finding_line(sim, &f);
-	if (!sim->opt.keep_going)
+	if (!sim_opt_bool(&sim->opt, OPT_keep_going))
 		sched_stop(sim);
 }
 

@@ -32,27 +32,111 @@ struct scenario;
 struct trace;
 struct pmem;
 
-/* ---- options (sim/options.def) ------------------------------------------ */
+/* ---- options (each layer's options.def; sim/config.c) ----------------------- */
+
+/*
+ * Every option that shapes a run. Each layer lists its own in an
+ * options.def (format: sim/options.def) and registers the table
+ * (SIM_OPTIONS_REGISTER); one line there gives a CLI flag (underscores
+ * become dashes), range checking and an "option name=value" line in the
+ * trace header, so a replay rebuilds the exact machine. The engine knows
+ * only its own. An option's id (OPT_name, a variable set before main())
+ * indexes struct sim_options.
+ */
+#define SIM_MAX_OPTS	 64
+#define SIM_OPT_STR_SIZE 32
 
 #define SIM_STEP_BOUND_MAX 4000000000u /* the most --step-bound takes */
 
-struct sim_options {
-#define SIM_OPT_UINT(n, d, lo, hi, h) uint32_t n;
-#define SIM_OPT_BOOL(n, d, h)	      bool n;
-#define SIM_OPT_STR(n, d, h)	      char n[32];
+enum sim_opt_type { SIM_OPT_T_UINT, SIM_OPT_T_BOOL, SIM_OPT_T_STR };
+
+struct sim_option_def {
+	const char *name;
+	enum sim_opt_type type;
+	uint32_t def, lo, hi; /* uint and bool */
+	const char *sdef;     /* str: validated by whoever consumes it */
+	const char *help;
+	unsigned *id;
+};
+
+/*
+ * Registers a layer's options; @level is the layer's place bottom up
+ * (docs/layout.md: 0 engine, 1 Arm hardware, 2 GIC, 3 SMP, 4 mm), so the
+ * trace header, the CLI and the ids read the same whatever the link order.
+ * From constructors only: ids are final when main() starts.
+ */
+void options_register(const struct sim_option_def *defs, unsigned n, unsigned level);
+
+/* A layer's options.def gives its ids (declare in its header, define once)... */
+#define SIM_OPT_ID_DECLARE(n, ...) extern unsigned OPT_##n;
+#define SIM_OPT_ID_DEFINE(n, ...)  unsigned OPT_##n;
+/* ...and its table. */
+#define SIM_OPT_UINT_ENTRY(n, d, lo, hi, h) \
+	{#n, SIM_OPT_T_UINT, (d), (lo), (hi), NULL, (h), &OPT_##n},
+#define SIM_OPT_BOOL_ENTRY(n, d, h) {#n, SIM_OPT_T_BOOL, (d), 0, 1, NULL, (h), &OPT_##n},
+#define SIM_OPT_STR_ENTRY(n, d, h)  {#n, SIM_OPT_T_STR, 0, 0, 0, (d), (h), &OPT_##n},
+#define SIM_OPTIONS_REGISTER(table, level)                                        \
+	static void __attribute__((constructor)) table##_register(void)           \
+	{                                                                         \
+		options_register(table, sizeof(table) / sizeof(table[0]), level); \
+	}
+
+#define SIM_OPT_UINT SIM_OPT_ID_DECLARE
+#define SIM_OPT_BOOL SIM_OPT_ID_DECLARE
+#define SIM_OPT_STR  SIM_OPT_ID_DECLARE
 #include "options.def"
 #undef SIM_OPT_UINT
 #undef SIM_OPT_BOOL
 #undef SIM_OPT_STR
+
+union sim_opt_value {
+	uint32_t u;
+	bool b;
+	char s[SIM_OPT_STR_SIZE];
+};
+
+struct sim_options {
+	union sim_opt_value v[SIM_MAX_OPTS]; /* by id */
 	uint64_t seed;
 	char sched[16]; /* "timed", "random", "pct" or "pct:D", "replay" */
 };
 
+static inline uint32_t sim_opt_uint(const struct sim_options *o, unsigned id)
+{
+	return o->v[id].u;
+}
+
+static inline bool sim_opt_bool(const struct sim_options *o, unsigned id)
+{
+	return o->v[id].b;
+}
+
+static inline const char *sim_opt_str(const struct sim_options *o, unsigned id)
+{
+	return o->v[id].s;
+}
+
+/* Setters for code that builds options (tests, compare): no range check. */
+static inline void sim_opt_set_uint(struct sim_options *o, unsigned id, uint32_t v)
+{
+	o->v[id].u = v;
+}
+
+static inline void sim_opt_set_bool(struct sim_options *o, unsigned id, bool v)
+{
+	o->v[id].b = v;
+}
+
+void sim_opt_set_str(struct sim_options *o, unsigned id, const char *v);
+
+/* The registered options, ids 0 .. sim_options_count() - 1 in header order. */
+unsigned sim_options_count(void);
+const struct sim_option_def *sim_option_def(unsigned id);
 void sim_options_default(struct sim_options *o);
 /* Sets option @name (dashes or underscores) from text; 0, or -1 with @err set. */
 int sim_options_set(struct sim_options *o, const char *name, const char *value, char *err,
 		    size_t errlen);
-/* Calls @fn for every option in definition order, value as text. */
+/* Calls @fn for every option in id order, value as text. */
 void sim_options_foreach(const struct sim_options *o,
 			 void (*fn)(const char *name, const char *value, void *arg), void *arg);
 
@@ -289,6 +373,11 @@ struct sim {
 	 * sim_run(); ignored (threads) in sanitizer builds.
 	 */
 	bool fibers;
+	/*
+	 * Called every 2^14 yield points, on the running CPU, when set: a
+	 * progress display may read the run (step, clocks), never change it.
+	 */
+	void (*progress)(struct sim *sim);
 };
 
 #define SIM_KDATA_BASE 0x100000ull /* 1 MiB: page 0 stays unused, as NULL */
@@ -393,5 +482,21 @@ void sim_kick(struct sim_cpu *cpu);
  */
 void sim_span(struct sim_cpu *cpu, const char *name, uint64_t start);
 void sim_instant(struct sim_cpu *cpu, const char *name);
+/* The same with a detail line (printf format) shown as the event's args. */
+void sim_span_detail(struct sim_cpu *cpu, const char *name, uint64_t start, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void sim_instant_detail(struct sim_cpu *cpu, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/*
+ * An arrow from one CPU's timeline to another's (an SGI from its send to
+ * its receipt): the tail (@head false) and the head (@head true) carry the
+ * same @id and each binds to the span around @ts on @cpu.
+ */
+void sim_flow(struct sim *sim, unsigned cpu, uint64_t ts, const char *name, uint64_t id, bool head);
+/* Whether the event log is on: skip work that only feeds it. */
+static inline bool sim_events_on(const struct sim *sim)
+{
+	return sim->events != NULL;
+}
 
 #endif

@@ -114,6 +114,7 @@ uint64_t smp_ipi_count(struct sim *sim, unsigned cpu, unsigned ipi)
 static void pause_local_cpu(struct sim_cpu *cpu)
 {
 	struct smp *s = smp_of(cpu);
+	uint64_t t0 = cpu->clock;
 
 	cpu_fetch_add(cpu, s->nr_cpus_paused, 4, 1);
 	cpu_spin_until(cpu, s->cpu_paused, 1, 0xff, 0, "cpu_paused");
@@ -124,6 +125,7 @@ static void pause_local_cpu(struct sim_cpu *cpu)
 	 */
 	smp_isb(cpu);
 	s->cpus[cpu->id].paused_rounds++;
+	sim_span(cpu, "paused", t0);
 }
 
 static void warn_on_once(struct sim_cpu *cpu, bool cond, const char *what)
@@ -141,6 +143,7 @@ void __pause_remote_cpus(struct sim_cpu *cpu)
 
 	if (!nr_cpus_to_pause)
 		return;
+	uint64_t t0 = cpu->clock;
 	cpu_online_mask(cpu, &cpus_to_pause);
 	cpumask_clear_cpu(cpu->id, &cpus_to_pause);
 
@@ -151,6 +154,7 @@ void __pause_remote_cpus(struct sim_cpu *cpu)
 	smp_cross_call(cpu, &cpus_to_pause, IPI_CPU_PAUSE);
 	cpu_spin_until(cpu, s->nr_cpus_paused, 4, 0xffffffff, nr_cpus_to_pause, "nr_cpus_paused");
 	raw_spin_unlock(cpu, s->pause_lock);
+	sim_span(cpu, "pause_remote_cpus", t0);
 }
 
 int pause_remote_cpus(struct sim_cpu *cpu)
@@ -168,10 +172,12 @@ void resume_remote_cpus(struct sim_cpu *cpu)
 
 	if (!cpu_load(cpu, s->cpu_paused, 1))
 		return;
+	uint64_t t0 = cpu->clock;
 	raw_spin_lock(cpu, s->pause_lock);
 	cpu_store(cpu, s->cpu_paused, 1, 0);
 	cpu_spin_until(cpu, s->nr_cpus_paused, 4, 0xffffffff, 0, "nr_cpus_paused == 0");
 	raw_spin_unlock(cpu, s->pause_lock);
+	sim_span(cpu, "resume_remote_cpus", t0);
 }
 
 void smp_set_ipi_handler(struct sim *sim, enum ipi_msg_type ipi, smp_ipi_fn fn, void *arg)

@@ -38,10 +38,10 @@ void smp_kwrite(struct sim *sim, uint64_t addr, unsigned size, uint64_t val)
 
 void smp_config_default(struct sim *sim, struct smp_config *cfg)
 {
-	cfg->pseudo_nmi = sim->opt.pseudo_nmi;
+	cfg->pseudo_nmi = sim_opt_bool(&sim->opt, OPT_pseudo_nmi);
 	cfg->sgi_broadcast = true;
 	cfg->eoimode1 = true;
-	cfg->cluster_size = sim->opt.cluster_size;
+	cfg->cluster_size = sim_opt_uint(&sim->opt, OPT_cluster_size);
 }
 
 static void smp_take_irq(struct sim_cpu *cpu);

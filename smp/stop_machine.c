@@ -66,6 +66,7 @@ static int multi_cpu_stop(struct sim_cpu *cpu)
 	struct cpumask online;
 	bool is_active;
 	int err = 0;
+	uint64_t t0 = cpu->clock;
 
 	cpu_online_mask(cpu, &online);
 	is_active = next_online_first(&online, s->ncpus) == cpu->id;
@@ -89,6 +90,7 @@ static int multi_cpu_stop(struct sim_cpu *cpu)
 		ack_state(cpu, curstate);
 	} while (curstate != MULTI_STOP_EXIT);
 	local_irq_restore(cpu, flags);
+	sim_span(cpu, "multi_cpu_stop", t0);
 	return err;
 }
 
@@ -131,6 +133,7 @@ int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
 	struct cpumask online;
 	unsigned n;
 	int ret;
+	uint64_t t0 = cpu->clock;
 
 	raw_spin_lock(cpu, s->stop_cpus_mutex);
 	s->ms_fn = fn;
@@ -158,6 +161,7 @@ int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
 	cpu_spin_until(cpu, s->stop_nr_todo, 4, 0xffffffff, 0, "stop_machine done");
 	ret = s->ms_ret;
 	raw_spin_unlock(cpu, s->stop_cpus_mutex);
+	sim_span(cpu, "stop_machine", t0);
 	return ret;
 }
 

@@ -43,12 +43,23 @@ grep -q '^demo-counter ' "$T/out" && ok || bad "list lacks demo-counter"
 # Perfetto timeline: one track per CPU.
 expect_rc 1 "$B" run demo-counter --seed 7 --perfetto "$T/p.json"
 grep -q '"traceEvents"' "$T/p.json" && grep -q '"cpu1"' "$T/p.json" && ok || bad "perfetto JSON"
+# Each CPU's life (#18 item 16): valid JSON, every slice closed and nested, SGIs as
+# flows from the send to the IRQ that takes them, breaks, makes, TLBIs, DSBs, rounds.
+P="python3 $(dirname "$0")/perfetto.py"
+expect_rc 1 "$B" run hvo-2m --strategy none --perfetto "$T/pn.json"
+$P "$T/pn.json" update bbm-violation && ok || bad "perfetto of hvo-2m none: the failing store or the finding missing"
+expect_rc 0 "$B" run hvo-2m --strategy D --perfetto "$T/pd.json"
+$P "$T/pd.json" pause_remote_cpus paused resume_remote_cpus irq ICC_SGI1R_EL1 sgi break make \
+	'tlbi (broadcast)' 'dsb ish: TLBIs complete' && ok || bad "perfetto of hvo-2m D"
+expect_rc 0 "$B" run hvo-2m --strategy B --perfetto "$T/pb.json"
+$P "$T/pb.json" stop_machine multi_cpu_stop irq sgi && ok || bad "perfetto of hvo-2m B"
+python3 -m json.tool "$T/pd.json" >/dev/null && ok || bad "perfetto JSON does not parse"
 
 # Bad input: one line, exit 2, never a crash.
 expect_rc 2 "$B"; 
 expect_rc 2 "$B" frobnicate; one_line_error "unknown command"
 expect_rc 2 "$B" run nosuch; one_line_error "unknown scenario 'nosuch'"
-expect_rc 2 "$B" run demo-counter --warp; one_line_error "Unknown option"
+expect_rc 2 "$B" run demo-counter --warp; one_line_error "unknown option --warp"
 expect_rc 2 "$B" run demo-counter --cpus 0x1z; one_line_error "bad value"
 expect_rc 2 "$B" run demo-counter --cpus 100000; one_line_error "out of range"
 expect_rc 2 "$B" run demo-counter --sched fifo; one_line_error "fifo"
@@ -96,12 +107,12 @@ explore demo-counter --out $T/a.trace/found|cannot write
 explore demo-counter --out /dev/null/x|cannot write
 explore nosuch|unknown scenario 'nosuch'
 explore demo-counter --seed 18446744073709551615 --schedules 3|seeds would pass 18446744073709551615
-explore demo-counter --warp|Unknown option
+explore demo-counter --warp|unknown option --warp
 explore demo-counter --cpus 1025|out of range
 shrink|expected one TRACE
 shrink $T/nofile|nofile
 shrink $T/a.trace --max-tests 0|out of range
-shrink $T/a.trace --warp|Unknown option
+shrink $T/a.trace --warp|unknown option --warp
 merge|expected the RESULT
 merge $T/nofile|nofile
 EOT
@@ -163,6 +174,7 @@ expect_rc 2 "$B" run demo-counter --record "$T"; one_line_error "cannot write $T
 # Output paths are checked before the run: the divergence is never reached.
 expect_rc 2 "$B" replay "$T/div" --perfetto /nonexistent/p.json
 one_line_error "^bbmsim: cannot write /nonexistent/p.json: No such file or directory$"
+expect_rc 2 "$B" run hvo-2m --cpus 1024 --record /nonexistent/x; one_line_error "^bbmsim: cannot write /nonexistent/x: No such file or directory$"
 expect_rc 2 "$B" run demo-counter --record "$T/a.trace/x"; one_line_error "cannot write $T/a.trace/x: Not a directory"
 expect_rc 2 "$B" shrink "$T/a.trace" -o /nonexistent/m; one_line_error "cannot write /nonexistent/m: No such"
 [ -s "$T/out" ] && bad "shrink wrote a report before failing on -o" || ok
@@ -204,6 +216,13 @@ expect_rc 1 "$B" explore mmu-no-dsb --schedules 100 --keep-going --verify-replay
 grep -q '^verify-replay: [1-9][0-9]* traces\? reproduces\?$' "$T/out" && ok || bad "--verify-replay summary"
 # No progress bar on a pipe.
 [ -s "$T/err" ] && bad "explore wrote to stderr on a pipe" || ok
+expect_rc 1 "$B" run hvo-2m --strategy none --cpus 8
+[ -s "$T/err" ] && bad "run wrote to stderr on a pipe" || ok
+# Progress on a terminal (script gives the command a tty).
+if command -v script >/dev/null; then
+	script -qc "'$B' explore demo-counter-atomic --schedules 20 --jobs 1 >/dev/null" /dev/null >"$T/tty" 2>&1
+	grep -q '\[#*\.*\] [0-9]*/20 schedules' "$T/tty" && ok || bad "explore shows no progress on a tty"
+fi
 # A background job of a script starts with SIGINT ignored (bash, no job
 # control): wait until bbmsim has installed its own handlers (SigCgt has
 # SIGINT and SIGTERM) before signalling it, however loaded the machine is.
@@ -275,6 +294,11 @@ grep -q '^run,,interrupted,,flag,0$' "$T/out" && ok || bad "compare --csv: inter
 cp "$T/out" "$T/csv1"
 expect_rc 0 "$B" compare --scale 0.002 --cpus 8 --strategy none,A --verdict-schedules 1 --csv --jobs 1
 cmp -s "$T/out" "$T/csv1" && ok || bad "compare --jobs 1 and --jobs 2 differ"
+# --sensitivity: every varied cost at both ends, the change of every cell.
+expect_rc 0 "$B" compare --scale 0.002 --cpus 2 --strategy none --verdict-schedules 0 --sensitivity --csv
+[ "$(grep -c '^sensitivity,none,' "$T/out")" -eq $((26 * 2 * 4)) ] && ok || bad "compare --sensitivity: 26 costs x 2 ends x 4 cells"
+grep -q '^sensitivity,none,free-2m,,struct_page_init=10.000:change_pct,[1-9][0-9]*\.' "$T/out" && ok || bad "compare --sensitivity: struct_page_init at 10 ns does not raise free-2m"
+grep -q '^sensitivity,none,alloc-1g,,insn=0.150:change_pct,0.00$' "$T/out" && ok || bad "compare --sensitivity: insn moves alloc-1g"
 expect_rc 2 "$B" compare --scale 2; one_line_error "out of range"
 expect_rc 2 "$B" compare --strategy Z; one_line_error "'Z' is not one of none, A, B"
 expect_rc 2 "$B" compare --strategy A,A; one_line_error "given twice"
@@ -283,6 +307,31 @@ expect_rc 2 "$B" compare --json --csv; one_line_error "exclude"
 # An output path that cannot be written fails before the run, not after it.
 expect_rc 2 "$B" compare --plot /nonexistent/c.svg; one_line_error "/nonexistent/c.svg"
 [ ! -s "$T/out" ] && ok || bad "compare ran (printed its table) before failing on --plot"
+# One error style: GLib's option and file messages in ours ('x', lower case).
+expect_rc 2 "$B" explore demo-counter --schedules x; one_line_error "^bbmsim: explore: cannot parse integer value 'x' for --schedules$"
+expect_rc 2 "$B" replay "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
+expect_rc 2 "$B" merge "$T/nofile"; one_line_error "^bbmsim: cannot read $T/nofile: No such file or directory$"
+"$B" explore --help | grep -q -- '--time-budget.*0, the default: no time limit' && ok || bad "--time-budget 0 undocumented"
+
+# scripts/bootstrap waits for another apt-get's lock, saying so, instead of failing.
+mkdir -p "$T/fakebin"
+cat >"$T/fakebin/apt-get" <<EOS
+#!/bin/sh
+n=\$(cat "$T/apt.n" 2>/dev/null || echo 0); echo \$((n + 1)) >"$T/apt.n"
+if [ "\$n" -lt 2 ]; then echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 42 (apt-get)" >&2; exit 100; fi
+echo "apt-get \$*" >>"$T/apt.log"
+EOS
+printf '#!/bin/sh\nexit 1\n' >"$T/fakebin/dpkg-query"
+printf '#!/bin/sh\nexec "$@"\n' >"$T/fakebin/sudo"
+chmod +x "$T"/fakebin/*
+PATH="$T/fakebin:$PATH" BOOTSTRAP_POLL=0 "$(dirname "$0")/../scripts/bootstrap" >"$T/out" 2>"$T/err"; rc=$?
+[ $rc -eq 0 ] && ok || { bad "bootstrap under a held apt lock: exit $rc"; cat "$T/err"; }
+grep -q "waiting for it" "$T/err" && ok || bad "bootstrap does not say it waits for the apt lock"
+grep -q '^apt-get -o DPkg::Lock::Timeout=60 install .*libglib2.0-dev' "$T/apt.log" && ok || bad "bootstrap did not install after the lock was free"
+
+# make run shows the table: no "Entering directory", the build's progress in a log.
+grep -q '^MAKEFLAGS += --no-print-directory' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: sub-makes print their directories"
+grep -q '>$(BUILD)/build.log 2>&1' "$(dirname "$0")/../Makefile" && ok || bad "Makefile: the build's progress is not in a log"
 
 echo "$passes passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The cost accounting behind `bbmsim compare`: exact on small workloads
- * with a cost table that makes one kind of event visible, and the shape of
- * the series' table on the default costs.
+ * with a cost table that makes one kind of event visible; the shape of the
+ * series' table at the default costs and at both ends of every cost's
+ * range; the table's scaling arithmetic; what mm registers for compare.
  */
 #include "mm/mm.h"
+#include "sim/compare.h"
 #include "testlib.h"
 
 #include <check.h>
 #include <glib.h>
+#include <inttypes.h>
 #include <string.h>
 
 /* One CPU optimises one 2 MiB page; the others idle. */
@@ -160,6 +163,147 @@ START_TEST(test_default_costs_give_the_series_shape)
 }
 END_TEST
 
+/* The series' four operations of @strategy on @pages gigantic pages, under @c. */
+static void ops_at(const char *strategy, unsigned cpus, unsigned pages, const struct sim_costs *c,
+		   uint64_t ps[4])
+{
+	const struct scenario *scn = scenario_find("hvo-compare");
+	const struct cmp_spec *spec = compare_spec();
+	struct sim_options o;
+	char err[400];
+
+	sim_options_default(&o);
+	ck_assert(!sim_options_set(&o, "strategy", strategy, err, sizeof(err)));
+	ck_assert(!sim_options_set(&o, "sched", "timed", err, sizeof(err)));
+	o.keep_going = true;
+	o.cpus = cpus;
+	o.pages = pages;
+	o.mem_gb = pages + 4;
+	struct sim *sim = sim_create(scn, &o, c, NULL, err, sizeof(err));
+	ck_assert_msg(sim, "%s", err);
+	sim->fibers = true; /* ignored (threads) where the build has no fibers */
+	sim->keep_trace = false;
+	ck_assert_msg(!sim_run(sim, err, sizeof(err)), "%s", err);
+	ck_assert_uint_eq(spec->nr_ops, 4);
+	for (unsigned i = 0; i < 4; i++)
+		ck_assert(sim_metric_get(sim, spec->ops[i].metric, &ps[i]));
+	sim_destroy(sim);
+}
+
+START_TEST(test_series_shape_holds_across_every_cost_range)
+{
+	/*
+	 * The conclusion docs/costs.md draws from the table, at both ends of
+	 * every cost's registered range (the others at their defaults), not
+	 * only at the defaults: under D, alloc and free of 1 GiB pages cost
+	 * little more than with no BBM at all, demote and the free of 2 MiB
+	 * pages cost much more (a pause round per 2 MiB range).
+	 */
+	unsigned cpus = sim_fibers_available() ? 16 : 8;
+	struct sim_costs def;
+
+	costs_default(&def);
+	for (unsigned id = 0; id < costs_count(); id++) {
+		const struct sim_cost_def *d = costs_def(id);
+
+		for (int end = 0; end < 2 && d->lo != d->hi; end++) {
+			struct sim_costs c = def;
+			uint64_t none[4], dd[4];
+			double pct[4];
+
+			c.ps[id] = end ? d->hi : d->lo;
+			costs_update_digest(&c);
+			ops_at("none", cpus, 1, &c, none);
+			ops_at("D", cpus, 1, &c, dd);
+			for (int op = 0; op < 4; op++)
+				pct[op] = compare_change_pct(dd[op], none[op]);
+			ck_assert_msg(pct[0] > 0 && pct[0] < 30 && pct[1] > 0 && pct[1] < 30,
+				      "%s=%" PRIu64 " ps: D on 1 GiB pages %+.1f%%, %+.1f%%",
+				      d->name, c.ps[id], pct[0], pct[1]);
+			ck_assert_msg(pct[2] > 30 && pct[3] > 30,
+				      "%s=%" PRIu64 " ps: D's demote %+.1f%%, free-2m %+.1f%%",
+				      d->name, c.ps[id], pct[2], pct[3]);
+			ck_assert_msg(pct[2] > 2 * pct[1] && pct[3] > 2 * pct[1],
+				      "%s=%" PRIu64
+				      " ps: D's dear operations are not the 2 MiB ones",
+				      d->name, c.ps[id]);
+		}
+	}
+}
+END_TEST
+
+START_TEST(test_compare_scaling_arithmetic)
+{
+	/* --scale S runs round(600 S) pages, at least one. */
+	ck_assert_uint_eq(compare_pages(0.01, 600), 6);
+	ck_assert_uint_eq(compare_pages(1, 600), 600);
+	ck_assert_uint_eq(compare_pages(0.0001, 600), 1);
+	ck_assert_uint_eq(compare_pages(0.0025, 600), 2); /* 1.5 rounds up */
+	/* 1 s of simulated time on 6 pages is 100 s on the series' 600. */
+	ck_assert_double_eq_tol(compare_scaled_s(1000000000000ull, 6, 600), 100.0, 1e-9);
+	/* Per page: 6 pages of 512 x 2 MiB in 3.072 ms is 1 us per 2 MiB page. */
+	ck_assert_double_eq_tol(compare_per_page_ns(3072000000ull, 6, 512), 1000.0, 1e-9);
+	ck_assert_double_eq_tol(compare_change_pct(262, 100), 162.0, 1e-9);
+	ck_assert_double_eq_tol(compare_change_pct(5, 0), 0.0, 1e-9);
+}
+END_TEST
+
+START_TEST(test_compare_figures_are_linear_in_pages)
+{
+	/*
+	 * Scaling a run of N pages to the series' 600 assumes every operation
+	 * costs the same per page: two pages cost twice one, to within the
+	 * per-batch flushes (well under 1 %).
+	 */
+	struct sim_costs c;
+	uint64_t one[4], two[4];
+
+	costs_default(&c);
+	ops_at("D", 8, 1, &c, one);
+	ops_at("D", 8, 2, &c, two);
+	for (int op = 0; op < 4; op++)
+		ck_assert_double_eq_tol((double)two[op] / (double)one[op], 2.0, 0.01);
+}
+END_TEST
+
+START_TEST(test_mm_registers_what_compare_compares)
+{
+	/* The command names no strategy: mm registers them, none first, as the baseline. */
+	const struct cmp_spec *spec = compare_spec();
+	const struct cmp_choice *const *c = compare_choices();
+	static const char *const series[] = {"none", "A", "B", "C", "D"};
+
+	ck_assert_ptr_nonnull(spec);
+	ck_assert_str_eq(spec->option, "strategy");
+	ck_assert_ptr_nonnull(scenario_find(spec->workload));
+	for (unsigned i = 0; i < G_N_ELEMENTS(series); i++)
+		ck_assert_ptr_nonnull(compare_choice_find(series[i]));
+	ck_assert_str_eq(c[0]->name, "none");
+	ck_assert(c[0]->baseline);
+	for (; *c; c++) {
+		struct sim_options o;
+		char err[200];
+
+		sim_options_default(&o);
+		ck_assert_msg(!sim_options_set(&o, spec->option, (*c)->name, err, sizeof(err)),
+			      "%s", err);
+		/* A hazard scenario exists and picks a strategy itself. */
+		for (const char *const *h = (*c)->hazards; h && *h; h++) {
+			const struct scenario *scn = scenario_find(*h);
+			bool forces = false;
+
+			ck_assert_msg(scn, "hazard scenario %s of %s", *h, (*c)->name);
+			for (const char *const *kv = scn->defaults; kv && *kv; kv++)
+				forces |= !strncmp(*kv, "strategy=", 9);
+			ck_assert_msg(forces, "%s does not set the strategy", *h);
+		}
+	}
+	/* The hazards the issue names reach the table. */
+	ck_assert_str_eq(compare_choice_find("A")->hazards[0], "hvo-2m-a-irq");
+	ck_assert_str_eq(compare_choice_find("D")->hazards[0], "hvo-2m-d-no-nmi");
+}
+END_TEST
+
 START_TEST(test_compare_runs_are_deterministic)
 {
 	uint64_t a[4], b[4];
@@ -181,6 +325,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_b_costs_a_stopper_switch_per_cpu_per_range);
 	tcase_add_test(tc, test_default_costs_give_the_series_shape);
 	tcase_add_test(tc, test_compare_runs_are_deterministic);
+	tcase_add_test(tc, test_series_shape_holds_across_every_cost_range);
+	tcase_add_test(tc, test_compare_scaling_arithmetic);
+	tcase_add_test(tc, test_compare_figures_are_linear_in_pages);
+	tcase_add_test(tc, test_mm_registers_what_compare_compares);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
  * parser, deadlock and livelock reports, the clock and the cost table,
  * sparse memory.
  */
+#include "sim/arm/mmu.h"
 #include "sim/cpu.h"
 #include "sim/pmem.h"
 #include "sim/trace.h"
@@ -574,9 +575,9 @@ START_TEST(test_options_range_checked)
 	ck_assert_int_eq(sim_options_set(&o, "sched", "fifo", err, sizeof(err)), -1);
 	ck_assert_int_eq(sim_options_set(&o, "warp", "1", err, sizeof(err)), -1);
 	ck_assert_int_eq(sim_options_set(&o, "bbm-level", "2", err, sizeof(err)), 0);
-	ck_assert_uint_eq(o.bbm_level, 2);
+	ck_assert_uint_eq(sim_opt_uint(&o, OPT_bbm_level), 2);
 	ck_assert_int_eq(sim_options_set(&o, "keep-going", "yes", err, sizeof(err)), 0);
-	ck_assert(o.keep_going);
+	ck_assert(sim_opt_bool(&o, OPT_keep_going));
 }
 END_TEST
 

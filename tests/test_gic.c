@@ -24,7 +24,7 @@ static struct sim *machine(unsigned ncpus, unsigned cluster_size)
 	struct sim *sim;
 
 	sim_options_default(&o);
-	o.cpus = ncpus;
+	sim_opt_set_uint(&o, OPT_cpus, ncpus);
 	costs_default(&c);
 	sim = sim_create(&bare, &o, &c, NULL, err, sizeof(err));
 	ck_assert_msg(sim, "%s", err);

@@ -251,7 +251,7 @@ START_TEST(test_strategy_c_refuses_without_bbml2)
 	char err[300];
 
 	sim_options_default(&o);
-	strcpy(o.strategy, "C");
+	sim_opt_set_str(&o, OPT_strategy, "C");
 	costs_default(&c);
 	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(sim);
@@ -269,7 +269,7 @@ START_TEST(test_strategy_d_refuses_without_pseudo_nmi)
 	char err[300];
 
 	sim_options_default(&o);
-	o.pseudo_nmi = false;
+	sim_opt_set_bool(&o, OPT_pseudo_nmi, false);
 	costs_default(&c);
 	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
 	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);
@@ -286,7 +286,7 @@ START_TEST(test_unknown_strategy_is_bad_input)
 	char err[300];
 
 	sim_options_default(&o);
-	strcpy(o.strategy, "Z");
+	sim_opt_set_str(&o, OPT_strategy, "Z");
 	costs_default(&c);
 	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
 	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);

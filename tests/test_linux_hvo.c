@@ -300,7 +300,7 @@ START_TEST(test_unknown_kernel_is_bad_input)
 	char err[300];
 
 	sim_options_default(&o);
-	strcpy(o.kernel, "bsd");
+	sim_opt_set_str(&o, OPT_kernel, "bsd");
 	costs_default(&c);
 	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
 	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), -1);

@@ -62,7 +62,7 @@ static struct sim *t_machine(unsigned ncpus, bool pnmi, bool bcast, const char *
 	struct sim *sim;
 
 	sim_options_default(&o);
-	o.cpus = ncpus;
+	sim_opt_set_uint(&o, OPT_cpus, ncpus);
 	o.seed = 3;
 	snprintf(o.sched, sizeof(o.sched), "%s", sched);
 	costs_default(&c);

@@ -317,7 +317,7 @@ static bool leaf_change_needs_bbm(struct sim *sim, uint64_t lo, uint64_t hi, uin
 {
 	uint64_t opa = mmu_desc_oa(od, ol) + (lo - ob), npa = mmu_desc_oa(nd, nl) + (lo - nb);
 
-	if (ol != nl && sim->opt.bbm_level < 2)
+	if (ol != nl && sim_opt_uint(&sim->opt, OPT_bbm_level) < 2)
 		return why_set(why, RULE_BBM "block size change", lo, od, ol, opa, nd, nl, npa,
 			       "the block size changes");
 	if ((od ^ nd) & DESC_CONT)
@@ -393,7 +393,7 @@ static bool change_needs_bbm(struct sim *sim, uint64_t lo, uint64_t hi, uint64_t
 	if (ot && nt && ol == nl && !((od ^ nd) & DESC_OA_MASK))
 		return false; /* the same table */
 	/* A walk cache may hold the table: table <-> block is a size change. */
-	if (ot != nt && sim->opt.bbm_level < 2)
+	if (ot != nt && sim_opt_uint(&sim->opt, OPT_bbm_level) < 2)
 		return why_set(why, RULE_BBM "table/block change", lo, od, ol, 0, nd, nl, 0,
 			       ot ? "a table is replaced by a block"
 				  : "a block is replaced by a table");
@@ -785,7 +785,8 @@ static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const stru
 
 	if ((a->desc ^ b->desc) & attrs)
 		return false;
-	if (a->shift != b->shift && !(sim->opt.bbm_level == 2 && sim->opt.bbml2_noabort))
+	if (a->shift != b->shift && !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				      sim_opt_bool(&sim->opt, OPT_bbml2_noabort)))
 		return false;
 	if (pa == pb)
 		return true; /* permissions and AF may differ: no break needed for those */
@@ -810,7 +811,7 @@ void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, uns
 		mmu_desc_str(a->desc, a->level, x, sizeof(x));
 		mmu_desc_str(b->desc, b->level, y, sizeof(y));
 		sim_report(sim, cpu, FINDING_TLB_CONFLICT, va, entry_pa(a, va),
-			   sim->opt.bbm_level == 2
+			   sim_opt_uint(&sim->opt, OPT_bbm_level) == 2
 				   ? RULE_BBML2 "TLB conflict abort (implementation may abort)"
 				   : RULE_BBM "TLB conflict abort: one VA hits two TLB entries",
 			   "lookup matched %u entries: %s (from slot %#" PRIx64

@@ -243,6 +243,14 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	va = va_base + (((slot & (MMU_PAGE_SIZE - 1)) >> 3) << mmu_level_shift(level));
 	if (m->ha)
 		af0_note(m, slot, mmu_desc_is_leaf(new64, level) && !(new64 & DESC_AF));
+	/* Before the checker, which may end the run at this very store. */
+	if (cpu && sim_events_on(sim))
+		sim_instant_detail(cpu,
+				   !(new64 & 1)	  ? "break"
+				   : !(old64 & 1) ? "make"
+						  : "update",
+				   "va %#" PRIx64 " level %d: %#" PRIx64 " -> %#" PRIx64, va, level,
+				   old64, new64);
 	chk_desc_store(cpu, slot, level, va, old64, new64);
 
 	if (mmu_desc_is_table(old64, level) &&
@@ -425,7 +433,11 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 	struct mmu_cpu *mc = cpu->mmu;
 
 	sim_yield(cpu);
+	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
+	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
+			"[%#" PRIx64 ", %#" PRIx64 ")%s", start, end,
+			last_level ? " last level" : "");
 	mmu_tlb_invalidate(mc, start, end, last_level);
 	if (bcast) {
 		for (unsigned j = 0; j < sim->ncpus; j++) {
@@ -525,8 +537,12 @@ void dsb_ish(struct sim_cpu *cpu)
 	struct mmu_cpu *mc = cpu->mmu;
 
 	dsb_point(cpu, true);
+	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
 	if (mc->outstanding) {
+		sim_span_detail(cpu, "dsb ish: TLBIs complete", t0,
+				"%u broadcast TLBI%s performed on every PE", mc->outstanding,
+				mc->outstanding == 1 ? "" : "s");
 		/* The DSB completes only when every remote TLB performed them. */
 		for (unsigned j = 0; j < sim->ncpus; j++) {
 			struct mmu_cpu *rc = sim->cpus[j].mmu;
@@ -658,16 +674,16 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		snprintf(err, errlen, "memory too small for the page-table pool");
 		return -1;
 	}
-	if (strcmp(sim->opt.hafdbs, "none") && strcmp(sim->opt.hafdbs, "af") &&
-	    strcmp(sim->opt.hafdbs, "afdb")) {
+	if (strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") && strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "af") &&
+	    strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "afdb")) {
 		snprintf(err, errlen, "--hafdbs: expected none, af or afdb, not '%s'",
-			 sim->opt.hafdbs);
+			 sim_opt_str(&sim->opt, OPT_hafdbs));
 		return -1;
 	}
 	m = g_new0(struct mmu, 1);
 	sim->mmu = m;
-	m->ha = strcmp(sim->opt.hafdbs, "none") != 0;
-	m->hd = strcmp(sim->opt.hafdbs, "afdb") == 0;
+	m->ha = strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") != 0;
+	m->hd = strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "afdb") == 0;
 	m->tables = g_hash_table_new(NULL, NULL);
 	m->pool_next = MMU_PGTABLE_BASE;
 	m->pool_end = MMU_PGTABLE_BASE + MMU_PGTABLE_SIZE;
@@ -677,7 +693,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
-		tlb_init(&mc->tlb, sim->opt.tlb_entries, sim->opt.walk_cache_entries);
+		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
+			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
 	}
 	/* The linear map, in 1 GiB blocks as arm64 maps it without rodata=full. */

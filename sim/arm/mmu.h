@@ -26,6 +26,15 @@
 #include "costs.def"
 #undef SIM_COST
 
+/* This layer's options (options.def): OPT_name ids into struct sim_options. */
+#define SIM_OPT_UINT SIM_OPT_ID_DECLARE
+#define SIM_OPT_BOOL SIM_OPT_ID_DECLARE
+#define SIM_OPT_STR  SIM_OPT_ID_DECLARE
+#include "options.def"
+#undef SIM_OPT_UINT
+#undef SIM_OPT_BOOL
+#undef SIM_OPT_STR
+
 /* ---- virtual memory layout ------------------------------------------------ */
 
 #define MMU_VA_BITS    48
@@ -192,8 +201,8 @@ void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *ar
 
 /*
  * Installs the MMU on @sim: page tables with the linear map of all memory
- * (1 GiB blocks), hooks, per-CPU TLBs sized by opt.tlb_entries and
- * opt.walk_cache_entries, and kdata_offset, so call it before anything
+ * (1 GiB blocks), hooks, per-CPU TLBs sized by tlb_entries and
+ * walk_cache_entries (options), and kdata_offset, so call it before anything
  * else allocates kernel data. 0, or -1 with @err set.
  */
 int mmu_install(struct sim *sim, char *err, size_t errlen);
