@@ -427,7 +427,7 @@ static const struct vmemmap_update_ops vmemmap_ops_d_broken = {
  */
 static bool e_system_supports_hvo(struct sim *sim)
 {
-	return strcmp(sim->opt.hafdbs, "none") != 0;
+	return strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") != 0;
 }
 
 static bool e_supported(struct sim *sim, char *why, size_t len)
@@ -438,7 +438,7 @@ static bool e_supported(struct sim *sim, char *why, size_t len)
 			 "(--hafdbs af): try_populate_vmemmap_pmd() returns -EOPNOTSUPP");
 		return false;
 	}
-	if (!strcmp(sim->opt.kernel, "linux")) {
+	if (!strcmp(sim_opt_str(&sim->opt, OPT_kernel), "linux")) {
 		snprintf(why, len,
 			 "--kernel linux: the harness' pmd_populate_kernel() hook has no error "
 			 "path for -EAGAIN (the series' hugetlb_vmemmap.c side was not found)");
@@ -494,7 +494,8 @@ static int __e_try_update_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr,
 	unsigned attempts = 0;
 	uint64_t old;
 
-	if (sim->opt.bbm_level >= 2 && sim->opt.bbml2_noabort) {
+	if (sim_opt_uint(&sim->opt, OPT_bbm_level) >= 2 &&
+	    sim_opt_bool(&sim->opt, OPT_bbml2_noabort)) {
 		/* BBML2_NOABORT: the block -> table change keeps every translation. */
 		set_pte_at(cpu, pmdp, val);
 		return 0;

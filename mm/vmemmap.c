@@ -29,13 +29,8 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 	mm->sim = sim;
 	mm->ops = vmemmap_ops_find(sim_opt_str(&sim->opt, OPT_strategy));
 	if (!mm->ops) {
-<<<<<<< HEAD
 		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D, E)",
-			 sim->opt.strategy);
-=======
-		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D)",
 			 sim_opt_str(&sim->opt, OPT_strategy));
->>>>>>> main
 		return -1;
 	}
 	if (mm->ops->supported && !mm->ops->supported(sim, why, sizeof(why))) {

@@ -130,8 +130,8 @@ START_TEST(test_e_refused_without_system_supports_hvo)
 	char err[300];
 
 	sim_options_default(&o);
-	strcpy(o.strategy, "E");
-	strcpy(o.hafdbs, "none");
+	sim_opt_set_str(&o, OPT_strategy, "E");
+	sim_opt_set_str(&o, OPT_hafdbs, "none");
 	costs_default(&c);
 	struct sim *sim = sim_create(scn, &o, &c, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(sim);
