@@ -158,8 +158,20 @@ static void gic_update(struct sim *sim, unsigned cpu)
 	bool was = sc->irq_line;
 
 	sc->irq_line = can_signal(gcpu(sim, cpu), hppi(gcpu(sim, cpu)));
-	if (sc->irq_line && !was)
+	if (sc->irq_line && !was) {
+		/*
+		 * Delivery takes time: the PE may run a few more instructions
+		 * before it takes the exception (a decision; under timed the
+		 * cost model's arrival time stands for it, gic_cpu_sync_arrival).
+		 */
+		sc->irq_defer = 0;
+		if (sim->local_points && sim_opt_uint(&sim->opt, OPT_irq_latency) &&
+		    sim_current(sim))
+			sc->irq_defer = sim_decide(sim, DECIDE_IRQ_LATENCY,
+						   sim_opt_uint(&sim->opt, OPT_irq_latency) + 1);
+		sc->irq_late = sc->irq_defer != 0;
 		sim_kick(sc);
+	}
 }
 
 void gic_redist_enable(struct sim *sim, unsigned cpu, unsigned intid, bool on)

@@ -363,10 +363,28 @@ static void switch_to(struct sim *sim, struct sim_cpu *from, struct sim_cpu *to)
 		longjmp(*from->unwind, 1);
 }
 
-static void take_irq(struct sim_cpu *cpu)
+/*
+ * At a yield point with the IRQ line up: take the exception, unless the
+ * interrupt's latency (cpu->irq_defer yield points, decided when the line
+ * rose) has not yet run out and @may_defer.
+ */
+static void take_irq(struct sim_cpu *cpu, bool may_defer)
 {
-	if (cpu->irq_line && cpu->sim->hooks.take_irq)
-		cpu->sim->hooks.take_irq(cpu);
+	struct sim_hooks *h = &cpu->sim->hooks;
+
+	if (!cpu->irq_line || !h->take_irq)
+		return;
+	if (may_defer && cpu->irq_defer) {
+		cpu->irq_defer--;
+		return;
+	}
+	cpu->irq_defer = 0;
+	cpu->irq_late = false;
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception entry */
+	h->take_irq(cpu);
+	if (h->context_sync)
+		h->context_sync(cpu); /* exception return */
 }
 
 static volatile sig_atomic_t interrupt_requested;
@@ -399,7 +417,7 @@ void sim_yield(struct sim_cpu *cpu)
 	struct sim_cpu *next = pick_next(sim, cpu);
 	if (next != cpu)
 		switch_to(sim, cpu, next);
-	take_irq(cpu);
+	take_irq(cpu, true);
 }
 
 void sim_yield_local(struct sim_cpu *cpu)
@@ -407,7 +425,7 @@ void sim_yield_local(struct sim_cpu *cpu)
 	if (cpu->sim->local_points)
 		sim_yield(cpu);
 	else
-		take_irq(cpu);
+		take_irq(cpu, true);
 }
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)
@@ -446,6 +464,12 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
+	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
+	if (cpu->irq_line && cpu->irq_late) {
+		cpu->irq_defer = 0;
+		take_irq(cpu, false);
+		return;
+	}
 	if (++cpu->spin_iters > sim_opt_uint(&sim->opt, OPT_spin_bound))
 		sim_report(sim, cpu, FINDING_LIVELOCK, 0, pa, "spin bound (--spin-bound)",
 			   "cpu%u spun %u times waiting for %s", cpu->id,
@@ -473,7 +497,7 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	switch_to(sim, cpu, next);
 	if (sim->events)
 		events_add(sim, (int)cpu->id, what, cpu->clock, 0, 'E');
-	take_irq(cpu);
+	take_irq(cpu, false);
 }
 
 void sim_wait_value(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t mask, uint64_t want,

@@ -294,6 +294,12 @@ struct sim_cpu {
 
 	/* Set by gic/ when the CPU interface signals IRQ/FIQ; see hooks.take_irq. */
 	bool irq_line;
+	/*
+	 * Yield points the CPU still runs before it takes the signalled
+	 * interrupt (delivery latency, decided by gic/ when the line rises).
+	 */
+	uint32_t irq_defer;
+	bool irq_late; /* a latency was decided and the interrupt not taken since */
 
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn;
@@ -320,6 +326,11 @@ struct sim_hooks {
 	int (*translate)(struct sim_cpu *cpu, uint64_t va, unsigned size, bool write, uint64_t *pa);
 	/* Called at a yield point when cpu->irq_line is set: take the exception. */
 	void (*take_irq)(struct sim_cpu *cpu);
+	/*
+	 * An exception entry or return (around take_irq): a context
+	 * synchronisation event for the layer that cares (the MMU).
+	 */
+	void (*context_sync)(struct sim_cpu *cpu);
 	/* A store to a page flagged PMEM_F_HOOK (a live translation table, ...). */
 	void (*store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			   uint64_t val);

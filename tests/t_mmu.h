@@ -3,7 +3,8 @@
  * t_mmu: scaffolding for the MMU and checker suites. The scenario "t-mmu"
  * installs the MMU, maps a few test regions and runs t_body[cpu] on each
  * CPU; tests set the bodies, run it with t_run() and look at the finished
- * run (findings, TLB contents) before sim_destroy().
+ * run (findings, TLB contents) before sim_destroy(). The machine has
+ * FEAT_ETS2 unless a test says ets2=0.
  *
  * Test regions (all RW, PAGE_KERNEL unless a body changes them):
  *   T_PAGE_VA    one 4 KiB page          -> T_PAGE_PA
@@ -77,12 +78,19 @@ static void t_mmu_main(struct sim_cpu *cpu)
 		t_body[cpu->id](cpu);
 }
 
+/*
+ * FEAT_ETS2 by default: a body that stores a descriptor and then uses it
+ * needs no ISB in between. Tests of the early-walk freedom pass ets2=0.
+ */
+static const char *const t_mmu_defaults[] = {"ets2=1", NULL};
+
 static const struct scenario t_mmu_scn = {
 	.name = "t-mmu",
 	.summary = "test: MMU bodies supplied by the test",
 	.default_cpus = 1,
 	.expect = -1,
 	.est_steps = 50,
+	.defaults = t_mmu_defaults,
 	.setup = t_mmu_setup,
 	.cpu_main = t_mmu_main,
 	.teardown = t_mmu_teardown,

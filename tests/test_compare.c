@@ -175,10 +175,10 @@ static void ops_at(const char *strategy, unsigned cpus, unsigned pages, const st
 	sim_options_default(&o);
 	ck_assert(!sim_options_set(&o, "strategy", strategy, err, sizeof(err)));
 	ck_assert(!sim_options_set(&o, "sched", "timed", err, sizeof(err)));
-	o.keep_going = true;
-	o.cpus = cpus;
-	o.pages = pages;
-	o.mem_gb = pages + 4;
+	sim_opt_set_bool(&o, OPT_keep_going, true);
+	sim_opt_set_uint(&o, OPT_cpus, cpus);
+	sim_opt_set_uint(&o, OPT_pages, pages);
+	sim_opt_set_uint(&o, OPT_mem_gb, pages + 4);
 	struct sim *sim = sim_create(scn, &o, c, NULL, err, sizeof(err));
 	ck_assert_msg(sim, "%s", err);
 	sim->fibers = true; /* ignored (threads) where the build has no fibers */

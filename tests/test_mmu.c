@@ -526,6 +526,10 @@ static void b_ro(struct sim_cpu *cpu)
 	struct mmu_result res;
 
 	mmu_set_pte(cpu, t_page_ptep, t_pte(T_PAGE_PA, MMU_PROT_KERNEL_RO));
+	/* The TLB may hold the writable entry until it is invalidated. */
+	dsb_ishst(cpu);
+	tlbi_vaae1(cpu, T_PAGE_VA);
+	dsb_ish(cpu);
 	r[0] = mmu_translate(cpu, T_PAGE_VA, false, &res, &r_fault);
 	r[1] = mmu_translate(cpu, T_PAGE_VA, true, &res, &r_fault);
 	r[2] = mmu_store_nofault(cpu, T_PAGE_VA, 8, 1);

@@ -794,7 +794,8 @@ static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const stru
 	       pmem_page_equal(sim->mem, pa & ~(MMU_PAGE_SIZE - 1), pb & ~(MMU_PAGE_SIZE - 1));
 }
 
-void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n)
+void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n,
+		      const char *cause)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu_cpu *mc = cpu->mmu;
@@ -810,10 +811,7 @@ void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, uns
 			return;
 		mmu_desc_str(a->desc, a->level, x, sizeof(x));
 		mmu_desc_str(b->desc, b->level, y, sizeof(y));
-		sim_report(sim, cpu, FINDING_TLB_CONFLICT, va, entry_pa(a, va),
-			   sim_opt_uint(&sim->opt, OPT_bbm_level) == 2
-				   ? RULE_BBML2 "TLB conflict abort (implementation may abort)"
-				   : RULE_BBM "TLB conflict abort: one VA hits two TLB entries",
+		sim_report(sim, cpu, FINDING_TLB_CONFLICT, va, entry_pa(a, va), cause,
 			   "lookup matched %u entries: %s (from slot %#" PRIx64
 			   ") and %s (from slot %#" PRIx64 ") -> pa %#" PRIx64 " vs %#" PRIx64,
 			   n, x, a->desc_pa, y, b->desc_pa, entry_pa(a, va), entry_pa(b, va));

@@ -70,150 +70,11 @@ static void table_detach(struct sim *sim, uint64_t pa, int level)
 	}
 }
 
-static void spec_remove(struct mmu_cpu *mc, unsigned i)
-{
-	mc->spec[i] = mc->spec[--mc->nspec];
-}
-
-/*
- * A new valid descriptor for [va, va+size): a TLB that holds an entry there
- * may, at any later lookup in the range, also pick up the new translation
- * by a speculative walk. This is how a TLB comes to hold two entries for
- * one VA. Remembered per CPU; the fill itself is decided at the lookup.
- */
-static void spec_note(struct sim *sim, uint64_t va, uint64_t size)
-{
-	for (unsigned j = 0; j < sim->ncpus; j++) {
-		struct mmu_cpu *mc = sim->cpus[j].mmu;
-		uint32_t idx;
-
-		if (!tlb_lookup(&mc->tlb, va, &idx, 1))
-			continue;
-		if (mc->nspec == MMU_MAX_SPEC)
-			spec_remove(mc, 0);
-		mc->spec[mc->nspec].start = va;
-		mc->spec[mc->nspec].end = va + size;
-		mc->nspec++;
-	}
-}
-
-/* Invalidation of this TLB: what it dropped will be walked afresh anyway. */
-static void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level)
+/* Invalidation of this TLB; what it dropped will be walked afresh anyway. */
+void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level)
 {
 	tlb_invalidate(&mc->tlb, start, end, last_level);
-	for (unsigned i = 0; i < mc->nspec;) {
-		if (mc->spec[i].start <= end - 1 && start <= mc->spec[i].end - 1)
-			spec_remove(mc, i);
-		else
-			i++;
-	}
-}
-
-/* A hit at @va inside a noted range: maybe fill the current translation too. */
-static void spec_fill(struct sim_cpu *cpu, uint64_t va)
-{
-	struct mmu_cpu *mc = cpu->mmu;
-	struct mmu_result r;
-	struct mmu_fault f;
-
-	for (unsigned i = 0; i < mc->nspec; i++) {
-		if (va < mc->spec[i].start || va > mc->spec[i].end - 1)
-			continue;
-		if (!sim_decide(cpu->sim, DECIDE_TLB_FILL, 2))
-			return;
-		spec_remove(mc, i);
-		if (!ptw_walk(cpu->sim, NULL, va, &r, &f))
-			tlb_insert(cpu->sim, &mc->tlb, va, &r, chk_epoch(cpu->sim));
-		return;
-	}
-}
-
-/* ---- FEAT_HAFDBS: hardware Access flag and dirty state ---------------------- */
-
-static void af0_note(struct mmu *m, uint64_t slot, bool af0)
-{
-	unsigned i;
-
-	for (i = 0; i < m->naf0 && m->af0[i] != slot; i++)
-		;
-	if (i < m->naf0 && !af0) {
-		m->af0[i] = m->af0[--m->naf0]; /* order is the decision's, kept deterministic */
-	} else if (i == m->naf0 && af0) {
-		if (m->naf0 == m->capaf0) {
-			m->capaf0 = m->capaf0 ? m->capaf0 * 2 : 8;
-			m->af0 = g_renew(uint64_t, m->af0, m->capaf0);
-		}
-		m->af0[m->naf0++] = slot;
-	}
-}
-
-uint64_t mmu_hw_set_af(struct sim_cpu *cpu, uint64_t dpa, uint64_t d)
-{
-	uint64_t new = d | DESC_AF;
-
-	return cpu_cmpxchg_pa(cpu, dpa, 8, d, new) == d ? new : 0;
-}
-
-/*
- * A speculative walk may reach any live AF=0 leaf and, the hardware
- * managing the flag, set AF there without any access to the page (herd7
- * SpecAF: Allowed). Which one, if any, is this CPU's decision now.
- */
-static void hw_af_spec(struct sim_cpu *cpu)
-{
-	struct sim *sim = cpu->sim;
-	struct mmu *m = mmu_of(sim);
-	uint32_t k = sim_decide(sim, DECIDE_HW_AF, m->naf0 + 1);
-	uint64_t slot, d, base;
-	int level;
-
-	if (!k)
-		return;
-	slot = m->af0[k - 1];
-	d = pmem_read(sim->mem, slot, 8);
-	if (!mmu_table_info(sim, slot, &level, &base) || !mmu_desc_is_leaf(d, level) ||
-	    (d & DESC_AF)) {
-		af0_note(m, slot, false); /* its table left the tree */
-		return;
-	}
-	mmu_hw_set_af(cpu, slot, d);
-}
-
-static void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level);
-
-/*
- * A write through a read-only entry with DBM set and hardware dirty state
- * management (--hafdbs afdb): the PE makes the descriptor in memory
- * writable by an atomic update (D8.5 "Hardware management of the dirty
- * state"; herd7 STR-db0+dbm1-HD: Required) instead of faulting. The update
- * is of the descriptor as it is now, not as cached: drop the cached entry,
- * walk, and update what the walk found; 0, or -1 with @f set.
- */
-static int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res,
-			struct mmu_fault *f)
-{
-	struct sim *sim = cpu->sim;
-	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
-
-	for (;;) {
-		uint64_t new;
-
-		mmu_tlb_invalidate(mc, page, page + MMU_PAGE_SIZE, true);
-		if (ptw_walk(sim, cpu, va, res, f))
-			return -1;
-		if (mmu_desc_writable(res->desc))
-			break;
-		if (!(res->desc & DESC_DBM))
-			return 1; /* a permission fault after all */
-		new = res->desc & ~DESC_AP_RDONLY;
-		if (cpu_cmpxchg_pa(cpu, res->desc_pa, 8, res->desc, new) == res->desc) {
-			res->desc = new;
-			break;
-		}
-	}
-	tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
-	return 0;
+	mc->inval_seq = mc->m->seq;
 }
 
 static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
@@ -241,8 +102,7 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	if (old64 == new64)
 		return;
 	va = va_base + (((slot & (MMU_PAGE_SIZE - 1)) >> 3) << mmu_level_shift(level));
-	if (m->ha)
-		af0_note(m, slot, mmu_desc_is_leaf(new64, level) && !(new64 & DESC_AF));
+	hw_desc_stored(sim, slot, level, va, old64, new64);
 	/* Before the checker, which may end the run at this very store. */
 	if (cpu && sim_events_on(sim))
 		sim_instant_detail(cpu,
@@ -259,8 +119,6 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	if (mmu_desc_is_table(new64, level) &&
 	    (!mmu_desc_is_table(old64, level) || ((old64 ^ new64) & DESC_OA_MASK)))
 		table_attach(sim, new64 & DESC_OA_MASK, level + 1, va);
-	if (mmu_desc_is_table(new64, level) || mmu_desc_is_leaf(new64, level))
-		spec_note(sim, va, 1ull << mmu_level_shift(level));
 }
 
 /* ---- translation ----------------------------------------------------------- */
@@ -309,6 +167,7 @@ static void sync_pending(struct sim_cpu *cpu, uint64_t va)
 			continue;
 		}
 		mmu_tlb_invalidate(mc, op->start, op->end, op->last_level);
+		mc->rinval_seq = mc->m->seq;
 		pending_remove(mc, i);
 	}
 }
@@ -317,16 +176,16 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		  struct mmu_fault *f)
 {
 	struct sim *sim = cpu->sim;
+	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	uint32_t idx[1];
 	unsigned n;
 
-	if (mmu_of(sim)->naf0)
+	if (m->naf0)
 		hw_af_spec(cpu);
 	if (mc->npending)
 		sync_pending(cpu, va);
-	if (mc->nspec && tlb_lookup(&mc->tlb, va, idx, 1))
-		spec_fill(cpu, va);
+	if (m->seq > mc->inval_seq)
+		hw_fill(cpu, va);
 	if (mc->memo_gen == mc->tlb.gen && mc->memo_page == va >> MMU_PAGE_SHIFT) {
 		n = mc->memo_n;
 	} else {
@@ -337,11 +196,25 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	}
 	if (n) {
 		const uint32_t *idx = mc->memo_idx;
-		struct tlb_entry *e = &mc->tlb.e[idx[0]];
+		struct tlb_entry *e;
+		unsigned k = 0;
 
 		sim_tick(cpu, COST_tlb_hit);
-		if (n > 1)
-			chk_tlb_conflict(cpu, va, idx, n);
+		if (n > 1) {
+			k = tlb_conflict_pick(cpu, va, idx, n);
+			if (k == n) {
+				e = &mc->tlb.e[idx[0]];
+				memset(f, 0, sizeof(*f));
+				f->type = MMU_FAULT_TLB_CONFLICT;
+				f->level = e->level;
+				f->va = va;
+				f->write = write;
+				f->desc = e->desc;
+				f->desc_pa = e->desc_pa;
+				return -1;
+			}
+		}
+		e = &mc->tlb.e[idx[k]];
 		if (e->epoch != chk_epoch(sim))
 			chk_tlb_use(cpu, va, e);
 		res->pa = e->pa + (va - e->va);
@@ -350,12 +223,21 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		res->level = e->level;
 		res->tlb_hit = true;
 	} else {
-		if (ptw_walk(sim, cpu, va, res, f))
+		int early = 1;
+
+		if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->cse_seq &&
+		    m->seq > mc->rinval_seq)
+			early = hw_early_walk(cpu, va, res, f);
+		if (early < 0)
 			return -1;
-		tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
+		if (early > 0) {
+			if (ptw_walk(sim, cpu, va, res, f))
+				return -1;
+			tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
+		}
 	}
 	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
-	if (write && !mmu_desc_writable(res->desc) && mmu_of(sim)->hd && (res->desc & DESC_DBM)) {
+	if (write && !mmu_desc_writable(res->desc) && m->hd && (res->desc & DESC_DBM)) {
 		int r = hw_set_dirty(cpu, va, res, f);
 
 		if (r <= 0)
@@ -386,8 +268,12 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 		return 0;
 	}
 	f.write = write;
-	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY)
+	/* The abort's exception entry and return are context synchronisation events. */
+	hw_context_sync(cpu);
+	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY) {
+		hw_context_sync(cpu);
 		return 1;
+	}
 	chk_unhandled_fault(cpu, &f);
 	return -1; /* --keep-going: the faulting access is dropped */
 }
@@ -558,6 +444,7 @@ void dsb_ish(struct sim_cpu *cpu)
 					continue;
 				}
 				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
+				rc->rinval_seq = rc->m->seq;
 				rc->walk_restart = true;
 			}
 			rc->npending = keep;
@@ -578,6 +465,7 @@ void isb(struct sim_cpu *cpu)
 {
 	sim_yield_local(cpu);
 	sim_tick(cpu, COST_isb);
+	hw_context_sync(cpu);
 }
 
 /* ---- setup ------------------------------------------------------------------ */
@@ -674,7 +562,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		snprintf(err, errlen, "memory too small for the page-table pool");
 		return -1;
 	}
-	if (strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") && strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "af") &&
+	if (strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") &&
+	    strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "af") &&
 	    strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "afdb")) {
 		snprintf(err, errlen, "--hafdbs: expected none, af or afdb, not '%s'",
 			 sim_opt_str(&sim->opt, OPT_hafdbs));
@@ -690,9 +579,11 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	m->ttbr1 = mmu_alloc_table_page(sim);
 	table_attach(sim, m->ttbr1, 0, VA_TOP);
 	m->chk = chk_create(sim);
+	hw_init(sim);
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
+		mc->m = m;
 		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
 			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
@@ -708,6 +599,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	sim->hooks.translate = mmu_translate_hook;
 	m->prev_store_hook = sim->hooks.store_hook;
 	sim->hooks.store_hook = mmu_store_hook;
+	sim->hooks.context_sync = hw_context_sync;
 	return 0;
 }
 
@@ -732,7 +624,9 @@ void mmu_teardown(struct sim *sim)
 	if (sim->hooks.store_hook == mmu_store_hook)
 		sim->hooks.store_hook = m->prev_store_hook;
 	chk_destroy(m->chk);
-	g_free(m->af0);
+	hw_free(m);
+	if (sim->hooks.context_sync == hw_context_sync)
+		sim->hooks.context_sync = NULL;
 	g_hash_table_destroy(m->tables);
 	g_free(m);
 	sim->mmu = NULL;
@@ -749,6 +643,8 @@ const char *mmu_fault_name(enum mmu_fault_type t)
 		return "access-flag";
 	case MMU_FAULT_PERMISSION:
 		return "permission";
+	case MMU_FAULT_TLB_CONFLICT:
+		return "tlb-conflict";
 	default:
 		return "none";
 	}

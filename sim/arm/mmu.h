@@ -162,6 +162,7 @@ enum mmu_fault_type {
 	MMU_FAULT_TRANSLATION,
 	MMU_FAULT_ACCESS_FLAG,
 	MMU_FAULT_PERMISSION,
+	MMU_FAULT_TLB_CONFLICT, /* a lookup hit entries that translate differently (D8.16) */
 };
 
 struct mmu_fault {

@@ -99,18 +99,18 @@ struct tlbi_op {
 	unsigned issuer;
 };
 
-#define MMU_MAX_SPEC 8
+struct mmu;
 
 struct mmu_cpu {
 	struct tlb tlb;
+	struct mmu *m;
 	/*
-	 * Ranges whose descriptor changed while this TLB held an entry there:
-	 * the next hit in one may also fill the new translation (a decision).
+	 * Store sequence numbers (struct mmu.seq) of this CPU's last context
+	 * synchronisation event, last invalidation of its TLB, and last one
+	 * a broadcast TLBI of another CPU performed here: the bounds of the
+	 * descriptor history it may still use (hw.c).
 	 */
-	struct {
-		uint64_t start, end;
-	} spec[MMU_MAX_SPEC];
-	unsigned nspec;
+	uint64_t cse_seq, inval_seq, rinval_seq;
 	/*
 	 * The last lookup's result: a pure function of the TLB contents and
 	 * the VA page, so it stays exact while tlb.gen is unchanged.
@@ -135,6 +135,12 @@ struct mmu {
 	/* Live translation tables: pfn -> packed (va base, level), see mmu.c. */
 	GHashTable *tables;
 	struct chk *chk;
+	uint64_t seq; /* stores into live tables so far */
+	/* Values live descriptor slots held, by slot PA (hw.c), and the VAs they map. */
+	GHashTable *hist;
+	uint64_t hist_lo, hist_hi;
+	struct hw_cand *cand;
+	unsigned ncap;
 	bool ha, hd; /* FEAT_HAFDBS: hardware Access flag / dirty state updates (--hafdbs) */
 	/*
 	 * With ha: live leaf slots holding a valid AF=0 descriptor, which a
@@ -162,6 +168,30 @@ bool mmu_table_info(struct sim *sim, uint64_t pa, int *level, uint64_t *va_base)
 int ptw_walk(struct sim *sim, struct sim_cpu *cpu, uint64_t va, struct mmu_result *res,
 	     struct mmu_fault *f);
 
+/* Invalidates [start, end) in this TLB (and the walk cache unless @last_level). */
+void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level);
+
+/* ---- the hardware's freedoms (hw.c) ------------------------------------------ */
+
+void hw_init(struct sim *sim);
+void hw_free(struct mmu *m);
+/* A store into a live table changed @slot (level, the VA it maps) from @old to @new. */
+void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
+		    uint64_t new);
+/* Before a lookup of @va with descriptors changed since the TLB's last invalidation. */
+void hw_fill(struct sim_cpu *cpu, uint64_t va);
+/* A context synchronisation event (ISB, exception entry or return). */
+void hw_context_sync(struct sim_cpu *cpu);
+/* On a TLB miss, without FEAT_ETS2: 1 (walk now), 0 with @res, -1 with @f. */
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
+/* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
+unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
+/* Hardware dirty state update for a write through a DBM entry: 0, -1 (@f), 1 (no DBM). */
+int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
+/* A speculative walk may set AF in a live AF=0 leaf (a decision). */
+void hw_af_spec(struct sim_cpu *cpu);
+void af0_note(struct mmu *m, uint64_t slot, bool af0);
+
 /*
  * The hardware Access flag update (FEAT_HAFDBS, --hafdbs af): atomically
  * sets AF in the descriptor at @dpa if it still holds @d. The new value, or
@@ -187,8 +217,13 @@ void chk_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level
 void chk_dsb(struct sim_cpu *cpu, bool full);
 /* Would that DSB change anything the checker holds (a break @cpu made, a TLBI of its)? */
 bool chk_dsb_pending(struct sim_cpu *cpu, bool full);
-/* A lookup of @va matched @n > 1 entries. */
-void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
+/*
+ * A lookup of @va matched @n > 1 entries; @cause is the rule text naming
+ * why the TLB holds them (mmu.c knows: a stale entry, or a FEAT_BBM level 2
+ * size change), for the finding should the entries not translate alike.
+ */
+void chk_tlb_conflict(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n,
+		      const char *cause);
 /* An access through TLB entry @e (filled before the last page (re)allocation). */
 void chk_tlb_use(struct sim_cpu *cpu, uint64_t va, struct tlb_entry *e);
 /* A walk used walk-cache entry @w filled before the last page (re)allocation. */

@@ -28,6 +28,9 @@ enum scn_mmu_kind {
 	SCN_PERM_ONLY,
 	SCN_AF_BREAK,
 	SCN_AF_BREAK_CAS,
+	SCN_CONFLICT_PERM,
+	SCN_NO_ISB,
+	SCN_ISB,
 };
 
 struct scn_mmu_def {
@@ -76,7 +79,7 @@ static int scn_mmu_setup(struct sim *sim, char *err, size_t errlen)
 	s->block = s->kind == SCN_SPLIT_NOBBM || s->kind == SCN_SPLIT_BBML2 ||
 		   s->kind == SCN_SPLIT_BBML2_DIFFER;
 	s->unmap = s->kind == SCN_NO_TLBI || s->kind == SCN_NO_DSB;
-	s->readonly_after = s->kind == SCN_PERM_ONLY || s->unmap;
+	s->readonly_after = s->kind == SCN_PERM_ONLY || s->kind == SCN_CONFLICT_PERM || s->unmap;
 	chk_page_alloc(sim, SCN_PA_OLD, 2);
 	pmem_write(sim->mem, SCN_PA_OLD, 8, SCN_OLD_MARK);
 	pmem_write(sim->mem, SCN_PA_NEW, 8, SCN_NEW_MARK);
@@ -165,6 +168,9 @@ static void scn_access(struct sim_cpu *cpu, struct scn_mmu *s, unsigned i)
 		return;
 	}
 	scn_check_value(cpu, s, va, cpu_load64(cpu, va));
+	/* RW -> RO: until the TLBI completes a write may use either entry. */
+	if (s->kind == SCN_CONFLICT_PERM)
+		mmu_store_nofault(cpu, va + 8 + cpu->id * 8, 8, i);
 	if (!s->readonly_after)
 		cpu_store64(cpu, va + 8 + cpu->id * 8, i);
 }
@@ -178,6 +184,10 @@ static void scn_reader(struct sim_cpu *cpu, struct scn_mmu *s)
 		scn_access(cpu, s, i);
 	cpu_spin_until(cpu, s->done, 8, 1, 1, "scenario updater done");
 	scn_access(cpu, s, 0);
+	if (s->kind == SCN_CONFLICT_PERM && !mmu_store_nofault(cpu, SCN_VA + 8, 8, 1))
+		sim_report(cpu->sim, cpu, FINDING_ASSERTION, SCN_VA, SCN_PA_OLD,
+			   "Arm ARM DDI 0487 D8.16: a completed TLBI removes every entry it covers",
+			   "a write after the TLBI completed used the old writable entry");
 }
 
 /* Unmap, then free the page and hand it to a new owner who writes it. */
@@ -276,7 +286,26 @@ static void scn_updater(struct sim_cpu *cpu, struct scn_mmu *s)
 	case SCN_AF_BREAK_CAS:
 		scn_af_break(cpu, s, new_pte, s->kind == SCN_AF_BREAK_CAS);
 		break;
+	case SCN_NO_ISB:
+	case SCN_ISB:
+		/*
+		 * Remap, then use the mapping here. Without FEAT_ETS2 only a
+		 * context synchronisation event keeps the load from using a
+		 * walk done before the make (herd7 coWRExpNExp+DSB-TLBI-DSB:
+		 * fault Allowed; coWRExpNExp+DSB-ISB: Forbidden).
+		 */
+		mmu_set_pte(cpu, s->ptep, 0);
+		dsb_ish(cpu);
+		tlbi_vaae1is(cpu, SCN_VA);
+		dsb_ish(cpu);
+		mmu_set_pte(cpu, s->ptep, new_pte);
+		dsb_ish(cpu);
+		if (s->kind == SCN_ISB)
+			isb(cpu);
+		scn_check_value(cpu, s, SCN_VA, cpu_load64(cpu, SCN_VA));
+		break;
 	case SCN_PERM_ONLY:
+	case SCN_CONFLICT_PERM:
 		mmu_set_pte(cpu, s->ptep, mmu_mk_leaf(SCN_PA_OLD, MMU_PROT_KERNEL_RO, 3));
 		dsb_ishst(cpu);
 		tlbi_vaae1is(cpu, SCN_VA);
@@ -345,3 +374,9 @@ SCN_MMU(scn_mmu_af_break, "mmu-af-break", SCN_AF_BREAK, FINDING_BBM_VIOLATION, s
 	"AF=0 used as the break value while the hardware sets AF (--hafdbs af)")
 SCN_MMU(scn_mmu_af_break_cas, "mmu-af-break-cas", SCN_AF_BREAK_CAS, -1, scn_ha,
 	"AF=0 break, made by a compare-and-swap that redoes the break if AF was set: clean")
+SCN_MMU(scn_mmu_conflict_perm, "mmu-conflict-perm", SCN_CONFLICT_PERM, -1, NULL,
+	"RW->RO without a break: until the TLBI completes a write may use either entry: clean")
+SCN_MMU(scn_mmu_no_isb, "mmu-no-isb", SCN_NO_ISB, FINDING_ASSERTION, NULL,
+	"remap, DSB, then use the mapping without an ISB: a fault from an earlier walk (no "
+	"FEAT_ETS2)")
+SCN_MMU(scn_mmu_isb, "mmu-isb", SCN_ISB, -1, NULL, "the same with the ISB: clean")

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * hw: the freedoms the Arm architecture gives the MMU beyond "look up, else
+ * walk", each a recorded decision (issue #13; docs/mmu.md "The hardware's
+ * freedoms"):
+ *  1. TLB fills from history: a lookup may fill any cacheable value a
+ *     descriptor on its walk held since this TLB's last invalidation.
+ *  2. Early walks: without FEAT_ETS2 an access may use a walk result (a
+ *     translation or a fault) from any descriptor value since this CPU's
+ *     last context synchronisation event, or since a broadcast TLBI from
+ *     another CPU was performed on its TLB.
+ *  3. Conflicts: which of several matching entries a lookup uses, or a TLB
+ *     conflict abort.
+ *  5. FEAT_HAFDBS: hardware Access flag and dirty state updates.
+ *
+ * Histories are kept per descriptor slot, lazily: a store into a live table
+ * records the value it replaced and when (the MMU's store sequence); a CPU
+ * asks only for the values replaced after its own bound, never by filling
+ * every TLB at every store.
+ */
+#include "mmu_internal.h"
+
+#include <string.h>
+
+/* ---- descriptor histories ---------------------------------------------------- */
+
+struct hist_val {
+	uint64_t val;	/* the value the slot held */
+	uint64_t until; /* store sequence number of the store that replaced it */
+	uint64_t epoch; /* checker page epoch then: the latest a walk of it could be */
+};
+
+struct desc_hist {
+	uint32_t n, cap;
+	struct hist_val *v;
+};
+
+/* A candidate walk result: slot @slot at @level held @val until @epoch. */
+struct hw_cand {
+	uint64_t slot, val, epoch;
+	int level;
+};
+
+static void hist_free(gpointer p)
+{
+	struct desc_hist *h = p;
+
+	g_free(h->v);
+	g_free(h);
+}
+
+void hw_init(struct sim *sim)
+{
+	struct mmu *m = mmu_of(sim);
+
+	m->hist = g_hash_table_new_full(NULL, NULL, NULL, hist_free);
+	m->hist_lo = UINT64_MAX;
+	m->hist_hi = 0;
+}
+
+void hw_free(struct mmu *m)
+{
+	if (m->hist)
+		g_hash_table_destroy(m->hist);
+	g_free(m->cand);
+	g_free(m->af0);
+}
+
+/* The oldest bound any CPU still asks with: values replaced before it are dead. */
+static uint64_t hist_floor(struct sim *sim)
+{
+	uint64_t floor = UINT64_MAX;
+
+	for (unsigned i = 0; i < sim->ncpus; i++) {
+		struct mmu_cpu *mc = sim->cpus[i].mmu;
+		uint64_t b = mc->inval_seq;
+
+		if (!sim_opt_bool(&sim->opt, OPT_ets2)) {
+			uint64_t e = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
+
+			b = e < b ? e : b;
+		}
+		floor = b < floor ? b : floor;
+	}
+	return floor;
+}
+
+static gboolean hist_dead(gpointer key, gpointer value, gpointer floor)
+{
+	struct desc_hist *h = value;
+	uint64_t fl = *(uint64_t *)floor;
+	uint32_t keep = 0;
+
+	for (uint32_t i = 0; i < h->n; i++)
+		if (h->v[i].until > fl)
+			h->v[keep++] = h->v[i];
+	h->n = keep;
+	return !keep;
+}
+
+void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
+		    uint64_t new)
+{
+	struct mmu *m = mmu_of(sim);
+	struct desc_hist *h;
+	uint64_t span = 1ull << mmu_level_shift(level);
+
+	m->seq++;
+	if (m->ha)
+		af0_note(m, slot, mmu_desc_is_leaf(new, level) && !(new &DESC_AF));
+	/* Every few thousand stores, drop what no CPU can ask for any more. */
+	if (!(m->seq & 4095)) {
+		uint64_t floor = hist_floor(sim);
+
+		g_hash_table_foreach_remove(m->hist, hist_dead, &floor);
+		if (!g_hash_table_size(m->hist)) {
+			m->hist_lo = UINT64_MAX;
+			m->hist_hi = 0;
+		}
+	}
+	h = g_hash_table_lookup(m->hist, GSIZE_TO_POINTER(slot));
+	if (!h) {
+		h = g_new0(struct desc_hist, 1);
+		g_hash_table_insert(m->hist, GSIZE_TO_POINTER(slot), h);
+	}
+	if (h->n == h->cap) {
+		uint64_t floor = hist_floor(sim);
+
+		hist_dead(NULL, h, &floor);
+		if (h->n == h->cap) {
+			h->cap = h->cap ? h->cap * 2 : 4;
+			h->v = g_renew(struct hist_val, h->v, h->cap);
+		}
+	}
+	h->v[h->n++] = (struct hist_val){old, m->seq, chk_epoch(sim)};
+	if (va < m->hist_lo)
+		m->hist_lo = va;
+	if (va + span - 1 > m->hist_hi)
+		m->hist_hi = va + span - 1;
+}
+
+/* A descriptor a TLB may hold (faulting ones are never cached). */
+static bool cacheable(uint64_t d, int level)
+{
+	return mmu_desc_is_table(d, level) || (mmu_desc_is_leaf(d, level) && (d & DESC_AF));
+}
+
+/*
+ * The values the slots on @va's walk (through the current tables) held
+ * and lost after @bound: into m->cand, oldest level first. @all: invalid
+ * and AF=0 values too (a fault is a walk result), else cacheable ones.
+ */
+static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all)
+{
+	struct mmu *m = mmu_of(sim);
+	uint64_t table = m->ttbr1;
+	unsigned n = 0;
+
+	if (va < m->hist_lo || va > m->hist_hi)
+		return 0;
+	for (int level = 0; level <= 3; level++) {
+		uint64_t slot = table + ((va >> mmu_level_shift(level)) & 511) * 8, d;
+		struct desc_hist *h = g_hash_table_lookup(m->hist, GSIZE_TO_POINTER(slot));
+
+		for (uint32_t i = 0; h && i < h->n; i++) {
+			const struct hist_val *v = &h->v[i];
+
+			if (v->until <= bound || !(all || cacheable(v->val, level)))
+				continue;
+			if (all && m->ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
+				continue; /* the walker would have set AF: not a fault */
+			if (n == m->ncap) {
+				m->ncap = m->ncap ? m->ncap * 2 : 16;
+				m->cand = g_renew(struct hw_cand, m->cand, m->ncap);
+			}
+			m->cand[n++] = (struct hw_cand){slot, v->val, v->epoch, level};
+		}
+		d = pmem_read(sim->mem, slot, 8);
+		if (!mmu_desc_is_table(d, level))
+			break;
+		table = d & DESC_OA_MASK;
+	}
+	return n;
+}
+
+/* Walks on host-side from descriptor @d at @level (read from @dpa); as ptw_walk(). */
+static int walk_from(struct sim *sim, uint64_t va, int level, uint64_t d, uint64_t dpa,
+		     struct mmu_result *res, struct mmu_fault *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->va = va;
+	while (mmu_desc_is_table(d, level)) {
+		level++;
+		dpa = (d & DESC_OA_MASK) + ((va >> mmu_level_shift(level)) & 511) * 8;
+		d = pmem_read(sim->mem, dpa, 8);
+	}
+	f->level = level;
+	f->desc = d;
+	f->desc_pa = dpa;
+	if (!mmu_desc_is_leaf(d, level)) {
+		f->type = MMU_FAULT_TRANSLATION;
+		return -1;
+	}
+	if (!(d & DESC_AF)) {
+		f->type = MMU_FAULT_ACCESS_FLAG;
+		return -1;
+	}
+	res->pa = mmu_desc_oa(d, level) + (va & ((1ull << mmu_level_shift(level)) - 1));
+	res->desc = d;
+	res->desc_pa = dpa;
+	res->level = level;
+	res->tlb_hit = false;
+	return 0;
+}
+
+/* ---- 1. TLB fills from history ----------------------------------------------- */
+
+/*
+ * D8.? "Translation Lookaside Buffers" (Arm ARM DDI 0487, D8.13): a TLB may
+ * hold any translation a walk could have produced since the last
+ * invalidation that covers it, fill it at any time and keep it until then.
+ * At a lookup, when descriptors changed since this TLB's last invalidation,
+ * the choice is: nothing, a fresh walk next to what the TLB holds (so two
+ * entries for one VA), or any cacheable value a descriptor on the walk held
+ * since then (a leaf entry, or a walk-cache entry for a table). Any
+ * invalidation of this TLB bounds it, whatever its range: fewer choices
+ * than the hardware has, never more.
+ */
+void hw_fill(struct sim_cpu *cpu, uint64_t va)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu *m = mmu_of(sim);
+	struct mmu_cpu *mc = cpu->mmu;
+	unsigned n = path_history(sim, va, mc->inval_seq, false), fresh = 0;
+	uint32_t k, idx[TLB_MAX_MATCH];
+	struct mmu_result r;
+	struct mmu_fault f;
+
+	/* The current translation, if the TLB holds another one for @va. */
+	unsigned hits = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+
+	if (hits && !ptw_walk(sim, NULL, va, &r, &f)) {
+		fresh = 1;
+		for (unsigned i = 0; i < hits && fresh; i++)
+			fresh = !(mc->tlb.e[idx[i]].desc == r.desc &&
+				  mc->tlb.e[idx[i]].desc_pa == r.desc_pa);
+	}
+	k = sim_decide(sim, DECIDE_TLB_FILL, 1 + fresh + n);
+	if (!k)
+		return;
+	if (fresh && k == 1) {
+		tlb_insert(sim, &mc->tlb, va, &r, chk_epoch(sim));
+		return;
+	}
+	const struct hw_cand *c = &m->cand[k - 1 - fresh];
+
+	if (mmu_desc_is_table(c->val, c->level)) {
+		tlb_walk_insert(sim, &mc->tlb, c->level, va, c->val & DESC_OA_MASK, c->val, c->slot,
+				c->epoch);
+		return;
+	}
+	if (!walk_from(sim, va, c->level, c->val, c->slot, &r, &f))
+		tlb_insert(sim, &mc->tlb, va, &r, c->epoch);
+}
+
+/* ---- 2. context synchronisation: early walks ------------------------------- */
+
+void hw_context_sync(struct sim_cpu *cpu)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if (mc)
+		mc->cse_seq = mc->m->seq;
+}
+
+/*
+ * Without FEAT_ETS2 an access may have been translated before an earlier
+ * instruction in program order completed: a store of its descriptor, a DSB,
+ * even this CPU's own completed TLBI (herd7 coRR-pte6, coWRExpNExp,
+ * coWRExpNExp+DSB-TLBI-DSB, CoWR.T.inv+po-addr: Allowed; with ETS2
+ * Forbidden). Only a context synchronisation event (ISB, exception entry or
+ * return) bounds it (coWRExpNExp+DSB-ISB, coRR-pte8-dsb-isb: Forbidden), or
+ * a broadcast TLBI of another CPU performed on this TLB, whose completion
+ * waits for the accesses using what it removes. On a TLB miss the walk
+ * result may so come from any descriptor value since then: a translation
+ * (not cached) or a fault. 1: no early walk chosen; 0 with @res; -1 with @f.
+ */
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu *m = mmu_of(sim);
+	struct mmu_cpu *mc = cpu->mmu;
+	uint64_t bound = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
+	unsigned n = path_history(sim, va, bound, true);
+	uint32_t k = sim_decide(sim, DECIDE_EARLY_WALK, 1 + n);
+	const struct hw_cand *c;
+
+	if (!k)
+		return 1;
+	c = &m->cand[k - 1];
+	if (walk_from(sim, va, c->level, c->val, c->slot, res, f))
+		return -1;
+	if (c->epoch != chk_epoch(sim)) {
+		/* The page may have changed hands since: the checker's question for a stale entry. */
+		struct tlb_entry e = {
+			.va = va & ~((1ull << mmu_level_shift(res->level)) - 1),
+			.pa = mmu_desc_oa(res->desc, res->level),
+			.desc = res->desc,
+			.desc_pa = res->desc_pa,
+			.epoch = c->epoch,
+			.shift = mmu_level_shift(res->level),
+			.level = res->level,
+		};
+
+		chk_tlb_use(cpu, va, &e);
+	}
+	return 0;
+}
+
+/* ---- 3. conflicts ------------------------------------------------------------ */
+
+/* Would a TLB holding @a and @b for @va be allowed to use either, without an abort? */
+static bool entries_alike(struct sim *sim, const struct tlb_entry *a, const struct tlb_entry *b,
+			  uint64_t va)
+{
+	uint64_t pa = a->pa + (va - a->va), pb = b->pa + (va - b->va);
+
+	if ((a->desc ^ b->desc) & (DESC_ATTRINDX_MASK | DESC_SH_MASK | DESC_NG))
+		return false;
+	if (a->shift != b->shift && !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				      sim_opt_bool(&sim->opt, OPT_bbml2_noabort)))
+		return false;
+	if (pa == pb)
+		return true; /* AP, XN, AF, DBM: changes that need no break */
+	return !mmu_desc_writable(a->desc) && !mmu_desc_writable(b->desc) &&
+	       pmem_page_equal(sim->mem, pa & ~(MMU_PAGE_SIZE - 1), pb & ~(MMU_PAGE_SIZE - 1));
+}
+
+/* An entry whose descriptor is no longer in the live tables as it was read. */
+static bool entry_stale(struct sim *sim, const struct tlb_entry *e)
+{
+	uint64_t base;
+	int level;
+
+	return pmem_read(sim->mem, e->desc_pa, 8) != e->desc ||
+	       !mmu_table_info(sim, e->desc_pa, &level, &base) || level != e->level;
+}
+
+/*
+ * Why the TLB holds several entries for one VA, as the rule a finding
+ * names: an entry outlived its descriptor (the invalidation that should
+ * have removed it is missing or not yet complete), or two live
+ * descriptors of different block sizes translate the VA (FEAT_BBM level 2).
+ */
+static const char *conflict_cause(struct sim *sim, struct mmu_cpu *mc, uint64_t va,
+				  const uint32_t *idx, unsigned n)
+{
+	const struct tlb_entry *a = &mc->tlb.e[idx[0]];
+	bool resized = false;
+
+	/* A size change keeping the output address: level 2's own freedom. */
+	for (unsigned i = 1; i < n; i++) {
+		const struct tlb_entry *b = &mc->tlb.e[idx[i]];
+
+		resized |= a->shift != b->shift && a->pa + (va - a->va) == b->pa + (va - b->va);
+	}
+	if (sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 && resized)
+		return "Arm ARM DDI 0487 D8.16.2 FEAT_BBM level 2: a block-size change without a "
+		       "break; the TLB holds both sizes and may take a TLB conflict abort";
+	for (unsigned i = 0; i < n; i++)
+		if (entry_stale(sim, &mc->tlb.e[idx[i]]))
+			return "Arm ARM DDI 0487 D8.16.1 break-before-make: a stale TLB entry "
+			       "outlived its descriptor (missing or incomplete invalidation) and "
+			       "meets the new one";
+	return "Arm ARM DDI 0487 D8.16.1 break-before-make: two live translations of one VA "
+	       "differ (a change made without a break)";
+}
+
+/*
+ * A lookup matched @n entries: the checker judges them, then which one
+ * the access uses is a decision, and so (--tlb-conflict-abort) is a TLB
+ * conflict abort when they do not translate alike (D8.16.1: the behaviour
+ * is then that of one of the entries, or an abort). Returns the index in
+ * @idx, or @n for the abort.
+ */
+unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+	bool alike = true;
+
+	for (unsigned i = 1; i < n && alike; i++)
+		alike = entries_alike(sim, &mc->tlb.e[idx[0]], &mc->tlb.e[idx[i]], va);
+	if (!alike)
+		chk_tlb_conflict(cpu, va, idx, n, conflict_cause(sim, mc, va, idx, n));
+	return sim_decide(sim, DECIDE_TLB_CONFLICT,
+			  n + (!alike && sim_opt_bool(&sim->opt, OPT_tlb_conflict_abort) &&
+			       !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
+				 sim_opt_bool(&sim->opt, OPT_bbml2_noabort))));
+}
+
+/* ---- 5. FEAT_HAFDBS: hardware Access flag and dirty state ------------------------ */
+
+void af0_note(struct mmu *m, uint64_t slot, bool af0)
+{
+	unsigned i;
+
+	for (i = 0; i < m->naf0 && m->af0[i] != slot; i++)
+		;
+	if (i < m->naf0 && !af0) {
+		m->af0[i] = m->af0[--m->naf0]; /* order is the decision's, kept deterministic */
+	} else if (i == m->naf0 && af0) {
+		if (m->naf0 == m->capaf0) {
+			m->capaf0 = m->capaf0 ? m->capaf0 * 2 : 8;
+			m->af0 = g_renew(uint64_t, m->af0, m->capaf0);
+		}
+		m->af0[m->naf0++] = slot;
+	}
+}
+
+uint64_t mmu_hw_set_af(struct sim_cpu *cpu, uint64_t dpa, uint64_t d)
+{
+	uint64_t new = d | DESC_AF;
+
+	return cpu_cmpxchg_pa(cpu, dpa, 8, d, new) == d ? new : 0;
+}
+
+/*
+ * A speculative walk may reach any live AF=0 leaf and, the hardware
+ * managing the flag, set AF there without any access to the page (herd7
+ * SpecAF: Allowed). Which one, if any, is this CPU's decision now.
+ */
+void hw_af_spec(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu *m = mmu_of(sim);
+	uint32_t k = sim_decide(sim, DECIDE_HW_AF, m->naf0 + 1);
+	uint64_t slot, d, base;
+	int level;
+
+	if (!k)
+		return;
+	slot = m->af0[k - 1];
+	d = pmem_read(sim->mem, slot, 8);
+	if (!mmu_table_info(sim, slot, &level, &base) || !mmu_desc_is_leaf(d, level) ||
+	    (d & DESC_AF)) {
+		af0_note(m, slot, false); /* its table left the tree */
+		return;
+	}
+	mmu_hw_set_af(cpu, slot, d);
+}
+
+/*
+ * A write through a read-only entry with DBM set and hardware dirty state
+ * management (--hafdbs afdb): the PE makes the descriptor in memory
+ * writable by an atomic update (D8.5 "Hardware management of the dirty
+ * state"; herd7 STR-db0+dbm1-HD: Required) instead of faulting. The update
+ * is of the descriptor as it is now, not as cached: drop the cached entry,
+ * walk, and update what the walk found; 0, or -1 with @f set.
+ */
+int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
+
+	for (;;) {
+		uint64_t new;
+
+		mmu_tlb_invalidate(mc, page, page + MMU_PAGE_SIZE, true);
+		if (ptw_walk(sim, cpu, va, res, f))
+			return -1;
+		if (mmu_desc_writable(res->desc))
+			break;
+		if (!(res->desc & DESC_DBM))
+			return 1; /* a permission fault after all */
+		new = res->desc & ~DESC_AP_RDONLY;
+		if (cpu_cmpxchg_pa(cpu, res->desc_pa, 8, res->desc, new) == res->desc) {
+			res->desc = new;
+			break;
+		}
+	}
+	tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
+	return 0;
+}
