@@ -633,6 +633,11 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 	struct sched *s = sim->sched;
 	struct sim_cpu *next = NULL;
 
+	/* An interrupt still in its latency is taken before the CPU goes idle. */
+	if (!sim->stopping && cpu->irq_line && cpu->irq_late) {
+		cpu->irq_defer = 0;
+		take_irq(cpu, false);
+	}
 	cpu->unwind = NULL;
 	if (cpu->state == CPU_RUNNABLE)
 		rq_del(s, cpu);
