@@ -446,7 +446,7 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
-	sim->stopping_detail = buf; /* freed by sim_destroy(): the report may not return */
+	sim->stopping_detail = buf; /* freed with the sim: the report may not return */
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
@@ -476,7 +476,9 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
-	cpu_memory_flush(cpu, false); /* a waiting CPU's stores reach the others */
+	/* A waiting CPU's stores reach the others (the memory model's own hook). */
+	if (sim->memory)
+		sim->memory->flush(cpu, false);
 	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
 	if (cpu->irq_line && cpu->irq_late) {
 		cpu->irq_defer = 0;
@@ -652,7 +654,8 @@ static void cpu_body(struct sim_cpu *cpu)
 	cpu->unwind = &jb;
 	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
-		cpu_memory_flush(cpu, true); /* its last stores reach the others */
+		if (sim->memory) /* its last stores reach the others */
+			sim->memory->flush(cpu, true);
 	}
 	cpu_finished(sim, cpu);
 }
