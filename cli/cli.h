@@ -7,6 +7,7 @@
 #ifndef BBMSIM_CLI_H
 #define BBMSIM_CLI_H
 
+#include "sim/json.h"
 #include "sim/scenario.h"
 #include "sim/sim.h"
 #include "sim/trace.h"
@@ -49,7 +50,6 @@ void build_options(const struct scenario *scn, struct sim_options *opt);
 void load_costs(struct sim_costs *c);
 const struct scenario *find_scenario(const char *name);
 
-void json_str(GString *s, const char *str);
 void json_finding(GString *s, const struct sim_finding *f, const char *trace);
 void print_finding_text(const struct sim_finding *f);
 

@@ -203,20 +203,6 @@ const struct scenario *find_scenario(const char *name)
 
 /* ---- output ------------------------------------------------------------------------- */
 
-void json_str(GString *s, const char *str)
-{
-	g_string_append_c(s, '"');
-	for (; *str; str++) {
-		if (*str == '"' || *str == '\\')
-			g_string_append_c(s, '\\');
-		if ((unsigned char)*str < 0x20)
-			g_string_append_printf(s, "\\u%04x", *str);
-		else
-			g_string_append_c(s, *str);
-	}
-	g_string_append_c(s, '"');
-}
-
 void json_finding(GString *s, const struct sim_finding *f, const char *trace)
 {
 	g_string_append(s, "{\"kind\":");

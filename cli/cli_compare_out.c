@@ -399,6 +399,13 @@ void cmp_print_csv(const struct cmp_table *t, const struct cmp_sens *sens)
 					snprintf(v, sizeof(v), "%.2f", row->pct[i][op]);
 				csv_row("sensitivity", t->col[i].choice->name,
 					t->spec->ops[op].metric, "", q, v);
+				if (isnan(row->rel[i][op]))
+					continue;
+				snprintf(q, sizeof(q), "%s=%.3f:vs_baseline_pct",
+					 costs_name(row->cost), row->ps / 1e3);
+				snprintf(v, sizeof(v), "%.2f", row->rel[i][op]);
+				csv_row("sensitivity", t->col[i].choice->name,
+					t->spec->ops[op].metric, "", q, v);
 			}
 	}
 }

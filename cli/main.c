@@ -7,6 +7,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void usage(FILE *f)
 {
@@ -26,7 +27,22 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * stdio forgets a failed write's errno; with one large buffer the
+	 * error of most outputs surfaces at exit, where we can name it.
+	 */
+	static char stdout_buf[1 << 20]; /* glibc ignores the size of a NULL buffer */
+
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	atexit(out_close_stdout);
+	/*
+	 * Not a terminal: one large buffer, so that a failed write (a full disk)
+	 * usually happens in out_close_stdout()'s fflush, which can say why.
+	 */
+	static char outbuf[1 << 20]; /* glibc ignores the size of a NULL buffer */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 	cli_catch_signals(true);
 	given_names = g_ptr_array_new_with_free_func(g_free);
 	given_values = g_ptr_array_new_with_free_func(g_free);

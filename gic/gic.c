@@ -160,17 +160,8 @@ static void gic_update(struct sim *sim, unsigned cpu)
 
 	sc->irq_line = can_signal(gcpu(sim, cpu), hppi(gcpu(sim, cpu)));
 	if (sc->irq_line && !was) {
-		/*
-		 * Delivery takes time: the PE may run a few more instructions
-		 * before it takes the exception (a decision; under timed the
-		 * cost model's arrival time stands for it, gic_cpu_sync_arrival).
-		 */
-		sc->irq_defer = 0;
-		if (sim->local_points && sim_opt_uint(&sim->opt, OPT_irq_latency) &&
-		    sim_current(sim))
-			sc->irq_defer = sim_decide(sim, DECIDE_IRQ_LATENCY,
-						   sim_opt_uint(&sim->opt, OPT_irq_latency) + 1);
-		sc->irq_late = sc->irq_defer != 0;
+		sc->irq_defer = 0; /* an unmask is taken at once; an SGI's arrival: raise_sgi() */
+		sc->irq_late = false;
 		sim_kick(sc);
 	}
 }
@@ -213,6 +204,7 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
 	struct gic *g = sim->gic;
 	struct gic_cpu *c = &g->cpus[to];
 	struct sim_cpu *cur = sim_current(sim);
+	bool was;
 
 	g->stats.sgi_raised++;
 	if (cur)
@@ -233,7 +225,21 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
 		c->flow[intid] = g->stats.sgi_raised;
 		sim_flow(sim, from, sim->cpus[from].clock - 1, "sgi", c->flow[intid], false);
 	}
+	was = sim->cpus[to].irq_line;
 	gic_update(sim, to);
+	/*
+	 * Delivery takes time: the target may run a few more instructions
+	 * before it takes the exception (a decision; under timed the cost
+	 * model's arrival time stands for it, gic_cpu_sync_arrival()).
+	 */
+	if (cur && !was && sim->cpus[to].irq_line && sim->local_points &&
+	    sim_opt_uint(&sim->opt, OPT_irq_latency)) {
+		struct sim_cpu *sc = &sim->cpus[to];
+
+		sc->irq_defer = sim_decide(sim, DECIDE_IRQ_LATENCY,
+					   sim_opt_uint(&sim->opt, OPT_irq_latency) + 1);
+		sc->irq_late = sc->irq_defer != 0;
+	}
 }
 
 /*

@@ -266,10 +266,13 @@ static void c_copy_page(struct sim_cpu *cpu, uint64_t dst, uint64_t src)
 	unsigned cut = 1 + sim_decide(cpu->sim, DECIDE_HW, words - 1);
 
 	for (unsigned i = 0; i < words; i++) {
-		if (i == cut) /* the first part, made visible: waiters and readers see it */
+		if (i == cut) { /* the first part, made visible: waiters and readers see it */
+			cpu_memory_written(cpu, dst, (uint64_t)cut * 8);
 			cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
+		}
 		pmem_write(m, dst + i * 8, 8, pmem_read(m, src + i * 8, 8));
 	}
+	cpu_memory_written(cpu, dst, PAGE_SIZE);
 	cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
 }
 
@@ -286,6 +289,8 @@ static void c_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint
 		set_pte_at(cpu, ptep, old | DESC_AP_RDONLY);
 		flush_tlb_kernel_range(cpu, addr, addr + PAGE_SIZE);
 	}
+	/* copy_page()'s loads see this CPU's own stores (--memory arm: they go out first). */
+	cpu_memory_flush(cpu, false);
 	if (!pmem_page_equal(cpu->sim->mem, old_pa, new_pa)) {
 		cpu_load64(cpu, mmu_phys_to_virt(new_pa));
 		c_copy_page(cpu, old_pa, new_pa);

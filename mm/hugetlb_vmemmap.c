@@ -101,7 +101,10 @@ static void vmemmap_copy_page(struct sim_cpu *cpu, uint64_t dst_pfn, uint64_t sr
 	cpu_load64(cpu, src_va);
 	if (mmu_translate(cpu, src_va, false, &r, &f))
 		return; /* already reported by the load */
+	/* copy_page()'s loads see this CPU's own stores (--memory arm: they go out first). */
+	cpu_memory_flush(cpu, false);
 	pmem_copy_page(cpu->sim->mem, dst_pfn << PAGE_SHIFT, r.pa & ~(PAGE_SIZE - 1));
+	cpu_memory_written(cpu, dst_pfn << PAGE_SHIFT, PAGE_SIZE);
 	/* Stores to the destination: waiters and the checker see the new contents. */
 	cpu_store64(cpu, mmu_phys_to_virt(dst_pfn << PAGE_SHIFT),
 		    pmem_read(cpu->sim->mem, dst_pfn << PAGE_SHIFT, 8));

@@ -121,8 +121,11 @@ void free_pages(struct sim_cpu *cpu, uint64_t pfn, unsigned order)
 	sim_tick(cpu, COST_page_free);
 	chk_page_free(sim, pfn << PAGE_SHIFT, 1ull << order);
 	/* Free memory's contents are undefined: drop them (host memory stays small). */
-	for (uint64_t i = 0; i < (1ull << order); i++)
+	cpu_memory_flush(cpu, false);
+	for (uint64_t i = 0; i < (1ull << order); i++) {
 		pmem_zero_page(sim->mem, (pfn + i) << PAGE_SHIFT);
+		cpu_memory_written(cpu, (pfn + i) << PAGE_SHIFT, PAGE_SIZE);
+	}
 	buddy_free(mm->buddy, pfn, order);
 	mm->stats.pages_freed += 1ull << order;
 }

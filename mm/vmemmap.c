@@ -215,14 +215,19 @@ void synchronize_rcu(struct sim_cpu *cpu)
 	struct mm *mm = mm_of(sim);
 	uint64_t start = cpu->clock;
 
+	/* synchronize_rcu() has smp_mb() semantics at both ends (memory-barriers.txt). */
+	cpu_barrier(cpu, CPU_DMB_ISH);
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		if (i == cpu->id)
 			continue;
 		uint64_t qs = cpu_load64(cpu, mm->rcu_qs + 64ull * i);
+		/* The count before the nesting: a reader seen outside has counted its exit. */
+		cpu_barrier(cpu, CPU_DMB_ISH);
 		if (cpu_load(cpu, mm->rcu_nesting + 64ull * i, 4))
 			cpu_spin_while(cpu, mm->rcu_qs + 64ull * i, 8, ~0ull, qs,
 				       "an RCU reader to finish");
 	}
+	cpu_barrier(cpu, CPU_DMB_ISH);
 	sim_tick(cpu, COST_rcu_gp);
 	mm->stats.sync_rcu++;
 	sim_span(cpu, "synchronize_rcu", start);

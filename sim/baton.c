@@ -21,7 +21,8 @@
 struct sim_thread {
 	pthread_t tid;
 	_Atomic uint32_t go;
-	struct sim_cpu *cpu;	 /* the CPU it plays in the current run */
+	struct sim_cpu *cpu; /* the CPU it plays in the current run */
+	void (*body)(struct sim_cpu *cpu);
 	struct sim_thread *next; /* in the free list */
 };
 
@@ -47,12 +48,12 @@ static void *thread_main(void *arg)
 	for (;;) {
 		baton_wait(&t->go);
 		/* Returns once the CPU has handed the token on. */
-		sched_cpu_body(t->cpu);
+		t->body(t->cpu);
 	}
 	return NULL;
 }
 
-struct sim_thread *thread_get(struct sim_cpu *cpu)
+struct sim_thread *thread_get(struct sim_cpu *cpu, void (*body)(struct sim_cpu *cpu))
 {
 	struct sim_thread *t;
 	pthread_attr_t attr;
@@ -64,12 +65,14 @@ struct sim_thread *thread_get(struct sim_cpu *cpu)
 	pthread_mutex_unlock(&free_lock);
 	if (t) {
 		t->cpu = cpu;
+		t->body = body;
 		return t;
 	}
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		abort();
 	t->cpu = cpu;
+	t->body = body;
 	pthread_attr_init(&attr);
 	/* Kernel code runs on these stacks, interrupt handlers nested on top. */
 	pthread_attr_setstacksize(&attr, 1 << 20);

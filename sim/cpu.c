@@ -9,6 +9,77 @@
 #include "pmem.h"
 
 #include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the memory model (--memory) ---------------------------------------------------- */
+
+#define CPU_MAX_MODELS 4
+
+static const struct cpu_memory_model *models[CPU_MAX_MODELS];
+
+void cpu_memory_register(const struct cpu_memory_model *m)
+{
+	for (unsigned i = 0; i < CPU_MAX_MODELS; i++)
+		if (!models[i]) {
+			models[i] = m;
+			return;
+		}
+	g_error("cpu_memory_register: more than %d memory models", CPU_MAX_MODELS);
+}
+
+int cpu_memory_create(struct sim *sim, char *err, size_t errlen)
+{
+	if (!strcmp(sim_opt_str(&sim->opt, OPT_memory), "sc"))
+		return 0;
+	for (unsigned i = 0; i < CPU_MAX_MODELS && models[i]; i++)
+		if (!strcmp(models[i]->name, sim_opt_str(&sim->opt, OPT_memory))) {
+			sim->memory = models[i];
+			sim->memory_state = models[i]->create(sim);
+			return 0;
+		}
+	snprintf(err, errlen, "--memory: '%s' is not sc or arm",
+		 sim_opt_str(&sim->opt, OPT_memory));
+	return -1;
+}
+
+void cpu_memory_destroy(struct sim *sim)
+{
+	if (sim->memory)
+		sim->memory->destroy(sim->memory_state);
+	sim->memory = NULL;
+	sim->memory_state = NULL;
+}
+
+void cpu_memory_flush(struct sim_cpu *cpu, bool yielding)
+{
+	if (cpu->sim->memory)
+		cpu->sim->memory->flush(cpu, yielding);
+}
+
+void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
+{
+	if (cpu->sim->memory)
+		cpu->sim->memory->written(cpu, pa, len);
+}
+
+cpu_dep_t cpu_dep(struct sim_cpu *cpu)
+{
+	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;
+}
+
+void cpu_ctrl_dep(struct sim_cpu *cpu, cpu_dep_t dep)
+{
+	if (cpu->sim->memory)
+		cpu->sim->memory->ctrl(cpu, dep);
+}
+
+/* Under sc a barrier orders nothing: no yield point, no cost (same traces as before). */
+void cpu_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
+{
+	if (cpu->sim->memory)
+		cpu->sim->memory->barrier(cpu, b);
+}
 
 /* Translates; false when the access is dropped (a --keep-going finding). */
 static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write, uint64_t *pa)
@@ -25,7 +96,7 @@ static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write,
 	return r == 0;
 }
 
-static uint64_t raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
+void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
 {
 	struct sim *sim = cpu->sim;
 	uint32_t f = pmem_flags(sim->mem, pa);
@@ -38,7 +109,6 @@ static uint64_t raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint6
 		sim->hooks.store_hook(cpu, pa, size, old, val);
 	if (f & PMEM_F_WAITED)
 		sched_store_wakeup(sim, cpu, pa, size);
-	return old;
 }
 
 uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size)
@@ -52,29 +122,63 @@ void cpu_store_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
 {
 	sim_yield(cpu);
 	sim_tick(cpu, COST_store);
-	raw_store(cpu, pa, size, val);
+	cpu_raw_store(cpu, pa, size, val);
 }
 
-uint64_t cpu_load(struct sim_cpu *cpu, uint64_t addr, unsigned size)
+uint64_t cpu_load_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, enum cpu_order ord,
+		    cpu_dep_t addr_dep)
 {
+	struct sim *sim = cpu->sim;
 	uint64_t pa;
 
 	sim_yield(cpu);
 	if (!xlate(cpu, addr, size, false, &pa))
 		return 0;
 	sim_tick(cpu, COST_load);
-	return pmem_read(cpu->sim->mem, pa, size);
+	if (sim->memory)
+		return sim->memory->load(cpu, pa, size, ord, addr_dep, false);
+	return pmem_read(sim->mem, pa, size);
 }
 
-void cpu_store(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+void cpu_store_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val,
+		 enum cpu_order ord, cpu_dep_t addr_dep, cpu_dep_t data_dep)
 {
+	struct sim *sim = cpu->sim;
 	uint64_t pa;
 
 	sim_yield(cpu);
 	if (!xlate(cpu, addr, size, true, &pa))
 		return;
 	sim_tick(cpu, COST_store);
-	raw_store(cpu, pa, size, val);
+	if (sim->memory)
+		sim->memory->store(cpu, pa, size, val, ord, addr_dep, data_dep);
+	else
+		cpu_raw_store(cpu, pa, size, val);
+}
+
+uint64_t cpu_load(struct sim_cpu *cpu, uint64_t addr, unsigned size)
+{
+	return cpu_load_x(cpu, addr, size, CPU_PLAIN, 0);
+}
+
+uint64_t cpu_load_acquire(struct sim_cpu *cpu, uint64_t addr, unsigned size)
+{
+	return cpu_load_x(cpu, addr, size, CPU_ACQ, 0);
+}
+
+uint64_t cpu_load_acquire_pc(struct sim_cpu *cpu, uint64_t addr, unsigned size)
+{
+	return cpu_load_x(cpu, addr, size, CPU_ACQ_PC, 0);
+}
+
+void cpu_store(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+{
+	cpu_store_x(cpu, addr, size, val, CPU_PLAIN, 0, 0);
+}
+
+void cpu_store_release(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
+{
+	cpu_store_x(cpu, addr, size, val, CPU_REL, 0, 0);
 }
 
 /*
@@ -135,10 +239,32 @@ static uint64_t size_mask(unsigned size)
 	return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
 }
 
-enum rmw { RMW_ADD, RMW_XCHG, RMW_CMPXCHG };
+bool cpu_rmw_apply(enum cpu_rmw_op op, unsigned size, uint64_t old, uint64_t cmp, uint64_t val,
+		   uint64_t *new)
+{
+	switch ((int)op & ~CPU_RMW_NORET) {
+	case CPU_RMW_ADD:
+		*new = (old + val) & size_mask(size);
+		return true;
+	case CPU_RMW_XCHG:
+		*new = val;
+		return true;
+	case CPU_RMW_OR:
+		*new = old | val;
+		return true;
+	case CPU_RMW_ANDNOT:
+		*new = old & ~val;
+		return true;
+	case CPU_RMW_CMPXCHG:
+	default:
+		*new = val;
+		return old == (cmp & size_mask(size)); /* a failed CAS writes nothing */
+	}
+}
 
-static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned size, uint64_t cmp,
-		    uint64_t val)
+uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigned size,
+		 uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		 cpu_dep_t data_dep)
 {
 	struct sim *sim = cpu->sim;
 	uint64_t pa, old, new;
@@ -147,22 +273,11 @@ static uint64_t rmw(struct sim_cpu *cpu, enum rmw op, uint64_t addr, unsigned si
 	if (!xlate(cpu, addr, size, true, &pa))
 		return 0;
 	line_atomic(cpu, pa);
+	if (sim->memory)
+		return sim->memory->rmw(cpu, pa, size, op, cmp, val, ord, addr_dep, data_dep);
 	old = pmem_read(sim->mem, pa, size);
-	switch (op) {
-	case RMW_ADD:
-		new = (old + val) & size_mask(size);
-		break;
-	case RMW_XCHG:
-		new = val;
-		break;
-	case RMW_CMPXCHG:
-	default:
-		if (old != (cmp & size_mask(size)))
-			return old; /* a failed CAS writes nothing */
-		new = val;
-		break;
-	}
-	raw_store(cpu, pa, size, new);
+	if (cpu_rmw_apply(op, size, old, cmp, val, &new))
+		cpu_raw_store(cpu, pa, size, new);
 	return old;
 }
 
@@ -174,28 +289,30 @@ uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_
 	line_atomic(cpu, pa);
 	cur = pmem_read(cpu->sim->mem, pa, size);
 	if (cur == (old & size_mask(size)))
-		raw_store(cpu, pa, size, val);
+		cpu_raw_store(cpu, pa, size, val);
 	return cur;
 }
 
 uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
 {
-	return rmw(cpu, RMW_ADD, addr, size, 0, val);
+	return cpu_rmw(cpu, CPU_RMW_ADD, addr, size, 0, val, CPU_AL, 0, 0);
 }
 
 uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val)
 {
-	return rmw(cpu, RMW_XCHG, addr, size, 0, val);
+	return cpu_rmw(cpu, CPU_RMW_XCHG, addr, size, 0, val, CPU_AL, 0, 0);
 }
 
 uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old, uint64_t val)
 {
-	return rmw(cpu, RMW_CMPXCHG, addr, size, old, val);
+	return cpu_rmw(cpu, CPU_RMW_CMPXCHG, addr, size, old, val, CPU_AL, 0, 0);
 }
 
 static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
-		     uint64_t want, bool until, const char *what)
+		     uint64_t want, bool until, enum cpu_order ord, const char *what)
 {
+	struct sim *sim = cpu->sim;
+
 	for (;;) {
 		uint64_t pa, v;
 
@@ -203,11 +320,20 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		if (!xlate(cpu, addr, size, false, &pa))
 			return 0;
 		sim_tick(cpu, COST_load);
-		v = pmem_read(cpu->sim->mem, pa, size);
+		if (sim->memory)
+			v = sim->memory->load(cpu, pa, size, ord, 0, true);
+		else
+			v = pmem_read(sim->mem, pa, size);
 		if (((v & mask) == want) == until) {
 			sim_wait_done(cpu);
 			return v;
 		}
+		/*
+		 * Before it waits its own stores reach the others (a store
+		 * buffer drains while the CPU spins); then it looks again.
+		 */
+		if (sim->memory && sim->memory->flush(cpu, true))
+			continue;
 		/*
 		 * Nothing runs between the read and the wait, so no store can
 		 * slip in unseen: the wait ends at the next store to the word
@@ -221,11 +347,17 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 uint64_t cpu_spin_until(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
 			uint64_t want, const char *what)
 {
-	return spin(cpu, addr, size, mask, want, true, what);
+	return spin(cpu, addr, size, mask, want, true, CPU_PLAIN, what);
 }
 
 uint64_t cpu_spin_while(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
 			uint64_t unwanted, const char *what)
 {
-	return spin(cpu, addr, size, mask, unwanted, false, what);
+	return spin(cpu, addr, size, mask, unwanted, false, CPU_PLAIN, what);
+}
+
+uint64_t cpu_spin_until_acquire(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
+				uint64_t want, const char *what)
+{
+	return spin(cpu, addr, size, mask, want, true, CPU_ACQ, what);
 }

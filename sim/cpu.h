@@ -2,19 +2,80 @@
 /*
  * cpu: the instructions a simulated CPU program has for memory.
  *
- * Contract: every call is a yield point (the scheduler may run another CPU
- * first) and costs simulated time. Addresses are virtual when an MMU is
- * installed (hooks.translate) and physical otherwise; either way the value
- * is read or written atomically at the moment the access happens. Accesses
- * are naturally aligned, 1, 2, 4 or 8 bytes.
+ * Contract: every access is a yield point (the scheduler may run another
+ * CPU first) and costs simulated time. Addresses are virtual when an MMU is
+ * installed (hooks.translate) and physical otherwise. Accesses are
+ * naturally aligned, 1, 2, 4 or 8 bytes.
+ *
+ * Ordering is the run's memory model (--memory). Under `sc` every access
+ * happens atomically at its yield point and barriers, acquire/release and
+ * dependencies change nothing. Under `arm` (sim/arm/memmodel.h) loads and
+ * stores reorder as the Arm architecture allows unless a barrier, a
+ * dependency, acquire/release or same-address coherence forbids it; the
+ * variants below say which one the code relies on, as Linux's primitives
+ * do on arm64 (arch/arm64/include/asm/barrier.h, atomic_lse.h, cmpxchg.h).
  */
 #ifndef BBMSIM_CPU_H
 #define BBMSIM_CPU_H
 
 #include "sim.h"
 
+/* The ordering of an access (Arm ARM B2.3.7, "Barrier-ordered-before"). */
+enum cpu_order {
+	CPU_PLAIN,  /* LDR/STR; an atomic without A/L: STADD, LDADD, SWP, CAS */
+	CPU_ACQ_PC, /* LDAPR: acquire, RCpc (not ordered after an earlier STLR) */
+	CPU_ACQ,    /* LDAR; an atomic with A: LDADDA, SWPA, CASA */
+	CPU_REL,    /* STLR; an atomic with L: LDADDL, SWPL, CASL */
+	CPU_AL,	    /* an atomic with A and L: LDADDAL, SWPAL, CASAL (fully ordered) */
+};
+
+enum cpu_barrier {
+	CPU_DMB_ISH,   /* smp_mb() */
+	CPU_DMB_ISHLD, /* smp_rmb() */
+	CPU_DMB_ISHST, /* smp_wmb() */
+	CPU_DSB_ISH,   /* the memory side of dsb_ish() (sim/arm/mmu.c) */
+	CPU_DSB_ISHST, /* the memory side of dsb_ishst() */
+	CPU_ISB,       /* the memory side of isb(): a control dependency becomes an order */
+	/*
+	 * An interrupt taken (exception entry): context synchronisation, and
+	 * the stores a DSB completed before the interrupt was sent are seen
+	 * (a completed store is observed by every observer: the dsb(ishst) of
+	 * gic_ipi_send_mask() is what makes an IPI's data visible).
+	 */
+	CPU_EXC_ENTRY,
+};
+
+/*
+ * A dependency: what a value was computed from, to pass with an access
+ * whose address or data is that value, or to a branch on it (0: nothing).
+ * Combine two with cpu_dep_join(). Always 0 under `sc`.
+ */
+typedef uint64_t cpu_dep_t;
+
+static inline cpu_dep_t cpu_dep_join(cpu_dep_t a, cpu_dep_t b)
+{
+	return a > b ? a : b;
+}
+
+/* The dependency the value returned by @cpu's last load or atomic carries. */
+cpu_dep_t cpu_dep(struct sim_cpu *cpu);
+
+/* LDR/STR: READ_ONCE()/WRITE_ONCE() and plain accesses. */
 uint64_t cpu_load(struct sim_cpu *cpu, uint64_t addr, unsigned size);
 void cpu_store(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
+/* smp_load_acquire() (LDAR), LDAPR, smp_store_release() (STLR). */
+uint64_t cpu_load_acquire(struct sim_cpu *cpu, uint64_t addr, unsigned size);
+uint64_t cpu_load_acquire_pc(struct sim_cpu *cpu, uint64_t addr, unsigned size);
+void cpu_store_release(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
+/* The general forms: an address computed from @addr_dep, data from @data_dep. */
+uint64_t cpu_load_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, enum cpu_order ord,
+		    cpu_dep_t addr_dep);
+void cpu_store_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val,
+		 enum cpu_order ord, cpu_dep_t addr_dep, cpu_dep_t data_dep);
+/* A conditional branch on a value carrying @dep (a control dependency). */
+void cpu_ctrl_dep(struct sim_cpu *cpu, cpu_dep_t dep);
+/* DMB (and the memory side of DSB and ISB). Not a yield point. */
+void cpu_barrier(struct sim_cpu *cpu, enum cpu_barrier b);
 
 static inline uint64_t cpu_load64(struct sim_cpu *cpu, uint64_t addr)
 {
@@ -26,25 +87,53 @@ static inline void cpu_store64(struct sim_cpu *cpu, uint64_t addr, uint64_t val)
 	cpu_store(cpu, addr, 8, val);
 }
 
-/* Atomic read-modify-write; each returns the old value. */
+/*
+ * Atomic read-modify-write; each returns the old value. The unsuffixed
+ * forms are fully ordered (CPU_AL), as Linux's value-returning atomics,
+ * xchg() and cmpxchg() are on arm64 (LDADDAL, SWPAL, CASAL).
+ */
+enum cpu_rmw_op {
+	CPU_RMW_ADD,
+	CPU_RMW_XCHG,
+	CPU_RMW_CMPXCHG,
+	CPU_RMW_OR,
+	CPU_RMW_ANDNOT,
+	/*
+	 * Or'ed in: the old value goes nowhere (Rt is XZR: STADD, STSET, or a
+	 * CAS/SWP into XZR). Its read is then no acquire and no read a DMB LD
+	 * orders (Arm ARM C6.2, "LDADD": the ST<op> aliases).
+	 */
+	CPU_RMW_NORET = 0x100,
+};
+
 uint64_t cpu_fetch_add(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
 uint64_t cpu_xchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val);
 uint64_t cpu_cmpxchg(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t old, uint64_t val);
+/* Any op with any ordering: atomic_add() is CPU_RMW_ADD, CPU_PLAIN (STADD). */
+uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigned size,
+		 uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		 cpu_dep_t data_dep);
 
 /*
  * Spins (cpu_relax) until the @size-byte value at @addr satisfies
  * (v & mask) == want, and returns it. While nothing changes the CPU waits
- * instead of burning host time (as WFE would); see sim_wait().
+ * instead of burning host time (as WFE would); see sim_wait(). The loop's
+ * exit is a branch on the value: later accesses carry a control
+ * dependency on it (cpu_ctrl_dep()).
  */
 uint64_t cpu_spin_until(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
 			uint64_t want, const char *what);
 /* The same with want != (v & mask). */
 uint64_t cpu_spin_while(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
 			uint64_t unwanted, const char *what);
+/* smp_cond_load_acquire(): the same, the last read an acquire (LDAR). */
+uint64_t cpu_spin_until_acquire(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t mask,
+				uint64_t want, const char *what);
 
 /*
  * The physical side, used by the MMU (walker reads, the checker) and by
- * scenarios without an MMU: a yield point and a cost, then the access.
+ * scenarios without an MMU: a yield point and a cost, then the access. It
+ * reads and writes the coherence-latest value (pmem) under every model.
  */
 uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size);
 void cpu_store_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);
@@ -55,5 +144,55 @@ void cpu_store_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
  */
 uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			uint64_t val);
+
+/* ---- for a memory model (sim/arm/memmodel.c) and the engine ------------------------ */
+
+/* Operations a memory model provides; @pa is translated, the cost paid. */
+struct cpu_memory_model {
+	const char *name;
+	void *(*create)(struct sim *sim);
+	void (*destroy)(void *state);
+	/* @spin: a spin loop's read (reads the latest value; a control dependency). */
+	uint64_t (*load)(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_order ord,
+			 cpu_dep_t addr_dep, bool spin);
+	void (*store)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val,
+		      enum cpu_order ord, cpu_dep_t addr_dep, cpu_dep_t data_dep);
+	uint64_t (*rmw)(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_rmw_op op,
+			uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+			cpu_dep_t data_dep);
+	void (*barrier)(struct sim_cpu *cpu, enum cpu_barrier b);
+	void (*ctrl)(struct sim_cpu *cpu, cpu_dep_t dep);
+	cpu_dep_t (*dep)(struct sim_cpu *cpu);
+	/*
+	 * Makes every store of @cpu visible (before it waits or finishes);
+	 * @yielding: one at a time, each after a yield point. False if it had none.
+	 */
+	bool (*flush)(struct sim_cpu *cpu, bool yielding);
+	/* [pa, pa+len) was written in pmem directly by @cpu (a copy_page()). */
+	void (*written)(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
+};
+
+/* Registers a model for --memory NAME (from a constructor). */
+void cpu_memory_register(const struct cpu_memory_model *m);
+/* Sets up the run's model from sim->opt.memory; -1 with @err on an unknown name. */
+int cpu_memory_create(struct sim *sim, char *err, size_t errlen);
+void cpu_memory_destroy(struct sim *sim);
+/*
+ * @cpu's stores become visible: it is about to wait (at once), or its
+ * program ended (@yielding: one per yield point, as a store buffer drains
+ * while the others run).
+ */
+void cpu_memory_flush(struct sim_cpu *cpu, bool yielding);
+/*
+ * @cpu wrote [pa, pa+len) in pmem directly (copy_page(), freeing): the
+ * new contents are its stores, made now.
+ */
+void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
+
+/* The store itself: pmem, the store hook of live tables, waking waiters. */
+void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);
+/* @op on @old; false when nothing is written (a failed compare-and-swap). */
+bool cpu_rmw_apply(enum cpu_rmw_op op, unsigned size, uint64_t old, uint64_t cmp, uint64_t val,
+		   uint64_t *new);
 
 #endif

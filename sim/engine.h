@@ -9,31 +9,41 @@
 
 struct sched;
 
+/*
+ * Ends the run now: marks it stopping and, when called by a CPU in the
+ * middle of its program, unwinds that CPU to the end of its program
+ * (does not return); from the host it returns. Every other CPU unwinds at
+ * its next hand-off, where the scheduler sees the mark.
+ */
+static inline void sim_stop_run(struct sim *sim)
+{
+	struct sim_cpu *cur = sim->cur;
+
+	sim->stopping = true;
+	if (cur && cur->unwind)
+		longjmp(*cur->unwind, 1);
+}
+
 struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, size_t errlen);
 void sched_destroy(struct sched *s);
 /* Runs every CPU's program to the end (host side). */
 void sched_run(struct sim *sim);
 /* A store hit a page some CPU waits on: wake those whose range it touches. */
 void sched_store_wakeup(struct sim *sim, struct sim_cpu *by, uint64_t pa, unsigned size);
-/* Ends the run now; unwinds the calling CPU if it is mid-program. */
-void sched_stop(struct sim *sim);
 /* The replay diverged (or was refused): the run stops, sim_run() fails with @msg. */
 void sched_diverged(struct sim *sim, const char *msg);
 const char *sched_error(struct sim *sim);
 /* Decisions a replay left unused. */
 size_t sched_replay_left(struct sim *sim);
 /* Every CPU's state and what it waits on, "; "-separated (g_free() it). */
-char *sched_describe(struct sim *sim);
-
-/* A CPU's life on its thread or fiber: its program, then the token handed on. */
-void sched_cpu_body(struct sim_cpu *cpu);
+char *findings_describe_cpus(struct sim *sim);
 
 /* Thread batons (baton.c): CPUs as host threads from a process-wide free list. */
 struct sim_thread;
 void baton_wait(_Atomic uint32_t *w);
 void baton_pass(_Atomic uint32_t *w);
-/* A parked thread that will run sched_cpu_body(@cpu) when started. */
-struct sim_thread *thread_get(struct sim_cpu *cpu);
+/* A parked thread that will run @body(@cpu) when started (and again, next run). */
+struct sim_thread *thread_get(struct sim_cpu *cpu, void (*body)(struct sim_cpu *cpu));
 /* Back to the free list; its CPU has finished. */
 void thread_put(struct sim_thread *t);
 void thread_start(struct sim_thread *t);
@@ -44,8 +54,8 @@ void thread_switch(struct sim_thread *from, struct sim_thread *to);
 struct sim_fiber;
 struct sim_fiber *fiber_get(void);
 void fiber_put(struct sim_fiber *f);
-/* The next switch to @f enters sched_cpu_body(@cpu) on a fresh frame. */
-void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu);
+/* The next switch to @f enters @body(@cpu) on a fresh frame; @body never returns. */
+void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu, void (*body)(struct sim_cpu *cpu));
 void fiber_switch(struct sim_fiber *from, struct sim_fiber *to);
 /* Leaves a finished CPU's fiber for good, for @to or (NULL) the host. */
 void fiber_exit(struct sim_fiber *to) __attribute__((noreturn));

@@ -4,6 +4,7 @@
  * CPU, timestamps in simulated microseconds.
  */
 #include "engine.h"
+#include "json.h"
 #include "scenario.h"
 #include "trace.h"
 
@@ -112,29 +113,15 @@ static void append_us(GString *s, uint64_t ps)
 	g_string_append_printf(s, "%" PRIu64 ".%06" PRIu64, ps / 1000000, ps % 1000000);
 }
 
-static void append_json_str(GString *s, const char *str)
-{
-	g_string_append_c(s, '"');
-	for (; *str; str++) {
-		if (*str == '"' || *str == '\\')
-			g_string_append_c(s, '\\');
-		if ((unsigned char)*str < 0x20)
-			g_string_append_printf(s, "\\u%04x", *str);
-		else
-			g_string_append_c(s, *str);
-	}
-	g_string_append_c(s, '"');
-}
-
 char *sim_perfetto_json(struct sim *sim, size_t *len)
 {
 	GString *s = g_string_new("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"scenario\":");
 
-	append_json_str(s, sim->scn->name);
+	json_str(s, sim->scn->name);
 	g_string_append_printf(s, ",\"seed\":%" PRIu64 ",\"digest\":\"%s\"},\"traceEvents\":[\n",
-			       sim->opt.seed, sim_digest(sim));
+			       sim->opt.seed, trace_digest(sim->trace));
 	g_string_append(s, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":");
-	append_json_str(s, sim->scn->name);
+	json_str(s, sim->scn->name);
 	g_string_append(s, "}}");
 	for (unsigned i = 0; i < sim->ncpus; i++)
 		g_string_append_printf(
@@ -152,7 +139,7 @@ char *sim_perfetto_json(struct sim *sim, size_t *len)
 			struct event *e = &g_array_index(sim->events->ev, struct event, i);
 
 			g_string_append(s, ",\n{\"name\":");
-			append_json_str(s, e->name);
+			json_str(s, e->name);
 			g_string_append_printf(s,
 					       ",\"ph\":\"%c\",\"pid\":0,\"tid\":%d,\"ts\":", e->ph,
 					       e->cpu < 0 ? 0 : e->cpu);
@@ -170,7 +157,7 @@ char *sim_perfetto_json(struct sim *sim, size_t *len)
 					e->ph == 'f' ? ",\"bp\":\"e\"" : "");
 			if (e->detail) {
 				g_string_append(s, ",\"args\":{\"detail\":");
-				append_json_str(s, e->detail);
+				json_str(s, e->detail);
 				g_string_append_c(s, '}');
 			}
 			g_string_append_c(s, '}');
@@ -191,14 +178,14 @@ char *sim_perfetto_json(struct sim *sim, size_t *len)
 		struct sim_finding *f = &sim->findings[i];
 
 		g_string_append(s, ",\n{\"name\":");
-		append_json_str(s, finding_name(f->kind));
+		json_str(s, finding_name(f->kind));
 		g_string_append_printf(s, ",\"ph\":\"i\",\"s\":\"g\",\"pid\":0,\"tid\":%d,\"ts\":",
 				       f->cpu < 0 ? 0 : f->cpu);
 		append_us(s, f->clock);
 		g_string_append(s, ",\"args\":{\"detail\":");
-		append_json_str(s, f->detail);
+		json_str(s, f->detail);
 		g_string_append(s, ",\"rule\":");
-		append_json_str(s, f->rule);
+		json_str(s, f->rule);
 		g_string_append(s, "}}");
 	}
 	g_string_append(s, "\n]}\n");

@@ -44,7 +44,9 @@ struct sim_fiber {
 	jmp_buf jb;	/* where it was switched away from */
 	bool started;
 #endif
-	char *map;		/* guard, then stack; NULL for a host context */
+	char *map; /* guard, then stack; NULL for a host context */
+	struct sim_cpu *cpu;
+	void (*body)(struct sim_cpu *cpu); /* runs on the fiber, never returns */
 	struct sim_fiber *next; /* in the free list */
 };
 
@@ -114,7 +116,7 @@ __asm__(".text\n"
 	"\tret\n"
 	"\t.cfi_endproc\n"
 	".size bbmsim_fiber_swap, .-bbmsim_fiber_swap\n"
-	/* A new fiber's first return lands here, its CPU in r12. */
+	/* A new fiber's first return lands here, the fiber in r12. */
 	".globl bbmsim_fiber_start\n"
 	".type bbmsim_fiber_start, @function\n"
 	"bbmsim_fiber_start:\n"
@@ -126,26 +128,28 @@ __asm__(".text\n"
 	"\t.cfi_endproc\n"
 	".size bbmsim_fiber_start, .-bbmsim_fiber_start\n");
 void bbmsim_fiber_start(void);
-void bbmsim_fiber_main(struct sim_cpu *cpu) __attribute__((noreturn));
+void bbmsim_fiber_main(struct sim_fiber *f) __attribute__((noreturn));
 
-void bbmsim_fiber_main(struct sim_cpu *cpu)
+void bbmsim_fiber_main(struct sim_fiber *f)
 {
-	sched_cpu_body(cpu);
-	abort(); /* sched_cpu_body() switched away for good */
+	f->body(f->cpu);
+	abort(); /* the body switched away for good */
 }
 
 /* A fresh frame that bbmsim_fiber_swap() "returns" from into the CPU's body. */
-void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu)
+void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu, void (*body)(struct sim_cpu *cpu))
 {
 	uintptr_t top = ((uintptr_t)f->map + FIBER_GUARD + FIBER_STACK) & ~(uintptr_t)15;
 	/* 7 words, then rsp = 16n at bbmsim_fiber_start, so its call is aligned */
 	uint64_t *sp = (uint64_t *)(top - 72);
 
 	sp[0] = sp[1] = sp[2] = 0; /* r15 r14 r13 */
-	sp[3] = (uintptr_t)cpu;	   /* r12 */
+	sp[3] = (uintptr_t)f;	   /* r12 */
 	sp[4] = sp[5] = 0;	   /* rbx rbp */
 	sp[6] = (uintptr_t)bbmsim_fiber_start;
 	f->sp = sp;
+	f->cpu = cpu;
+	f->body = body;
 }
 
 void fiber_switch(struct sim_fiber *from, struct sim_fiber *to)
@@ -173,14 +177,18 @@ static void __attribute__((noreturn)) fiber_enter(struct sim_fiber *f)
 
 static void fiber_entry(unsigned lo, unsigned hi)
 {
-	sched_cpu_body((struct sim_cpu *)(((uintptr_t)hi << 32) | lo));
+	struct sim_fiber *f = (struct sim_fiber *)(((uintptr_t)hi << 32) | lo);
+
+	f->body(f->cpu);
 	abort();
 }
 
-void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu)
+void fiber_reset(struct sim_fiber *f, struct sim_cpu *cpu, void (*body)(struct sim_cpu *cpu))
 {
-	uintptr_t p = (uintptr_t)cpu;
+	uintptr_t p = (uintptr_t)f;
 
+	f->cpu = cpu;
+	f->body = body;
 	f->started = false;
 	getcontext(&f->ctx);
 	f->ctx.uc_stack.ss_sp = f->map + FIBER_GUARD;

@@ -7,6 +7,7 @@
  * hand-off itself.
  */
 #include "engine.h"
+#include "cpu.h"
 #include "pmem.h"
 #include "rng.h"
 #include "scenario.h"
@@ -257,16 +258,7 @@ void sched_diverged(struct sim *sim, const char *msg)
 		s->failed = true;
 		g_strlcpy(s->err, msg, sizeof(s->err));
 	}
-	sched_stop(sim);
-}
-
-void sched_stop(struct sim *sim)
-{
-	struct sim_cpu *cur = sim->cur;
-
-	sim->stopping = true;
-	if (cur && cur->unwind)
-		longjmp(*cur->unwind, 1);
+	sim_stop_run(sim);
 }
 
 /* The strategy's choice among the runnable CPUs; NULL if there are none. */
@@ -430,7 +422,7 @@ void sim_yield_local(struct sim_cpu *cpu)
 
 static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 {
-	char *buf = sched_describe(sim);
+	char *buf = findings_describe_cpus(sim);
 
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
@@ -464,6 +456,7 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
+	cpu_memory_flush(cpu, false); /* a waiting CPU's stores reach the others */
 	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
 	if (cpu->irq_line && cpu->irq_late) {
 		cpu->irq_defer = 0;
@@ -588,39 +581,6 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	return v;
 }
 
-const char *sim_cpu_state_name(enum cpu_state st)
-{
-	switch (st) {
-	case CPU_IDLE:
-		return "not started";
-	case CPU_RUNNABLE:
-		return "runnable";
-	case CPU_WAITING:
-		return "waiting";
-	case CPU_FINISHED:
-	default:
-		return "finished";
-	}
-}
-
-char *sched_describe(struct sim *sim)
-{
-	GString *s = g_string_new(NULL);
-
-	/* Every CPU, however many: the one that explains a deadlock may be the last. */
-	for (unsigned i = 0; i < sim->ncpus; i++) {
-		struct sim_cpu *c = &sim->cpus[i];
-
-		if (c->state == CPU_WAITING)
-			g_string_append_printf(s, "%scpu%u waiting for %s (pa %#" PRIx64 ")",
-					       i ? "; " : "", i, c->wait_what, c->wait_pa);
-		else
-			g_string_append_printf(s, "%scpu%u %s", i ? "; " : "", i,
-					       sim_cpu_state_name(c->state));
-	}
-	return g_string_free(s, FALSE);
-}
-
 /* ---- CPU threads and the run ------------------------------------------------------ */
 
 /* @cpu's program is over: hand the token on, or back to the host. */
@@ -629,6 +589,11 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 	struct sched *s = sim->sched;
 	struct sim_cpu *next = NULL;
 
+	/* An interrupt still in its latency is taken before the CPU goes idle. */
+	if (!sim->stopping && cpu->irq_line && cpu->irq_late) {
+		cpu->irq_defer = 0;
+		take_irq(cpu, false);
+	}
 	cpu->unwind = NULL;
 	if (cpu->state == CPU_RUNNABLE)
 		rq_del(s, cpu);
@@ -649,14 +614,17 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		baton_pass(&s->host_go);
 }
 
-void sched_cpu_body(struct sim_cpu *cpu)
+/* A CPU's life on its thread or fiber: its program, then the token handed on. */
+static void cpu_body(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	jmp_buf jb;
 
 	cpu->unwind = &jb;
-	if (!setjmp(jb) && !sim->stopping)
+	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
+		cpu_memory_flush(cpu, true); /* its last stores reach the others */
+	}
 	cpu_finished(sim, cpu);
 }
 
@@ -665,9 +633,9 @@ static void cpu_prepare(struct sim *sim, struct sim_cpu *c)
 {
 	if (sim->fibers) {
 		c->fiber = fiber_get();
-		fiber_reset(c->fiber, c);
+		fiber_reset(c->fiber, c, cpu_body);
 	} else {
-		c->thread = thread_get(c);
+		c->thread = thread_get(c, cpu_body);
 	}
 	c->state = CPU_RUNNABLE;
 	rq_add(sim->sched, c);

@@ -3,6 +3,7 @@
  * A run's life: create the machine, run every CPU's program under the
  * scheduler, collect findings, and account for it in the trace.
  */
+#include "cpu.h"
 #include "engine.h"
 #include "pmem.h"
 #include "scenario.h"
@@ -14,28 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *const finding_names[SIM_NR_FINDINGS] = {
-#define SIM_FINDING(id, name, help) [FINDING_##id] = name,
-#include "findings.def"
-#undef SIM_FINDING
-};
-
-static const char *const decision_names[SIM_NR_DECISIONS] = {
-#define SIM_DECISION(id, name) [DECIDE_##id] = name,
-#include "decisions.def"
-#undef SIM_DECISION
-};
-
-const char *finding_name(enum sim_finding_kind k)
-{
-	return k < SIM_NR_FINDINGS ? finding_names[k] : "?";
-}
-
-const char *decision_name(enum sim_decision d)
-{
-	return d < SIM_NR_DECISIONS ? decision_names[d] : "?";
-}
 
 struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt,
 		       const struct sim_costs *costs, struct trace *replay, char *err,
@@ -59,7 +38,7 @@ struct sim *sim_create(const struct scenario *scn, const struct sim_options *opt
 	sim->kdata_next = SIM_KDATA_BASE;
 	sim->keep_trace = true;
 	sim->sched = sched_create(sim, replay, err, errlen);
-	if (!sim->sched) {
+	if (!sim->sched || cpu_memory_create(sim, err, errlen)) {
 		sim_destroy(sim);
 		return NULL;
 	}
@@ -72,6 +51,7 @@ void sim_destroy(struct sim *sim)
 		return;
 	if (sim->scn && sim->scn->teardown && sim->scn_state)
 		sim->scn->teardown(sim);
+	cpu_memory_destroy(sim);
 	sched_destroy(sim->sched);
 	trace_free(sim->trace);
 	events_free(sim->events);
@@ -100,93 +80,6 @@ uint64_t sim_kdata_alloc(struct sim *sim, uint64_t size, uint64_t align)
 	}
 	sim->kdata_next = pa + size;
 	return pa + sim->kdata_offset;
-}
-
-static void add_finding_line(struct sim *sim, const struct sim_finding *f)
-{
-	trace_line(sim->trace,
-		   "finding %s cpu=%d step=%" PRIu64 " clock=%" PRIu64 " va=%#" PRIx64
-		   " pa=%#" PRIx64 " rule=\"%s\" detail=\"%s\"",
-		   finding_name(f->kind), f->cpu, f->step, f->clock, f->va, f->pa, f->rule,
-		   f->detail);
-}
-
-/* What tells findings apart under --keep-going: kind and place. */
-struct finding_key {
-	uint64_t va, pa;
-	uint64_t kind;
-};
-
-static guint finding_key_hash(gconstpointer p)
-{
-	const struct finding_key *k = p;
-	uint64_t h = (k->va * 0x9e3779b97f4a7c15ull) ^ (k->pa * 0xc2b2ae3d27d4eb4full) ^ k->kind;
-
-	return (guint)(h ^ (h >> 32));
-}
-
-static gboolean finding_key_equal(gconstpointer a, gconstpointer b)
-{
-	return !memcmp(a, b, sizeof(struct finding_key));
-}
-
-bool sim_report_wanted(struct sim *sim, enum sim_finding_kind kind, uint64_t va, uint64_t pa)
-{
-	struct finding_key key = {va, pa, (uint64_t)kind};
-
-	if (sim->stopping)
-		return false; /* unwinding: what happens now is not the machine's doing */
-	/* --keep-going keeps one finding per kind and place, and a bounded number. */
-	if (sim->nr_findings == SIM_FINDINGS_KEPT) {
-		/* Past the kept ones, reports are counted, not told apart: bounded memory. */
-		sim->findings_more++;
-		return false;
-	}
-	if (!sim->finding_keys)
-		sim->finding_keys =
-			g_hash_table_new_full(finding_key_hash, finding_key_equal, g_free, NULL);
-	return !g_hash_table_contains(sim->finding_keys, &key);
-}
-
-void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind, uint64_t va,
-		uint64_t pa, const char *rule, const char *fmt, ...)
-{
-	struct sim_finding f = {
-		.kind = kind,
-		.cpu = cpu ? (int)cpu->id : -1,
-		.step = sim->step,
-		.clock = cpu ? cpu->clock : 0,
-		.va = va,
-		.pa = pa,
-	};
-	struct finding_key key = {va, pa, (uint64_t)kind};
-	va_list ap;
-
-	if (!sim_report_wanted(sim, kind, va, pa))
-		return;
-	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
-	va_start(ap, fmt);
-	f.detail = g_strdup_vprintf(fmt, ap);
-	va_end(ap);
-	if (sim->hooks.describe) {
-		/* One line of the layer's view of the CPU (a bounded summary). */
-		char more[1024] = "";
-
-		sim->hooks.describe(sim, cpu, more, sizeof(more));
-		if (more[0]) {
-			char *d = g_strconcat(f.detail, more, NULL);
-
-			g_free(f.detail);
-			f.detail = d;
-		}
-	}
-	f.rule = g_strdup(rule ? rule : "");
-
-	sim->findings = g_renew(struct sim_finding, sim->findings, sim->nr_findings + 1);
-	sim->findings[sim->nr_findings++] = f;
-	add_finding_line(sim, &f);
-	if (!sim_opt_bool(&sim->opt, OPT_keep_going))
-		sched_stop(sim);
 }
 
 int sim_run(struct sim *sim, char *err, size_t errlen)

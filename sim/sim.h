@@ -31,6 +31,7 @@ struct sim_cpu;
 struct scenario;
 struct trace;
 struct pmem;
+struct cpu_memory_model;
 
 /* ---- options (each layer's options.def; sim/config.c) ----------------------- */
 
@@ -379,7 +380,10 @@ struct sim {
 	struct sim_metric_rec *metrics;
 	unsigned nr_metrics;
 	struct sim_lines *lines; /* cache-line ownership, for atomics' cost */
-	bool keep_trace;	 /* keep the trace text (default); off for huge timed runs */
+	/* The data memory model (--memory; NULL: sequentially consistent), sim/cpu.h. */
+	const struct cpu_memory_model *memory;
+	void *memory_state;
+	bool keep_trace; /* keep the trace text (default); off for huge timed runs */
 	/* Told of every run metric as it is recorded (progress of long runs); may be NULL. */
 	void (*on_metric)(struct sim *sim, const char *name, uint64_t value, void *arg);
 	void *on_metric_arg;

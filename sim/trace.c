@@ -15,6 +15,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The trace names each kind of decision it records. */
+static const char *const decision_names[SIM_NR_DECISIONS] = {
+#define SIM_DECISION(id, name) [DECIDE_##id] = name,
+#include "decisions.def"
+#undef SIM_DECISION
+};
+
+const char *decision_name(enum sim_decision d)
+{
+	return d < SIM_NR_DECISIONS ? decision_names[d] : "?";
+}
+
 enum entry_kind { ENT_CPU, ENT_DECISION };
 
 struct entry {

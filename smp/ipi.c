@@ -96,8 +96,11 @@ void smp_send_reschedule(struct sim_cpu *cpu, unsigned target)
 {
 	struct cpumask m;
 
-	/* resched_curr(): mark the remote task, then poke its CPU */
-	cpu_store(cpu, smp_percpu(cpu, target, PCPU_NEED_RESCHED), 4, 1);
+	/*
+	 * resched_curr(): mark the remote task, then poke its CPU. Done
+	 * under the remote runqueue's lock: its unlock is the release.
+	 */
+	cpu_store_release(cpu, smp_percpu(cpu, target, PCPU_NEED_RESCHED), 4, 1);
 	cpumask_clear(&m);
 	cpumask_set_cpu(target, &m);
 	smp_cross_call(cpu, &m, IPI_RESCHEDULE);
@@ -116,9 +119,11 @@ static void pause_local_cpu(struct sim_cpu *cpu)
 	struct smp *s = smp_of(cpu);
 	uint64_t t0 = cpu->clock;
 
-	cpu_fetch_add(cpu, s->nr_cpus_paused, 4, 1);
+	/* atomic_inc()/atomic_dec(): STADD, no ordering (atomic_lse.h) */
+	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, s->nr_cpus_paused, 4, 0, 1, CPU_PLAIN, 0, 0);
 	cpu_spin_until(cpu, s->cpu_paused, 1, 0xff, 0, "cpu_paused");
-	cpu_fetch_add(cpu, s->nr_cpus_paused, 4, (uint32_t)-1);
+	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, s->nr_cpus_paused, 4, 0, (uint32_t)-1, CPU_PLAIN,
+		0, 0);
 	/*
 	 * The resumer ordered its changes before clearing cpu_paused; the ISB
 	 * keeps this CPU from running ahead on a stale view of them.
@@ -202,8 +207,14 @@ static void local_cpu_stop(struct sim_cpu *cpu)
 	struct smp *s = smp_of(cpu);
 
 	local_irq_disable(cpu);
-	cpu_fetch_add(cpu, s->num_online, 4, (uint32_t)-1);
-	cpu_fetch_add(cpu, s->online_mask + (cpu->id / 64) * 8ull, 8, -(1ull << (cpu->id % 64)));
+	/*
+	 * set_cpu_online(cpu, false): cpumask_test_and_clear_cpu() (fully
+	 * ordered), then atomic_dec(&__num_online_cpus) (STADD).
+	 */
+	cpu_rmw(cpu, CPU_RMW_ANDNOT, s->online_mask + (cpu->id / 64) * 8ull, 8, 0,
+		1ull << (cpu->id % 64), CPU_AL, 0, 0);
+	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, s->num_online, 4, 0, (uint32_t)-1, CPU_PLAIN, 0,
+		0);
 	for (;;)
 		sim_wait(cpu, 0, 0, false, "cpu_park_loop");
 }

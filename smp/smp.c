@@ -38,6 +38,7 @@ void smp_kwrite(struct sim *sim, uint64_t addr, unsigned size, uint64_t val)
 
 void smp_config_default(struct sim *sim, struct smp_config *cfg)
 {
+	*cfg = (struct smp_config){0};
 	cfg->pseudo_nmi = sim_opt_bool(&sim->opt, OPT_pseudo_nmi);
 	cfg->sgi_broadcast = true;
 	cfg->eoimode1 = true;
@@ -174,6 +175,7 @@ void smp_dsb_ishst(struct sim_cpu *cpu)
 	}
 	sim_yield(cpu);
 	sim_tick(cpu, COST_dsb);
+	cpu_barrier(cpu, CPU_DSB_ISHST);
 }
 
 void smp_isb(struct sim_cpu *cpu)
@@ -324,6 +326,7 @@ static void el1_interrupt(struct sim_cpu *cpu)
 
 	/* Exception entry: the PE masks IRQs; not before the interrupt got here. */
 	gic_cpu_sync_arrival(cpu);
+	cpu_barrier(cpu, CPU_EXC_ENTRY);
 	start = cpu->clock;
 	pc->daif |= PSR_I_BIT;
 	sim_tick(cpu, COST_irq_entry);
@@ -391,16 +394,21 @@ uint64_t raw_spin_lock_alloc(struct sim *sim)
 	return sim_kdata_alloc(sim, 64, 64);
 }
 
+/*
+ * A ticket lock as arm64's LSE one was (arch_spin_lock: LDADDA on the next
+ * ticket, LDAXRH while waiting; arch_spin_unlock: STADDLH on the owner):
+ * acquire on the way in, release on the way out, as Linux's qspinlock is.
+ */
 void raw_spin_lock(struct sim_cpu *cpu, uint64_t lock)
 {
-	uint64_t ticket = cpu_fetch_add(cpu, lock + 2, 2, 1) & 0xffff;
+	uint64_t ticket = cpu_rmw(cpu, CPU_RMW_ADD, lock + 2, 2, 0, 1, CPU_ACQ, 0, 0) & 0xffff;
 
-	cpu_spin_until(cpu, lock, 2, 0xffff, ticket, "raw_spin_lock");
+	cpu_spin_until_acquire(cpu, lock, 2, 0xffff, ticket, "raw_spin_lock");
 }
 
 void raw_spin_unlock(struct sim_cpu *cpu, uint64_t lock)
 {
-	cpu_fetch_add(cpu, lock, 2, 1);
+	cpu_rmw(cpu, CPU_RMW_ADD | CPU_RMW_NORET, lock, 2, 0, 1, CPU_REL, 0, 0);
 }
 
 /* ---- run end ----------------------------------------------------------------------------------- */

@@ -29,6 +29,8 @@ static void set_state(struct sim_cpu *cpu, enum multi_stop_state newstate)
 
 	/* Reset the ack counter before anyone can see the new state. */
 	cpu_store(cpu, s->ms_thread_ack, 4, cpu_load(cpu, s->ms_num_threads, 4));
+	if (!(s->cfg.omit & SMP_OMIT_STOP_WMB))
+		cpu_barrier(cpu, CPU_DMB_ISHST); /* smp_wmb() */
 	cpu_store(cpu, s->ms_state, 4, newstate);
 }
 
@@ -102,7 +104,8 @@ void cpu_stopper_run(struct sim_cpu *cpu)
 	uint64_t work = smp_percpu(cpu, cpu->id, PCPU_STOPPER_WORK);
 	int ret;
 
-	if (!cpu_load64(cpu, work))
+	/* spin_lock_irq(&stopper->lock), then the work list: acquire */
+	if (!cpu_load_acquire(cpu, work, 8))
 		return;
 	/* The stopper is a thread: the CPU switches to it, and back after. */
 	sim_tick(cpu, COST_context_switch);
@@ -121,7 +124,8 @@ void smp_schedule(struct sim_cpu *cpu)
 	struct smp_cpu *pc = cpu->smp;
 	uint64_t nr = smp_percpu(cpu, cpu->id, PCPU_NEED_RESCHED);
 
-	if (pc->preempt_count || !cpu_load(cpu, nr, 4))
+	/* schedule(): the runqueue lock, taken before need_resched counts: acquire */
+	if (pc->preempt_count || !cpu_load_acquire(cpu, nr, 4))
 		return;
 	cpu_store(cpu, nr, 4, 0);
 	cpu_stopper_run(cpu);
@@ -149,7 +153,8 @@ int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
 	for (unsigned c = 0; c < s->ncpus; c++) {
 		if (!cpumask_test_cpu(c, &online))
 			continue;
-		cpu_store64(cpu, smp_percpu(cpu, c, PCPU_STOPPER_WORK), 1);
+		/* cpu_stop_queue_work(): list_add under stopper->lock, then unlock */
+		cpu_store_release(cpu, smp_percpu(cpu, c, PCPU_STOPPER_WORK), 8, 1);
 		if (c != cpu->id) {
 			sim_tick(cpu, COST_wakeup); /* wake_up_process(stopper) */
 			smp_send_reschedule(cpu, c);
@@ -157,8 +162,8 @@ int stop_machine(struct sim_cpu *cpu, cpu_stop_fn_t fn, void *arg)
 	}
 	/* Our own stopper preempts us right away. */
 	cpu_stopper_run(cpu);
-	/* wait_for_completion(): the other stoppers signal done */
-	cpu_spin_until(cpu, s->stop_nr_todo, 4, 0xffffffff, 0, "stop_machine done");
+	/* wait_for_completion(): the other stoppers signal done (its lock: acquire) */
+	cpu_spin_until_acquire(cpu, s->stop_nr_todo, 4, 0xffffffff, 0, "stop_machine done");
 	ret = s->ms_ret;
 	raw_spin_unlock(cpu, s->stop_cpus_mutex);
 	sim_span(cpu, "stop_machine", t0);

@@ -137,12 +137,15 @@ void smp_work_finish(struct sim_cpu *cpu, struct smp_workload *w)
 	if (cpumask_weight(&others))
 		smp_cross_call(cpu, &others, IPI_RESCHEDULE);
 	cpu_store(cpu, w->quiesced, 4, 1);
+	cpu_memory_flush(cpu, true); /* before its program ends (--memory arm) */
 }
 
 void smp_work_exit(struct sim_cpu *cpu, struct smp_workload *w)
 {
 	local_irq_enable(cpu);
 	cpu_spin_while(cpu, w->quiesced, 4, 0xffffffff, 0, "quiesced");
+	/* Its last stores go out while it can still take an interrupt (--memory arm). */
+	cpu_memory_flush(cpu, true);
 	/* Every IPI sent to us is pending by now: take it before we go. */
 	sim_yield(cpu);
 }

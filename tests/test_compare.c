@@ -12,6 +12,7 @@
 #include <check.h>
 #include <glib.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 /* One CPU optimises one 2 MiB page; the others idle. */

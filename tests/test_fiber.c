@@ -2,13 +2,15 @@
 /*
  * Fibers and the process they live in: a CPU that overflows its fiber's
  * stack stops the run with an error naming it; a backtrace taken on a
- * fiber ends at the fiber's entry; two simulations live in one process.
+ * fiber ends at the fiber's entry; two simulations run side by side in one
+ * process.
  */
 #include "sim/cpu.h"
 #include "testlib.h"
 
 #include <check.h>
 #include <execinfo.h>
+#include <pthread.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -116,6 +118,65 @@ START_TEST(test_a_backtrace_on_a_fiber_ends_at_its_entry)
 END_TEST
 #endif
 
+/* ---- two simulations in one process ------------------------------------------------ */
+
+struct t_job {
+	const char *scn, *opts;
+	bool fibers;
+	char digest[65];
+};
+
+static void *t_job_run(void *arg)
+{
+	struct t_job *j = arg;
+	struct sim *sim = j->fibers ? t_run_fibers(j->scn, j->opts) : t_run(j->scn, j->opts);
+
+	memcpy(j->digest, sim_digest(sim), sizeof(j->digest));
+	sim_destroy(sim);
+	return NULL;
+}
+
+/*
+ * Runs @a and @b at the same time on two host threads, their CPUs
+ * interleaving with each other's on the host, and checks that each trace
+ * is the one it has alone: nothing of one run leaks into the other (the
+ * thread and fiber pools are shared free lists; exhaustive exploration
+ * wants runs side by side in one process).
+ */
+static void side_by_side(struct t_job *a, struct t_job *b)
+{
+	struct t_job alone_a = *a, alone_b = *b;
+	pthread_t ta, tb;
+
+	t_job_run(&alone_a);
+	t_job_run(&alone_b);
+	for (int round = 0; round < 3; round++) {
+		ck_assert(!pthread_create(&ta, NULL, t_job_run, a));
+		ck_assert(!pthread_create(&tb, NULL, t_job_run, b));
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		ck_assert_str_eq(a->digest, alone_a.digest);
+		ck_assert_str_eq(b->digest, alone_b.digest);
+	}
+}
+
+START_TEST(test_two_simulations_run_side_by_side_in_one_process)
+{
+	bool f = sim_fibers_available();
+	struct t_job hvo = {.scn = "hvo-2m", .opts = "sched=random seed=3 strategy=D", .fibers = f};
+	struct t_job pause = {.scn = "smp-pause", .opts = "sched=pct seed=5", .fibers = f};
+	struct t_job hvo_threads = {
+		.scn = "hvo-2m", .opts = "sched=random seed=4 strategy=B", .fibers = false};
+	struct t_job counter = {.scn = "demo-counter-atomic",
+				.opts = "sched=random seed=2 cpus=6",
+				.fibers = false};
+
+	side_by_side(&hvo, &pause);
+	side_by_side(&hvo_threads, &counter);
+	side_by_side(&hvo, &hvo_threads);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("fiber");
@@ -123,6 +184,7 @@ Suite *test_suite(void)
 
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_a_fiber_stack_overflow_names_the_cpu);
+	tcase_add_test(tc, test_two_simulations_run_side_by_side_in_one_process);
 #if defined(__x86_64__)
 	tcase_add_test(tc, test_a_backtrace_on_a_fiber_ends_at_its_entry);
 #endif

@@ -31,7 +31,7 @@ static void t_options(const struct scenario *scn, const char *opts, struct sim_o
 	g_strfreev(words);
 }
 
-static bool use_fibers;
+static __thread bool use_fibers; /* per thread: tests run simulations side by side */
 
 struct sim *t_run_fibers(const char *scenario, const char *opts)
 {

@@ -145,7 +145,10 @@ void lx_copy_page(uint64_t to, uint64_t from)
 	cpu_load64(cpu, from);
 	if (mmu_translate(cpu, from, false, &src, &f) || mmu_translate(cpu, to, true, &dst, &f))
 		return; /* a fault: reported by the access */
+	/* copy_page()'s loads see this CPU's own stores (--memory arm: they go out first). */
+	cpu_memory_flush(cpu, false);
 	pmem_copy_page(cpu->sim->mem, dst.pa & ~(PAGE_SIZE - 1), src.pa & ~(PAGE_SIZE - 1));
+	cpu_memory_written(cpu, dst.pa & ~(PAGE_SIZE - 1), PAGE_SIZE);
 	cpu_store64(cpu, to, pmem_read(cpu->sim->mem, dst.pa & ~(PAGE_SIZE - 1), 8));
 	sim_tick(cpu, COST_copy_page);
 }

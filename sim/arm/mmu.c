@@ -452,6 +452,7 @@ void dsb_ish(struct sim_cpu *cpu)
 		}
 		mc->outstanding = 0;
 	}
+	cpu_barrier(cpu, CPU_DSB_ISH);
 	chk_dsb(cpu, true);
 }
 
@@ -459,6 +460,7 @@ void dsb_ishst(struct sim_cpu *cpu)
 {
 	dsb_point(cpu, false);
 	sim_tick(cpu, COST_dsb);
+	cpu_barrier(cpu, CPU_DSB_ISHST);
 	chk_dsb(cpu, false);
 }
 
@@ -467,6 +469,7 @@ void isb(struct sim_cpu *cpu)
 	sim_yield_local(cpu);
 	sim_tick(cpu, COST_isb);
 	hw_context_sync(cpu);
+	cpu_barrier(cpu, CPU_ISB);
 }
 
 /* ---- setup ------------------------------------------------------------------ */

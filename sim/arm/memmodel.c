@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Arm data memory model (--memory arm), after Promising-ARM (Pulte et
+ * al., PLDI 2019, section 3 and figure 4; "the paper" below). Memory is a
+ * list of messages with timestamps, kept per 8-byte word; each CPU has
+ * views (timestamps) that bound what it may still read:
+ *
+ *   vrold, vwold  the latest view of a read / write it performed
+ *   vrnew, vwnew  what every later read / write must be ordered after
+ *                 (raised by DMB, acquire, ISB)
+ *   vcap          addresses and branches so far (a control or
+ *                 address-po dependency; ISB turns it into vrnew)
+ *   vrel          its latest release store (an LDAR is RCsc after it)
+ *   coh[x]        the latest message of x it read or wrote
+ *   fwd[x]        its latest store to x: a load reading that message takes
+ *                 the store's dependency view instead of its timestamp
+ *
+ * A load of x with view vpre may read the latest message of x at or
+ * before max(vpre, coh[x]), or any later one: that choice is a recorded
+ * decision (read-from). The paper's promises are replaced by pending
+ * stores: a store waits in the CPU's pending list until it propagates (a
+ * recorded decision, propagate, at the CPU's next access) and takes a
+ * timestamp then. See docs/memmodel.md for why this is the paper's model
+ * minus load buffering.
+ */
+#include "memmodel.h"
+#include "sim/pmem.h"
+
+#include <glib.h>
+#include <string.h>
+
+/* A page some of whose words the model tracks (pmem's first flag for layers). */
+#define MM_F_TRACKED PMEM_F_LAYER0
+
+struct mm_msg {
+	uint64_t ts;
+	uint64_t val; /* the whole word after the store */
+};
+
+struct mm_cpuloc {
+	uint64_t coh;
+	uint64_t fwd_ts, fwd_view;
+	bool fwd_ex; /* the store was an atomic's: an acquire reading it takes its timestamp */
+};
+
+struct mm_loc {
+	uint64_t word; /* pa >> 3: the hash key */
+	struct mm_msg *msg;
+	unsigned n, cap;
+	struct mm_cpuloc *c; /* per CPU */
+};
+
+struct mm_pending {
+	struct mm_loc *loc;
+	uint64_t pa, val;
+	unsigned size;
+	uint64_t view; /* address and data dependencies */
+	bool rel;      /* STLR: propagates only after every earlier store */
+};
+
+struct mm_cpu {
+	uint64_t vrold, vwold, vrnew, vwnew, vcap, vrel;
+	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
+	struct mm_pending pend[MM_PENDING_MAX];
+	unsigned npend;
+};
+
+struct mm {
+	struct sim *sim;
+	GHashTable *locs;   /* word -> struct mm_loc */
+	uint64_t now;	    /* the latest timestamp */
+	uint64_t completed; /* every store before it was completed by a DSB */
+	struct mm_cpu *cpu;
+};
+
+static inline uint64_t vmax(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static struct mm *mm_of(struct sim_cpu *cpu)
+{
+	return cpu->sim->memory_state;
+}
+
+static void loc_free(gpointer p)
+{
+	struct mm_loc *l = p;
+
+	g_free(l->msg);
+	g_free(l->c);
+	g_free(l);
+}
+
+static void *mm_create(struct sim *sim)
+{
+	struct mm *m = g_new0(struct mm, 1);
+
+	m->sim = sim;
+	m->locs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, loc_free);
+	m->cpu = g_new0(struct mm_cpu, sim->ncpus);
+	return m;
+}
+
+static void mm_destroy(void *state)
+{
+	struct mm *m = state;
+
+	if (!m)
+		return;
+	g_hash_table_destroy(m->locs);
+	g_free(m->cpu);
+	g_free(m);
+}
+
+static void loc_push(struct mm_loc *l, uint64_t ts, uint64_t val)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 4;
+		l->msg = g_renew(struct mm_msg, l->msg, l->cap);
+	}
+	l->msg[l->n++] = (struct mm_msg){.ts = ts, .val = val};
+}
+
+/*
+ * Forgets messages no CPU can read any more: those before the latest one
+ * at or below every CPU's floor max(vrnew, coh[x]); past MM_HISTORY_MAX,
+ * the oldest (docs/memmodel.md).
+ */
+static void loc_prune(struct mm *m, struct mm_loc *l)
+{
+	uint64_t floor = UINT64_MAX;
+	unsigned keep = 0;
+
+	for (unsigned i = 0; i < m->sim->ncpus; i++)
+		floor = MIN(floor, vmax(m->cpu[i].vrnew, l->c[i].coh));
+	while (keep + 1 < l->n && l->msg[keep + 1].ts <= floor)
+		keep++;
+	if (l->n - keep > MM_HISTORY_MAX)
+		keep = l->n - MM_HISTORY_MAX;
+	if (keep) {
+		memmove(l->msg, l->msg + keep, (l->n - keep) * sizeof(*l->msg));
+		l->n -= keep;
+	}
+}
+
+/*
+ * The word's record; its latest message is what pmem holds. A word
+ * written in pmem by someone else (host, walker-side or written-through
+ * stores) gets a new message first, as if that store had just happened.
+ */
+static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
+{
+	uint64_t word = pa >> 3;
+	uint64_t now = pmem_read(m->sim->mem, word << 3, 8);
+	struct mm_loc *l = g_hash_table_lookup(m->locs, &word);
+
+	if (!l) {
+		l = g_new0(struct mm_loc, 1);
+		l->word = word;
+		l->c = g_new0(struct mm_cpuloc, m->sim->ncpus);
+		loc_push(l, 0, now);
+		g_hash_table_insert(m->locs, &l->word, l);
+		pmem_set_flags(m->sim->mem, word << 3, MM_F_TRACKED);
+	} else if (l->msg[l->n - 1].val != now) {
+		loc_push(l, ++m->now, now);
+	}
+	return l;
+}
+
+static uint64_t extract(uint64_t word, uint64_t pa, unsigned size)
+{
+	uint64_t v = word >> ((pa & 7) * 8);
+
+	return size == 8 ? v : v & ((1ull << (size * 8)) - 1);
+}
+
+/* ---- stores becoming visible --------------------------------------------------------- */
+
+/* Pending store @k of @cpu propagates: it gets the next timestamp. */
+static void propagate(struct sim_cpu *cpu, unsigned k)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	struct mm_pending p = c->pend[k];
+	struct mm_cpuloc *cl;
+	uint64_t ts;
+
+	memmove(c->pend + k, c->pend + k + 1, (c->npend - k - 1) * sizeof(*c->pend));
+	c->npend--;
+	loc_get(m, p.pa);
+	cpu_raw_store(cpu, p.pa, p.size, p.val);
+	/* The bookkeeping before any finding the store hook could raise. */
+	ts = ++m->now;
+	loc_push(p.loc, ts, pmem_read(m->sim->mem, p.pa & ~7ull, 8));
+	cl = &p.loc->c[cpu->id];
+	cl->coh = vmax(cl->coh, ts);
+	cl->fwd_ts = ts;
+	cl->fwd_view = p.view;
+	cl->fwd_ex = false;
+	c->vwold = vmax(c->vwold, ts);
+	if (p.rel)
+		c->vrel = vmax(c->vrel, ts);
+	if (p.loc->n > 2 * MM_HISTORY_MAX || (p.loc->n > 8 && !(p.loc->n & 7)))
+		loc_prune(m, p.loc);
+}
+
+/* May pending store @k go now: no earlier one to its word, a release only first. */
+static bool eligible(const struct mm_cpu *c, unsigned k)
+{
+	if (c->pend[k].rel && k)
+		return false;
+	for (unsigned i = 0; i < k; i++)
+		if (c->pend[i].loc == c->pend[k].loc)
+			return false;
+	return true;
+}
+
+/*
+ * The decision before each access: which eligible pending store, if any,
+ * becomes visible now. @must: one has to (the list is full).
+ */
+static void maybe_propagate(struct sim_cpu *cpu, bool must)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	unsigned idx[MM_PENDING_MAX], n = 0, pick;
+
+	for (unsigned k = 0; k < c->npend; k++)
+		if (eligible(c, k))
+			idx[n++] = k;
+	if (!n)
+		return;
+	pick = sim_decide(cpu->sim, DECIDE_PROPAGATE, must ? n : n + 1);
+	if (pick < n)
+		propagate(cpu, idx[pick]);
+}
+
+/* Every pending store, in an order decided among those that may go first. */
+static void propagate_all(struct sim_cpu *cpu)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	while (c->npend)
+		maybe_propagate(cpu, true);
+}
+
+static bool has_release(const struct mm_cpu *c)
+{
+	for (unsigned k = 0; k < c->npend; k++)
+		if (c->pend[k].rel)
+			return true;
+	return false;
+}
+
+/* Every pending release and what precedes it (an LDAR after an STLR is RCsc). */
+static void propagate_releases(struct sim_cpu *cpu)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	while (has_release(c))
+		maybe_propagate(cpu, true);
+}
+
+/* Coherence: the CPU's own pending stores to the word come first (CoWR, CoWW). */
+static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	for (unsigned k = 0; k < c->npend;) {
+		if (c->pend[k].loc != l) {
+			k++;
+			continue;
+		}
+		/* A release goes after every earlier store. */
+		if (c->pend[k].rel)
+			for (unsigned i = 0; i <= k; i++)
+				propagate(cpu, 0);
+		else
+			propagate(cpu, k);
+		k = 0;
+	}
+}
+
+/* New messages for the words the model tracks, now, before anyone reads them. */
+static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
+{
+	struct mm *m = mm_of(cpu);
+
+	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE)
+		if (pmem_flags(m->sim->mem, p) & MM_F_TRACKED)
+			goto tracked;
+	return;
+tracked:
+	for (uint64_t w = pa >> 3; w < (pa + len + 7) >> 3; w++)
+		if (g_hash_table_contains(m->locs, &w))
+			loc_get(m, w << 3);
+}
+
+static bool mm_flush(struct sim_cpu *cpu, bool yielding)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	bool had = c->npend;
+
+	if (!yielding) {
+		propagate_all(cpu);
+		return had;
+	}
+	/* One store per yield point: the other CPUs' stores interleave (2+2W). */
+	while (c->npend) {
+		sim_yield(cpu);
+		maybe_propagate(cpu, true);
+	}
+	return had;
+}
+
+/* ---- the instructions ---------------------------------------------------------------- */
+
+/* The paper's read rule (figure 4, "read"), with the message a decision. */
+static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_order ord,
+			cpu_dep_t addr_dep, bool spin)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	bool acq = ord == CPU_ACQ || ord == CPU_ACQ_PC;
+	struct mm_loc *l;
+	struct mm_cpuloc *cl;
+	uint64_t vpre, bound, view;
+	unsigned first, pick;
+
+	maybe_propagate(cpu, false);
+	if (ord == CPU_ACQ)
+		propagate_releases(cpu);
+	l = loc_get(m, pa);
+	propagate_loc(cpu, l);
+	cl = &l->c[cpu->id];
+	vpre = vmax(addr_dep, c->vrnew);
+	if (ord == CPU_ACQ)
+		vpre = vmax(vpre, c->vrel);
+	/*
+	 * Through an MMU the access is ordered after the walk that translated
+	 * it, and the walk reads the latest descriptors, each completed by the
+	 * DSB arm64's set_pte() issues: what that DSB completed is seen
+	 * (docs/memmodel.md: stronger than hardware for a TLB hit).
+	 */
+	if (m->sim->hooks.translate)
+		vpre = vmax(vpre, m->completed);
+	bound = vmax(vpre, cl->coh);
+	/* The latest message at or before the bound, and every later one. */
+	for (first = l->n - 1; first > 0 && l->msg[first].ts > bound; first--)
+		;
+	pick = l->n - 1;
+	if (!spin) /* a spin reads the latest: an older value would only loop again */
+		pick = first + sim_decide(cpu->sim, DECIDE_READ_FROM, l->n - first);
+	const struct mm_msg *msg = &l->msg[pick];
+
+	view = msg->ts;
+	if (cl->fwd_ts == msg->ts && msg->ts && !(cl->fwd_ex && acq))
+		view = cl->fwd_view;
+	view = vmax(vpre, view);
+	cl->coh = vmax(cl->coh, msg->ts);
+	c->vrold = vmax(c->vrold, view);
+	c->vcap = vmax(c->vcap, addr_dep);
+	if (acq) {
+		c->vrnew = vmax(c->vrnew, view);
+		c->vwnew = vmax(c->vwnew, view);
+	}
+	if (spin) /* the loop's exit is a branch on the value */
+		c->vcap = vmax(c->vcap, view);
+	c->last = view;
+	return extract(msg->val, pa, size);
+}
+
+/*
+ * The paper's write rule, deferred: the store's constraints (vpre) are
+ * views of messages that exist, so any later timestamp satisfies them.
+ */
+static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val,
+		     enum cpu_order ord, cpu_dep_t addr_dep, cpu_dep_t data_dep)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	struct mm_loc *l;
+
+	maybe_propagate(cpu, false);
+	if (c->npend == MM_PENDING_MAX)
+		maybe_propagate(cpu, true);
+	l = loc_get(m, pa);
+	c->vcap = vmax(c->vcap, addr_dep);
+	c->pend[c->npend++] = (struct mm_pending){
+		.loc = l,
+		.pa = pa,
+		.val = val,
+		.size = size,
+		.view = vmax(addr_dep, data_dep),
+		.rel = ord == CPU_REL || ord == CPU_AL,
+	};
+	/*
+	 * A live translation table's descriptor is written through: the
+	 * checker models when a table store is visible to walkers (DSB), and
+	 * the walker reads pmem (docs/memmodel.md, what remains).
+	 */
+	if (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK)
+		propagate_loc(cpu, l);
+}
+
+/*
+ * An LSE atomic reads the word's latest message and writes right after it
+ * (atomicity: no store between them in coherence order). With A it is an
+ * acquire read, with L a release write, with both a full barrier
+ * (Arm ARM B2.3.7: an atomic with Acquire and Release semantics orders
+ * every access before it before every access after it).
+ */
+static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_rmw_op op,
+		       uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		       cpu_dep_t data_dep)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	bool noret = (int)op & CPU_RMW_NORET;
+	bool acq = !noret && (ord == CPU_ACQ || ord == CPU_AL || ord == CPU_ACQ_PC);
+	bool rel = ord == CPU_REL || ord == CPU_AL;
+	struct mm_loc *l;
+	struct mm_cpuloc *cl;
+	uint64_t vpre, view, old, new, ts;
+
+	maybe_propagate(cpu, false);
+	if (rel)
+		propagate_all(cpu);
+	else if (ord == CPU_ACQ)
+		propagate_releases(cpu);
+	l = loc_get(m, pa);
+	propagate_loc(cpu, l);
+	cl = &l->c[cpu->id];
+	vpre = vmax(addr_dep, c->vrnew);
+	if (ord == CPU_ACQ || ord == CPU_AL)
+		vpre = vmax(vpre, c->vrel);
+	view = vmax(vpre, l->msg[l->n - 1].ts);
+	old = extract(l->msg[l->n - 1].val, pa, size);
+	cl->coh = vmax(cl->coh, l->msg[l->n - 1].ts);
+	if (!noret)
+		c->vrold = vmax(c->vrold, view);
+	c->vcap = vmax(c->vcap, addr_dep);
+	c->last = view;
+	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
+		cpu_raw_store(cpu, pa, size, new);
+		ts = ++m->now;
+		loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
+		cl->coh = ts;
+		cl->fwd_ts = ts;
+		cl->fwd_view = vmax(addr_dep, data_dep);
+		cl->fwd_ex = true;
+		c->vwold = vmax(c->vwold, ts);
+		if (rel)
+			c->vrel = vmax(c->vrel, ts);
+	}
+	if (acq) {
+		c->vrnew = vmax(c->vrnew, view);
+		c->vwnew = vmax(c->vwnew, view);
+	}
+	if (ord == CPU_AL && !noret) {
+		uint64_t v = vmax(c->vrold, c->vwold);
+
+		c->vrnew = vmax(c->vrnew, v);
+		c->vwnew = vmax(c->vwnew, v);
+	}
+	return old;
+}
+
+/* The paper's fence rules; a store after a DMB ST/SY goes after every earlier one. */
+static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	uint64_t v;
+
+	switch (b) {
+	case CPU_DMB_ISH:
+	case CPU_DSB_ISH:
+		propagate_all(cpu);
+		v = vmax(c->vrold, c->vwold);
+		c->vrnew = vmax(c->vrnew, v);
+		c->vwnew = vmax(c->vwnew, v);
+		if (b == CPU_DSB_ISH)
+			m->completed = vmax(m->completed, c->vwold);
+		break;
+	case CPU_DMB_ISHLD:
+		c->vrnew = vmax(c->vrnew, c->vrold);
+		c->vwnew = vmax(c->vwnew, c->vrold);
+		break;
+	case CPU_DMB_ISHST:
+	case CPU_DSB_ISHST:
+		propagate_all(cpu);
+		c->vwnew = vmax(c->vwnew, c->vwold);
+		if (b == CPU_DSB_ISHST)
+			m->completed = vmax(m->completed, c->vwold);
+		break;
+	case CPU_ISB:
+		c->vrnew = vmax(c->vrnew, c->vcap);
+		break;
+	case CPU_EXC_ENTRY:
+		v = vmax(c->vcap, m->completed);
+		c->vrnew = vmax(c->vrnew, v);
+		c->vwnew = vmax(c->vwnew, v);
+		break;
+	}
+}
+
+static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	c->vcap = vmax(c->vcap, dep);
+}
+
+static cpu_dep_t mm_dep(struct sim_cpu *cpu)
+{
+	return mm_of(cpu)->cpu[cpu->id].last;
+}
+
+unsigned mm_pending(struct sim_cpu *cpu)
+{
+	return cpu->sim->memory_state ? mm_of(cpu)->cpu[cpu->id].npend : 0;
+}
+
+static const struct cpu_memory_model mm_arm = {
+	.name = "arm",
+	.create = mm_create,
+	.destroy = mm_destroy,
+	.load = mm_load,
+	.store = mm_store,
+	.rmw = mm_rmw,
+	.barrier = mm_barrier,
+	.ctrl = mm_ctrl,
+	.dep = mm_dep,
+	.flush = mm_flush,
+	.written = mm_written,
+};
+
+static void __attribute__((constructor)) mm_register(void)
+{
+	cpu_memory_register(&mm_arm);
+}

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The Arm memory model (--memory arm, sim/arm/memmodel.c) against herd7's
+ * AArch64 catalogue (../shared/herd/catalogue/aarch64/tests, kinds.txt),
+ * and one allowed/forbidden pair per ordering rule of the Arm ARM (DDI
+ * 0487, B2.3 "Definition of the Arm memory model"): MP with and without
+ * DMB, LDAR/STLR, an address dependency, ISB after a control dependency;
+ * SB with DMB; 2+2W; the coherence tests. Each litmus test runs under
+ * random schedules with every hardware decision drawn from the seed.
+ */
+#include "t_litmus.h"
+#include "testlib.h"
+
+#include <check.h>
+
+#define LIT_RUNS 2000 /* schedules per test; the rarest allowed outcome shows up < 1 in 200 */
+
+/*
+ * Allowed outcomes the model does not produce: each needs a store to
+ * become visible before the store an earlier load of the same CPU reads
+ * (load buffering, LB and S shapes), which Promising-ARM gets from
+ * promises (docs/memmodel.md), or, for MP+rel+CAS-ok-MRs-addr, the
+ * returned value of a successful CAS not to carry its read's dependency.
+ */
+static const char *const not_produced[] = {
+	"LB",
+	"LB+dmb.sy+po",
+	"LB+CSEL4",
+	"LB+rel+BEQ",
+	"LB+rel+BEQ3",
+	"LB+rel+CSEL",
+	"LB+rel+CSEL2",
+	"LB+rel+CSEL3",
+	"LB+rel+CAS-ok-RsRs-addr",
+	"LB+SWP-RsRt-addr+rel",
+	"S+dmb.sy+po",
+	"CAS+data1",
+	"MP+rel+CAS-ok-MRs-addr",
+	NULL,
+};
+
+static const char *herd_dir(void)
+{
+	static char dir[1024];
+	const char *src = getenv("BBMSIM_SRC");
+	/* The project root, or a git worktree one level further down. */
+	const char *up[] = {"/../shared/herd", "/../../shared/herd"};
+	gchar *here = g_path_get_dirname(__FILE__);
+
+	if (!src)
+		src = here; /* tests/: one more level up, the same candidates */
+	for (unsigned i = 0; i < 2; i++) {
+		snprintf(dir, sizeof(dir), "%s%s%s/catalogue/aarch64/tests", src,
+			 src == here ? "/.." : "", up[i]);
+		if (g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+			g_free(here);
+			return dir;
+		}
+	}
+	g_free(here);
+	return NULL;
+}
+
+static struct lit_test *load(const char *name)
+{
+	static struct lit_test t;
+	char path[1200], err[300];
+	const char *dir = herd_dir();
+
+	ck_assert_msg(dir, "herd catalogue not found beside the source tree");
+	snprintf(path, sizeof(path), "%s/%s.litmus", dir, name);
+	ck_assert_msg(lit_parse(path, &t, err, sizeof(err)), "%s", err);
+	return &t;
+}
+
+static struct lit_test *inline_test(const char *text)
+{
+	static struct lit_test t;
+	char err[300];
+
+	ck_assert_msg(lit_parse_text(text, &t, err, sizeof(err)), "%s", err);
+	return &t;
+}
+
+static void allowed(struct lit_test *t)
+{
+	ck_assert_msg(lit_explore(t, "arm", LIT_RUNS), "%s: allowed outcome never reached",
+		      t->name);
+}
+
+static void forbidden(struct lit_test *t)
+{
+	ck_assert_msg(!lit_explore(t, "arm", LIT_RUNS), "%s: forbidden outcome reached", t->name);
+}
+
+/* ---- the catalogue ------------------------------------------------------------------------ */
+
+START_TEST(test_catalogue_agrees_with_herd)
+{
+	const char *dir = herd_dir();
+	char path[1200], line[256];
+	unsigned agree = 0, missing = 0, gap = 0;
+	FILE *f;
+
+	ck_assert_msg(dir, "herd catalogue not found beside the source tree");
+	snprintf(path, sizeof(path), "%s/kinds.txt", dir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	printf("%-28s %-9s %9s %9s  %s\n", "test", "herd", "arm", "sc", "agreement");
+	while (fgets(line, sizeof(line), f)) {
+		char name[128], kind[32], err[300];
+		struct lit_test t;
+		unsigned arm, sc;
+		bool gap_test = false;
+		const char *verdict;
+
+		if (line[0] == '#' || sscanf(line, "%127s %31s", name, kind) != 2)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.litmus", dir, name);
+		if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+			printf("%-28s %-9s (no such file in the catalogue)\n", name, kind);
+			missing++;
+			continue;
+		}
+		ck_assert_msg(lit_parse(path, &t, err, sizeof(err)), "%s", err);
+		for (unsigned i = 0; not_produced[i]; i++)
+			gap_test |= !strcmp(not_produced[i], name);
+		arm = lit_explore(&t, "arm", LIT_RUNS);
+		sc = lit_explore(&t, "sc", 200);
+		if (!strcmp(kind, "Required")) {
+			ck_assert_msg(arm == LIT_RUNS, "%s: Required, held %u/%u", name, arm,
+				      LIT_RUNS);
+			verdict = "yes";
+		} else if (!strcmp(kind, "Forbidden")) {
+			ck_assert_msg(!arm, "%s: Forbidden, reached %u/%u", name, arm, LIT_RUNS);
+			verdict = "yes";
+		} else if (gap_test) {
+			/* If this fails the model gained the shape: update the list and the table. */
+			ck_assert_msg(!arm, "%s: listed as not produced, but reached", name);
+			verdict = "no: not produced";
+			gap++;
+		} else {
+			ck_assert_msg(arm, "%s: Allowed, never reached in %u runs", name, LIT_RUNS);
+			verdict = "yes";
+		}
+		agree += verdict[0] == 'y';
+		printf("%-28s %-9s %4u/%u %4u/200  %s\n", name, kind, arm, LIT_RUNS, sc, verdict);
+	}
+	fclose(f);
+	printf("agree %u, not produced %u, no file %u\n", agree, gap, missing);
+	ck_assert_uint_eq(agree + gap, 72); /* kinds.txt: 73 verdicts, one without its file */
+}
+END_TEST
+
+/* ---- one rule at a time (Arm ARM B2.3) ------------------------------------------------------ */
+
+/* Without a barrier the writes and the reads may each be reordered. */
+START_TEST(test_mp_plain_allowed)
+{
+	allowed(load("MP"));
+	/* Under sc it is not. */
+	ck_assert_uint_eq(lit_explore(load("MP"), "sc", 500), 0);
+}
+END_TEST
+
+/* DMB on both sides: B2.3.7 Barrier-ordered-before. */
+START_TEST(test_mp_dmb_forbidden)
+{
+	forbidden(load("MP+dmb.sys"));
+	allowed(load("MP+dmb.sy+po")); /* the reader's side needs one too */
+}
+END_TEST
+
+/* STLR/LDAR: release orders the earlier store, acquire the later load. */
+START_TEST(test_mp_release_acquire_forbidden)
+{
+	forbidden(load("MP+rel+acq"));
+	forbidden(load("MP+rel+acqpc"));
+	allowed(load("MP+rel+CSEL")); /* a plain load after the flag is not ordered */
+}
+END_TEST
+
+static const char mp_dmb_addr[] = "AArch64 MP+dmb.sy+addr\n"
+				  "{\n0:X1=x; 0:X3=y;\n1:X1=y; 1:X3=x;\n}\n"
+				  " P0          | P1                  ;\n"
+				  " MOV W0,#1   | LDR W0,[X1]         ;\n"
+				  " STR W0,[X1] | EOR W2,W0,W0        ;\n"
+				  " DMB SY      | LDR W4,[X3,W2,SXTW] ;\n"
+				  " MOV W2,#1   |                     ;\n"
+				  " STR W2,[X3] |                     ;\n"
+				  "exists (1:X0=1 /\\ 1:X4=0)\n";
+
+/* B2.3.6 Dependency-ordered-before: an address dependency orders the reads. */
+START_TEST(test_mp_address_dependency_forbidden)
+{
+	forbidden(inline_test(mp_dmb_addr));
+	allowed(load("MP+dmb.sy+po"));
+}
+END_TEST
+
+static const char mp_dmb_ctrl[] = "AArch64 MP+dmb.sy+ctrl%s\n"
+				  "{\n0:X1=x; 0:X3=y;\n1:X1=y; 1:X3=x;\n}\n"
+				  " P0          | P1          ;\n"
+				  " MOV W0,#1   | LDR W0,[X1] ;\n"
+				  " STR W0,[X1] | CBNZ W0,L0  ;\n"
+				  " DMB SY      | L0:         ;\n"
+				  " MOV W2,#1   | %s         ;\n"
+				  " STR W2,[X3] | LDR W4,[X3] ;\n"
+				  "exists (1:X0=1 /\\ 1:X4=0)\n";
+
+/* A control dependency does not order a later load; with ISB it does (B2.3.6). */
+START_TEST(test_ctrl_isb)
+{
+	char text[sizeof(mp_dmb_ctrl) + 16];
+
+	snprintf(text, sizeof(text), mp_dmb_ctrl, "", "NOP");
+	allowed(inline_test(text));
+	snprintf(text, sizeof(text), mp_dmb_ctrl, "isb", "ISB");
+	forbidden(inline_test(text));
+}
+END_TEST
+
+/* Store buffering: a DMB orders a store before a later load. */
+START_TEST(test_sb_dmb)
+{
+	allowed(load("SB"));
+	allowed(load("SB+dmb.sy+po"));
+	forbidden(load("SB+dmb.sys"));
+	forbidden(load("SB+dmb.sy+rel-acq")); /* STLR then LDAR: RCsc */
+	allowed(load("SB+dmb.sy+rel-acqpc")); /* STLR then LDAPR: RCpc */
+}
+END_TEST
+
+/* Stores to two locations reorder; DMB ST/SY between them forbids it. */
+START_TEST(test_2_2w)
+{
+	allowed(load("2+2W"));
+	forbidden(load("2+2W+dmb.sys"));
+}
+END_TEST
+
+/* B2.3.2 Coherence: one order of the stores to a location, respected by every CPU. */
+START_TEST(test_coherence)
+{
+	forbidden(load("CoRR"));
+	forbidden(load("CoWW"));
+	forbidden(load("CoWR"));
+	forbidden(load("CoRW1"));
+	forbidden(load("CoRW2"));
+}
+END_TEST
+
+/* A fully ordered atomic (LDADDAL) orders; its relaxed forms do not. */
+START_TEST(test_atomics)
+{
+	forbidden(load("MP+rel+LDADD-dmb.ld"));
+	allowed(load("MP+rel+LDADDnoret-dmb.ld"));
+	forbidden(load("MP+rel+SWPacq"));
+	allowed(load("MP+rel+SWPacq-noret"));
+	forbidden(load("LB+rel+LDADD"));
+}
+END_TEST
+
+/* Same seed, same trace: every read-from and propagate decision is recorded. */
+START_TEST(test_same_seed_same_trace)
+{
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300], digest[2][65];
+
+	lit_cur = load("2+2W");
+	sim_options_default(&o);
+	costs_default(&c);
+	sim_opt_set_uint(&o, OPT_cpus, 2);
+	o.seed = 11;
+	snprintf(o.sched, sizeof(o.sched), "random");
+	sim_opt_set_str(&o, OPT_memory, "arm");
+	for (int i = 0; i < 2; i++) {
+		struct sim *sim = sim_create(&lit_scn, &o, &c, NULL, err, sizeof(err));
+
+		ck_assert_msg(sim, "%s", err);
+		ck_assert_int_eq(sim_run(sim, err, sizeof(err)), 0);
+		snprintf(digest[i], sizeof(digest[i]), "%s", sim_digest(sim));
+		if (!i) {
+			size_t len;
+			const char *text = sim_trace_text(sim, &len);
+
+			ck_assert_ptr_nonnull(strstr(text, "option memory=arm"));
+			ck_assert_ptr_nonnull(strstr(text, "propagate "));
+		}
+		sim_destroy(sim);
+	}
+	ck_assert_str_eq(digest[0], digest[1]);
+}
+END_TEST
+
+/* A bad --memory is refused with the reason. */
+START_TEST(test_unknown_model_refused)
+{
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+
+	lit_cur = load("SB");
+	sim_options_default(&o);
+	costs_default(&c);
+	sim_opt_set_str(&o, OPT_memory, "tso");
+	ck_assert_ptr_null(sim_create(&lit_scn, &o, &c, NULL, err, sizeof(err)));
+	ck_assert_str_eq(err, "--memory: 'tso' is not sc or arm");
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("memmodel");
+	TCase *tc = tcase_create("litmus");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_mp_plain_allowed);
+	tcase_add_test(tc, test_mp_dmb_forbidden);
+	tcase_add_test(tc, test_mp_release_acquire_forbidden);
+	tcase_add_test(tc, test_mp_address_dependency_forbidden);
+	tcase_add_test(tc, test_ctrl_isb);
+	tcase_add_test(tc, test_sb_dmb);
+	tcase_add_test(tc, test_2_2w);
+	tcase_add_test(tc, test_coherence);
+	tcase_add_test(tc, test_atomics);
+	tcase_add_test(tc, test_same_seed_same_trace);
+	tcase_add_test(tc, test_unknown_model_refused);
+	tcase_add_test(tc, test_catalogue_agrees_with_herd);
+	suite_add_tcase(s, tc);
+	return s;
+}
