@@ -272,10 +272,13 @@ static void c_copy_page(struct sim_cpu *cpu, uint64_t dst, uint64_t src)
 	unsigned cut = 1 + sim_decide(cpu->sim, DECIDE_HW, words - 1);
 
 	for (unsigned i = 0; i < words; i++) {
-		if (i == cut) /* the first part, made visible: waiters and readers see it */
+		if (i == cut) { /* the first part, made visible: waiters and readers see it */
+			cpu_memory_written(cpu, dst, (uint64_t)cut * 8);
 			cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
+		}
 		pmem_write(m, dst + i * 8, 8, pmem_read(m, src + i * 8, 8));
 	}
+	cpu_memory_written(cpu, dst, PAGE_SIZE);
 	cpu_store64(cpu, mmu_phys_to_virt(dst), pmem_read(m, src, 8));
 }
 
