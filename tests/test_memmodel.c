@@ -316,11 +316,18 @@ Suite *test_suite(void)
 	TCase *tc = tcase_create("litmus");
 
 	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_ctrl_isb);
+	/* The catalogue is read from ../shared/herd, never copied into the tree. */
+	if (!herd_dir()) {
+		fprintf(stderr, "test_memmodel: herd7's catalogue (../shared/herd) is absent: "
+				"the tests read from it are skipped\n");
+		suite_add_tcase(s, tc);
+		return s;
+	}
 	tcase_add_test(tc, test_mp_plain_allowed);
 	tcase_add_test(tc, test_mp_dmb_forbidden);
 	tcase_add_test(tc, test_mp_release_acquire_forbidden);
 	tcase_add_test(tc, test_mp_address_dependency_forbidden);
-	tcase_add_test(tc, test_ctrl_isb);
 	tcase_add_test(tc, test_sb_dmb);
 	tcase_add_test(tc, test_2_2w);
 	tcase_add_test(tc, test_coherence);
