@@ -66,8 +66,8 @@ int main(int argc, char **argv)
 	static const struct {
 		const char *name;
 		int (*fn)(int argc, char **argv);
-	} cmds[] = {{"list", cmd_list},	      {"run", cmd_run},	    {"replay", cmd_replay},
-		    {"explore", cmd_explore}, {"merge", cmd_merge}, {"shrink", cmd_shrink},
+	} cmds[] = {{"list", cmd_list},	      {"run", cmd_run},	     {"replay", cmd_replay},
+		    {"explore", cmd_explore}, {"merge", cmd_merge},  {"shrink", cmd_shrink},
 		    {"compare", cmd_compare}, {"litmus", cmd_litmus}};
 	for (unsigned i = 0; i < G_N_ELEMENTS(cmds); i++) {
 		if (strcmp(cmd, cmds[i].name))

@@ -63,7 +63,9 @@ const struct scenario *scenario_find_data(const char *name, const char *data, ch
 	for (unsigned i = 0; i < nfactories; i++)
 		if (!strncmp(name, factories[i].prefix, strlen(factories[i].prefix))) {
 			if (!data) {
-				snprintf(err, errlen, "scenario '%s': the trace holds no data to build it from", name);
+				snprintf(err, errlen,
+					 "scenario '%s': the trace holds no data to build it from",
+					 name);
 				return NULL;
 			}
 			return factories[i].fn(name, data, err, errlen);

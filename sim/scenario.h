@@ -49,8 +49,8 @@ const struct scenario *scenario_find(const char *name);
  * name and data a trace recorded; NULL with @err set if it cannot. The
  * scenario lives as long as the process.
  */
-typedef const struct scenario *(*scenario_factory_fn)(const char *name, const char *data,
-							char *err, size_t errlen);
+typedef const struct scenario *(*scenario_factory_fn)(const char *name, const char *data, char *err,
+						      size_t errlen);
 void scenario_register_factory(const char *prefix, scenario_factory_fn fn);
 /* scenario_find(), else the factory whose prefix @name has; NULL with @err. */
 const struct scenario *scenario_find_data(const char *name, const char *data, char *err,

@@ -348,11 +348,11 @@ struct sim_hooks {
  * every choice itself and is told what each step touches, so it can tell
  * which steps commute. Set with sim_set_explorer() before sim_run().
  */
-#define SIM_OBJ_GLOBAL	 UINT64_MAX	    /* a step no other step commutes with */
-#define SIM_OBJ_CHECKER	 (UINT64_MAX - 1) /* the checker's records (breaks, TLBIs) */
-#define SIM_OBJ_CONTENTS (UINT64_MAX - 2) /* data the checker compares (read by data stores) */
-#define SIM_OBJ_TLB_ALL	 (UINT64_MAX - 3) /* every CPU's TLB (a broadcast, a live table store) */
-#define SIM_OBJ_TLB(c)	 (UINT64_MAX - 4 - (c)) /* CPU c's TLB: its lookups */
+#define SIM_OBJ_GLOBAL	  UINT64_MAX	   /* a step no other step commutes with */
+#define SIM_OBJ_CHECKER	  (UINT64_MAX - 1) /* the checker's records (breaks, TLBIs) */
+#define SIM_OBJ_CONTENTS  (UINT64_MAX - 2) /* data the checker compares (read by data stores) */
+#define SIM_OBJ_TLB_ALL	  (UINT64_MAX - 3) /* every CPU's TLB (a broadcast, a live table store) */
+#define SIM_OBJ_TLB(c)	  (UINT64_MAX - 4 - (c)) /* CPU c's TLB: its lookups */
 #define SIM_OBJ_IS_TLB(o) ((o) <= SIM_OBJ_TLB_ALL && (o) > SIM_OBJ_TLB(SIM_MAX_CPUS))
 struct sim_explorer {
 	/*
