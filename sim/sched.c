@@ -426,7 +426,7 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
-	sim->stopping_detail = buf; /* freed by sim_destroy(): the report may not return */
+	sim->stopping_detail = buf; /* freed with the run: the report may not return */
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
