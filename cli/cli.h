@@ -84,5 +84,12 @@ int cmd_explore(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_shrink(int argc, char **argv);
+int cmd_litmus(int argc, char **argv);
+
+/* explore --exhaustive (cli_exhaustive.c): every execution of a small scenario. */
+extern gboolean opt_exhaustive;
+extern gint64 opt_max_steps;
+int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
+		       const struct sim_costs *costs, const char *out);
 
 #endif

@@ -658,6 +658,11 @@ int cmd_explore(int argc, char **argv)
 		 "where traces of findings go (default ./bbmsim-findings)", "DIR"},
 		{"costs", 0, 0, G_OPTION_ARG_FILENAME, &opt_costs, "cost table overrides", "FILE"},
 		{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "JSON output", NULL},
+		{"exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
+		 "every interleaving and hardware decision instead of seeds (small scenarios)",
+		 NULL},
+		{"max-steps", 0, 0, G_OPTION_ARG_INT64, &opt_max_steps,
+		 "with --exhaustive: a run past N yield points is a livelock (the bound)", "N"},
 		{NULL}};
 	struct explore x = {0};
 
@@ -684,6 +689,8 @@ int cmd_explore(int argc, char **argv)
 	load_costs(&x.costs);
 	x.out = opt_out ? opt_out : "bbmsim-findings";
 	check_out_dir(x.out);
+	if (opt_exhaustive)
+		return explore_exhaustive(x.scn, &x.opt, &x.costs, x.out);
 
 	x.time_limited = opt_time_budget > 0;
 	x.total = opt_schedules != -1 ? (uint64_t)opt_schedules

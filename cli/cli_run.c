@@ -89,9 +89,10 @@ int cmd_replay(int argc, char **argv)
 	g_free(text);
 	if (!t)
 		die("%s: %s", argv[1], err);
-	const struct scenario *scn = scenario_find(trace_scenario(t));
+	const struct scenario *scn =
+		scenario_find_data(trace_scenario(t), trace_scenario_data(t), err, sizeof(err));
 	if (!scn)
-		die("%s: scenario '%s' is not in this bbmsim", argv[1], trace_scenario(t));
+		die("%s: %s", argv[1], err);
 	if (trace_config(t, &opt, &costs, err, sizeof(err)))
 		die("%s: %s", argv[1], err);
 	struct sim *sim = run_once(scn, &opt, &costs, t, opt_perfetto != NULL);

@@ -20,9 +20,10 @@ struct sim *replay_text(const char *text, size_t len, unsigned flags, char *err,
 		snprintf(err, errlen, "%s", e2);
 		return NULL;
 	}
-	const struct scenario *scn = scenario_find(trace_scenario(t));
+	const struct scenario *scn =
+		scenario_find_data(trace_scenario(t), trace_scenario_data(t), e2, sizeof(e2));
 	if (!scn) {
-		snprintf(err, errlen, "scenario '%s' is not in this bbmsim", trace_scenario(t));
+		snprintf(err, errlen, "%s", e2);
 		trace_free(t);
 		return NULL;
 	}

@@ -20,6 +20,7 @@ static void usage(FILE *f)
 	      "  merge RESULT...    join the --json results of explore --shard runs\n"
 	      "  shrink TRACE       reduce a failing trace to a minimal one (-o OUT)\n"
 	      "  compare            the strategies side by side on the series' workload\n"
+	      "  litmus FILE...     herd7 AArch64 litmus tests, every execution explored\n"
 	      "bbmsim COMMAND --help shows a command's options. Exit status: 0 clean,\n"
 	      "1 a finding, 2 bad usage or input.\n",
 	      f);
@@ -67,7 +68,7 @@ int main(int argc, char **argv)
 		int (*fn)(int argc, char **argv);
 	} cmds[] = {{"list", cmd_list},	      {"run", cmd_run},	    {"replay", cmd_replay},
 		    {"explore", cmd_explore}, {"merge", cmd_merge}, {"shrink", cmd_shrink},
-		    {"compare", cmd_compare}};
+		    {"compare", cmd_compare}, {"litmus", cmd_litmus}};
 	for (unsigned i = 0; i < G_N_ELEMENTS(cmds); i++) {
 		if (strcmp(cmd, cmds[i].name))
 			continue;

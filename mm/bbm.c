@@ -13,11 +13,17 @@
  *        whose pages hold the same bytes.
  *  D     BBM while every other CPU is paused by a broadcast pseudo-NMI; one
  *        pause per range, with one flush for all of its entries.
+ *  E     the July 2026 series: the break is a cleared Access flag (an AF=0
+ *        entry is never cached), flushed, then the new entry is swapped in
+ *        by a cmpxchg that fails if a walker set AF again; the PMD step
+ *        gives up after 16 attempts and the folio stays unoptimised.
  */
 #include "mm_internal.h"
 #include "sim/pmem.h"
 
+#include <errno.h>
 #include <glib.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -431,11 +437,203 @@ static const struct vmemmap_update_ops vmemmap_ops_d_broken = {
 	D_OPS_COMMON,
 };
 
+/* ---- E: the July 2026 series, the break is a cleared Access flag ------------------------------ */
+
+/* try_populate_vmemmap_pmd()'s max_attempts. */
+#define E_MAX_ATTEMPTS 16
+
+/*
+ * system_supports_hvo(): the series' definition was not found (docs/hvo.md);
+ * what it must require is hardware Access flag updates. With software AF
+ * management a walk of the AF=0 entry takes an access flag fault, and for a
+ * kernel address arm64's do_page_fault() ends in __do_kernel_fault(): an
+ * oops, which the generic code's contract forbids ("CPUs will not fault on
+ * the remapped virtual address range").
+ */
+static bool e_system_supports_hvo(struct sim *sim)
+{
+	return strcmp(sim_opt_str(&sim->opt, OPT_hafdbs), "none") != 0;
+}
+
+static bool e_supported(struct sim *sim, char *why, size_t len)
+{
+	if (!e_system_supports_hvo(sim)) {
+		snprintf(why, len,
+			 "system_supports_hvo() is false without hardware Access flag updates "
+			 "(--hafdbs af): try_populate_vmemmap_pmd() returns -EOPNOTSUPP");
+		return false;
+	}
+	if (!strcmp(sim_opt_str(&sim->opt, OPT_kernel), "linux")) {
+		snprintf(why, len,
+			 "--kernel linux: the harness' pmd_populate_kernel() hook has no error "
+			 "path for -EAGAIN (the series' hugetlb_vmemmap.c side was not found)");
+		return false;
+	}
+	return true;
+}
+
+/* __ptep_clear_young(): AF cleared atomically; returns the entry it overwrote. */
+static uint64_t e_clear_young(struct sim_cpu *cpu, uint64_t entryp)
+{
+	uint64_t old = cpu_load64(cpu, entryp);
+
+	for (;;) {
+		uint64_t seen = cpu_cmpxchg(cpu, entryp, 8, old, old & ~DESC_AF);
+
+		if (seen == old)
+			return old;
+		old = seen;
+	}
+}
+
+/*
+ * One entry from @old (a valid leaf) to @val without a break: make it old
+ * (AF=0) and flush, so that no TLB holds it; an AF=0 entry is never cached,
+ * so the swap needs no BBM (Arm ARM D8.16.1 lists AF among the changes that
+ * need none, and only a cacheable entry can conflict). The swap fails when
+ * a walker has set AF again meanwhile (FEAT_HAFDBS). True once swapped.
+ */
+static bool e_try_swap(struct sim_cpu *cpu, uint64_t entryp, uint64_t addr, uint64_t size,
+		       uint64_t *old, uint64_t val, bool flush)
+{
+	uint64_t seen;
+
+	if (*old & DESC_AF) {
+		*old = e_clear_young(cpu, entryp) & ~DESC_AF;
+		if (flush)
+			flush_tlb_kernel_range(cpu, addr, addr + size);
+	}
+	/* try_cmpxchg_relaxed(): no barrier; the generic flush that follows orders it. */
+	seen = cpu_cmpxchg(cpu, entryp, 8, *old, val);
+	if (seen == *old)
+		return true;
+	*old = seen;
+	return false;
+}
+
+static int __e_try_update_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr, uint64_t val,
+			      bool flush)
+{
+	struct sim *sim = cpu->sim;
+	struct mm *mm = mm_of(sim);
+	unsigned attempts = 0;
+	uint64_t old;
+
+	if (sim_opt_uint(&sim->opt, OPT_bbm_level) >= 2 &&
+	    sim_opt_bool(&sim->opt, OPT_bbml2_noabort)) {
+		/* BBML2_NOABORT: the block -> table change keeps every translation. */
+		set_pte_at(cpu, pmdp, val);
+		return 0;
+	}
+	old = cpu_load64(cpu, pmdp);
+	do {
+		if (!mmu_desc_valid(old) || !mmu_desc_is_leaf(old, 2) || (old & DESC_CONT)) {
+			sim_report(sim, cpu, FINDING_ASSERTION, addr, 0,
+				   "try_populate_vmemmap_pmd(): WARN_ON_ONCE: a valid, "
+				   "non-contiguous block",
+				   "PMD for %#" PRIx64 " is %#" PRIx64, addr, old);
+			return -EINVAL;
+		}
+		if (e_try_swap(cpu, pmdp, addr, PMD_SIZE, &old, val, flush))
+			return 0;
+		mm->stats.af_retries_pmd++;
+	} while (++attempts < E_MAX_ATTEMPTS);
+	mm->stats.split_eagain++;
+	return -EAGAIN;
+}
+
+static int e_try_update_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr, uint64_t val)
+{
+	if (!e_system_supports_hvo(cpu->sim))
+		return -EOPNOTSUPP;
+	return __e_try_update_pmd(cpu, pmdp, addr, val, true);
+}
+
+/* The same without asking system_supports_hvo(). */
+static int e_no_ha_try_update_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr, uint64_t val)
+{
+	return __e_try_update_pmd(cpu, pmdp, addr, val, true);
+}
+
+/*
+ * The tails' PTEs: the series' PTE step was not found; this is the same
+ * trick per entry, which is what its arm64 code would have to do. The
+ * generic walk cannot roll back a half-remapped range, so this step does
+ * not give up: it retries, and every retry is counted.
+ */
+static void __e_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val,
+			   bool flush)
+{
+	struct mm *mm = mm_of(cpu->sim);
+	uint64_t old = cpu_load64(cpu, ptep);
+
+	if (!mmu_desc_valid(old)) {
+		set_pte_at(cpu, ptep, val);
+		return;
+	}
+	while (!e_try_swap(cpu, ptep, addr, PAGE_SIZE, &old, val, flush))
+		mm->stats.af_retries_pte++;
+}
+
+static void e_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val)
+{
+	__e_update_pte(cpu, ptep, addr, val, true);
+}
+
+/* What E and its variants for scenarios and tests share. */
+#define E_OPS_COMMON                                                                          \
+	.lock = ptl_lock, .unlock = ptl_unlock, .pmd_range_start = nop_range,                 \
+	.pmd_range_end = nop_range, .pte_range_start = nop_range, .pte_range_end = nop_range, \
+	.update_pmd = direct_update
+
+const struct vmemmap_update_ops vmemmap_ops_e = {
+	.name = "E",
+	.supported = e_supported,
+	.try_update_pmd = e_try_update_pmd,
+	.update_pte = e_update_pte,
+	E_OPS_COMMON,
+};
+
+/*
+ * E run where system_supports_hvo() would refuse it (--hafdbs none): the
+ * AF=0 window then faults, which hvo-2m-e-no-ha shows.
+ */
+static const struct vmemmap_update_ops vmemmap_ops_e_no_ha = {
+	.name = "E-no-ha",
+	.try_update_pmd = e_no_ha_try_update_pmd,
+	.update_pte = e_update_pte,
+	E_OPS_COMMON,
+};
+
+/* E with a deliberate bug, for the tests: no flush after clearing the Access flag. */
+static int e_no_flush_try_update_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr,
+				     uint64_t val)
+{
+	if (!e_system_supports_hvo(cpu->sim))
+		return -EOPNOTSUPP;
+	return __e_try_update_pmd(cpu, pmdp, addr, val, false);
+}
+
+static void e_no_flush_update_pte(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val)
+{
+	__e_update_pte(cpu, ptep, addr, val, false);
+}
+
+static const struct vmemmap_update_ops vmemmap_ops_e_no_flush = {
+	.name = "E-no-flush",
+	.supported = e_supported,
+	.try_update_pmd = e_no_flush_try_update_pmd,
+	.update_pte = e_no_flush_update_pte,
+	E_OPS_COMMON,
+};
+
 const struct vmemmap_update_ops *vmemmap_ops_find(const char *name)
 {
 	static const struct vmemmap_update_ops *const all[] = {
-		&vmemmap_ops_none, &vmemmap_ops_a,	  &vmemmap_ops_b,	 &vmemmap_ops_c,
-		&vmemmap_ops_d,	   &vmemmap_ops_d_no_nmi, &vmemmap_ops_d_broken,
+		&vmemmap_ops_none,	 &vmemmap_ops_a, &vmemmap_ops_b,
+		&vmemmap_ops_c,		 &vmemmap_ops_d, &vmemmap_ops_d_no_nmi,
+		&vmemmap_ops_d_broken,	 &vmemmap_ops_e, &vmemmap_ops_e_no_ha,
+		&vmemmap_ops_e_no_flush,
 	};
 
 	for (unsigned i = 0; i < G_N_ELEMENTS(all); i++)

@@ -137,9 +137,20 @@ static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_p
 		smp_wmb(cpu);
 		ops->pmd_range_start(cpu, start, start + PMD_SIZE);
 		/* pmd_populate_kernel(): PMD_TYPE_TABLE | PMD_TABLE_UXN on arm64. */
-		ops->update_pmd(cpu, pmdp, start,
-				mmu_mk_table(pgtable << PAGE_SHIFT) | PMD_TABLE_UXN);
+		uint64_t table = mmu_mk_table(pgtable << PAGE_SHIFT) | PMD_TABLE_UXN;
+		int ret = 0;
+		if (ops->try_update_pmd)
+			ret = ops->try_update_pmd(cpu, pmdp, start, table);
+		else
+			ops->update_pmd(cpu, pmdp, start, table);
 		ops->pmd_range_end(cpu, start, start + PMD_SIZE);
+		if (ret) {
+			/* The PMD is as it was: the table goes back, the folio stays as it is. */
+			ops->unlock(cpu);
+			free_pages(cpu, pgtable, 0);
+			mm->stats.pgtable_alloced--;
+			return ret;
+		}
 		if (!(walk->flags & VMEMMAP_SPLIT_NO_TLB_FLUSH) && !ops->arch_flushes_tlb)
 			flush_tlb_kernel_range(cpu, start, start + PMD_SIZE);
 		mm->stats.pmd_splits++;

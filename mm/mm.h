@@ -114,17 +114,26 @@ struct vmemmap_update_ops {
 	/* Writes a new entry for @addr at @entryp (a kernel VA). */
 	void (*update_pmd)(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr, uint64_t val);
 	void (*update_pte)(struct sim_cpu *cpu, uint64_t ptep, uint64_t addr, uint64_t val);
+	/*
+	 * The July 2026 series' try_populate_vmemmap_pmd(): when set, the
+	 * split uses it instead of update_pmd and may fail: 0, or -EAGAIN /
+	 * -EOPNOTSUPP / -EINVAL with the PMD left as it was (the folio then
+	 * stays unoptimised).
+	 */
+	int (*try_update_pmd)(struct sim_cpu *cpu, uint64_t pmdp, uint64_t addr, uint64_t val);
 	/* The strategy flushes the TLB itself: the generic flushes are skipped. */
 	bool arch_flushes_tlb;
 };
 
 extern const struct vmemmap_update_ops vmemmap_ops_none, vmemmap_ops_a, vmemmap_ops_b,
-	vmemmap_ops_c, vmemmap_ops_d;
+	vmemmap_ops_c, vmemmap_ops_d, vmemmap_ops_e;
 
 /*
- * By --strategy name (none, A, B, C, D; and for scenarios and tests,
+ * By --strategy name (none, A, B, C, D, E; and for scenarios and tests,
  * D-no-nmi: D pausing without pseudo-NMI, D-broken: D resuming before its
- * TLB flush completes); NULL if unknown.
+ * TLB flush completes, E-no-ha: E without hardware Access flag updates,
+ * E-no-flush: E not flushing after it clears the Access flag); NULL if
+ * unknown.
  */
 const struct vmemmap_update_ops *vmemmap_ops_find(const char *name);
 
@@ -164,6 +173,9 @@ struct mm_stats {
 	uint64_t flush_tlb_all, flush_tlb_range, tlbi_pages;
 	uint64_t pause_rounds, stop_machine_rounds;
 	uint64_t sync_rcu;
+	/* Strategy E: cmpxchg attempts lost to a walker setting AF again. */
+	uint64_t af_retries_pmd, af_retries_pte;
+	uint64_t split_eagain; /* try_populate_vmemmap_pmd() gave up (-EAGAIN) */
 };
 
 struct mm {

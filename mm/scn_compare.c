@@ -165,6 +165,8 @@ static void cmp_main(struct sim_cpu *cpu)
 	sim_metric(cpu->sim, "stop-machine-rounds", mm->stats.stop_machine_rounds);
 	sim_metric(cpu->sim, "flush-tlb-all", mm->stats.flush_tlb_all);
 	sim_metric(cpu->sim, "flush-tlb-range", mm->stats.flush_tlb_range);
+	sim_metric(cpu->sim, "af-retries", mm->stats.af_retries_pmd + mm->stats.af_retries_pte);
+	sim_metric(cpu->sim, "split-eagain", mm->stats.split_eagain);
 	sim_metric(cpu->sim, "pmem-resident-kib", pmem_resident(cpu->sim->mem) >> 10);
 	smp_work_finish(cpu, &st->w);
 }
@@ -258,3 +260,23 @@ static const struct cmp_choice cmp_d = {
 	.order = 4,
 };
 COMPARE_REGISTER_CHOICE(cmp_d)
+
+static const char *const e_machine[] = {"hafdbs=af", NULL};
+static const char *const e_hazards[] = {"hvo-2m-e-hammer", "hvo-2m-e-af-storm", "hvo-2m-e-no-ha",
+					NULL};
+static const struct cmp_counter e_counters[] = {
+	{"af-retries", "cmpxchg retries (AF set again)"},
+	{"split-eagain", "PMD splits given up (-EAGAIN)"},
+};
+
+static const struct cmp_choice cmp_e = {
+	.name = "E",
+	.summary = "clear AF, flush, cmpxchg the new entry in; 16 tries, then the folio stays "
+		   "unoptimised (the July 2026 series)",
+	.options = e_machine,
+	.hazards = e_hazards,
+	.counters = e_counters,
+	.nr_counters = G_N_ELEMENTS(e_counters),
+	.order = 5,
+};
+COMPARE_REGISTER_CHOICE(cmp_e)

@@ -29,7 +29,7 @@ int mm_setup(struct sim *sim, char *err, size_t errlen)
 	mm->sim = sim;
 	mm->ops = vmemmap_ops_find(sim_opt_str(&sim->opt, OPT_strategy));
 	if (!mm->ops) {
-		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D)",
+		snprintf(err, errlen, "--strategy: unknown strategy '%.31s' (none, A, B, C, D, E)",
 			 sim_opt_str(&sim->opt, OPT_strategy));
 		return -1;
 	}

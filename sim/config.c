@@ -142,7 +142,7 @@ int sim_options_set(struct sim_options *o, const char *name, const char *value, 
 	}
 	if (name_is(name, "sched")) {
 		if (strcmp(value, "timed") && strcmp(value, "random") && strcmp(value, "pct") &&
-		    strcmp(value, "replay")) {
+		    strcmp(value, "replay") && strcmp(value, "explore")) {
 			if (strncmp(value, "pct:", 4) || parse_u64(value + 4, &v) || v < 1 ||
 			    v > 64) {
 				snprintf(err, errlen,

@@ -102,6 +102,19 @@ void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val
 	uint32_t f = pmem_flags(sim->mem, pa);
 	uint64_t old = 0;
 
+	/*
+	 * A store into a live table changes what every TLB may hold and what
+	 * the checker records; it reads the data the checker compares, which
+	 * every other store "reads" too (so that data stores commute).
+	 */
+	if (f & PMEM_F_HOOK) {
+		sim_note(cpu, SIM_OBJ_CHECKER, true);
+		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+		sim_note(cpu, SIM_OBJ_CONTENTS, true);
+	} else {
+		sim_note(cpu, SIM_OBJ_CONTENTS, false);
+	}
+	sim_note(cpu, pa >> 3, true);
 	if (f & PMEM_F_HOOK)
 		old = pmem_read(sim->mem, pa, size);
 	pmem_write(sim->mem, pa, size, val);
@@ -115,6 +128,7 @@ uint64_t cpu_load_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size)
 {
 	sim_yield(cpu);
 	sim_tick(cpu, COST_load);
+	sim_note(cpu, pa >> 3, false);
 	return pmem_read(cpu->sim->mem, pa, size);
 }
 
@@ -135,6 +149,7 @@ uint64_t cpu_load_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, enum cpu_
 	if (!xlate(cpu, addr, size, false, &pa))
 		return 0;
 	sim_tick(cpu, COST_load);
+	sim_note(cpu, pa >> 3, false);
 	if (sim->memory)
 		return sim->memory->load(cpu, pa, size, ord, addr_dep, false);
 	return pmem_read(sim->mem, pa, size);
@@ -273,6 +288,7 @@ uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigne
 	if (!xlate(cpu, addr, size, true, &pa))
 		return 0;
 	line_atomic(cpu, pa);
+	sim_note(cpu, pa >> 3, true); /* a failed CAS reads only, but conflicts as a write */
 	if (sim->memory)
 		return sim->memory->rmw(cpu, pa, size, op, cmp, val, ord, addr_dep, data_dep);
 	old = pmem_read(sim->mem, pa, size);
@@ -287,6 +303,7 @@ uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_
 
 	sim_yield(cpu);
 	line_atomic(cpu, pa);
+	sim_note(cpu, pa >> 3, true);
 	cur = pmem_read(cpu->sim->mem, pa, size);
 	if (cur == (old & size_mask(size)))
 		cpu_raw_store(cpu, pa, size, val);
@@ -320,6 +337,7 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		if (!xlate(cpu, addr, size, false, &pa))
 			return 0;
 		sim_tick(cpu, COST_load);
+		sim_note(cpu, pa >> 3, false);
 		if (sim->memory)
 			v = sim->memory->load(cpu, pa, size, ord, 0, true);
 		else

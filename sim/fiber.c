@@ -47,7 +47,7 @@ struct sim_fiber {
 	char *map; /* guard, then stack; NULL for a host context */
 	struct sim_cpu *cpu;
 	void (*body)(struct sim_cpu *cpu); /* runs on the fiber, never returns */
-	struct sim_fiber *next; /* in the free list */
+	struct sim_fiber *next;		   /* in the free list */
 };
 
 /* Stacks not in use by a run; any run on any thread takes from here. */
@@ -356,6 +356,12 @@ static bool shadow_stack_on(void)
 }
 #endif
 
+#ifdef BBMSIM_SANITIZED
+#define BBMSIM_SANITIZED_BUILD 1
+#else
+#define BBMSIM_SANITIZED_BUILD 0
+#endif
+
 static pthread_once_t shstk_once = PTHREAD_ONCE_INIT;
 static bool shstk;
 
@@ -366,11 +372,9 @@ static void shstk_check(void)
 
 bool sim_fibers_available(void)
 {
-#ifdef BBMSIM_SANITIZED
 	/* ASan and TSan need fiber annotations we do not carry. */
-	return false;
-#else
+	if (BBMSIM_SANITIZED_BUILD)
+		return false;
 	pthread_once(&shstk_once, shstk_check);
 	return !shstk;
-#endif
 }

@@ -2,6 +2,7 @@
 /* The scenario registry: filled by constructors, listed sorted by name. */
 #include "scenario.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,5 +34,40 @@ const struct scenario *scenario_find(const char *name)
 	for (unsigned i = 0; i < count; i++)
 		if (!strcmp(table[i]->name, name))
 			return table[i];
+	return NULL;
+}
+
+#define MAX_FACTORIES 8
+
+static struct {
+	const char *prefix;
+	scenario_factory_fn fn;
+} factories[MAX_FACTORIES];
+static unsigned nfactories;
+
+void scenario_register_factory(const char *prefix, scenario_factory_fn fn)
+{
+	if (nfactories == MAX_FACTORIES)
+		abort();
+	factories[nfactories].prefix = prefix;
+	factories[nfactories++].fn = fn;
+}
+
+const struct scenario *scenario_find_data(const char *name, const char *data, char *err,
+					  size_t errlen)
+{
+	const struct scenario *s = scenario_find(name);
+
+	if (s)
+		return s;
+	for (unsigned i = 0; i < nfactories; i++)
+		if (!strncmp(name, factories[i].prefix, strlen(factories[i].prefix))) {
+			if (!data) {
+				snprintf(err, errlen, "scenario '%s': the trace holds no data to build it from", name);
+				return NULL;
+			}
+			return factories[i].fn(name, data, err, errlen);
+		}
+	snprintf(err, errlen, "scenario '%s' is not in this bbmsim", name);
 	return NULL;
 }

@@ -14,6 +14,8 @@
 
 #include "sim.h"
 
+#include <stddef.h>
+
 struct scenario {
 	const char *name;
 	const char *summary;
@@ -24,6 +26,12 @@ struct scenario {
 	uint64_t est_steps;
 	/* Options the scenario forces or defaults ("bbm_level=2", ...), NULL-terminated. */
 	const char *const *defaults;
+	/*
+	 * The text a scenario made at run time was built from (a litmus test):
+	 * recorded in the trace header, so that a replay can rebuild it through
+	 * the factory registered for its name's prefix. NULL for built-in ones.
+	 */
+	const char *data;
 
 	int (*setup)(struct sim *sim, char *err, size_t errlen);
 	void (*cpu_main)(struct sim_cpu *cpu);
@@ -35,6 +43,18 @@ void scenario_register(const struct scenario *s);
 /* The registered scenarios sorted by name; NULL-terminated. */
 const struct scenario *const *scenario_all(void);
 const struct scenario *scenario_find(const char *name);
+
+/*
+ * Scenarios made from data (litmus tests): a factory builds one from the
+ * name and data a trace recorded; NULL with @err set if it cannot. The
+ * scenario lives as long as the process.
+ */
+typedef const struct scenario *(*scenario_factory_fn)(const char *name, const char *data,
+							char *err, size_t errlen);
+void scenario_register_factory(const char *prefix, scenario_factory_fn fn);
+/* scenario_find(), else the factory whose prefix @name has; NULL with @err. */
+const struct scenario *scenario_find_data(const char *name, const char *data, char *err,
+					  size_t errlen);
 
 #define SCENARIO_REGISTER(var)                                        \
 	static void __attribute__((constructor)) var##_register(void) \

@@ -23,7 +23,7 @@
 
 /* ---- the scheduler state -------------------------------------------------------- */
 
-enum strategy { STRAT_TIMED, STRAT_RANDOM, STRAT_PCT, STRAT_REPLAY };
+enum strategy { STRAT_TIMED, STRAT_RANDOM, STRAT_PCT, STRAT_REPLAY, STRAT_EXPLORE };
 
 #define WAIT_SLOTS 256 /* a power of two */
 
@@ -172,6 +172,8 @@ struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, siz
 		s->strat = STRAT_TIMED;
 	else if (!strcmp(name, "random"))
 		s->strat = STRAT_RANDOM;
+	else if (!strcmp(name, "explore"))
+		s->strat = STRAT_EXPLORE; /* choices from sim->explorer */
 	else if (!strncmp(name, "pct", 3)) {
 		s->strat = STRAT_PCT;
 		s->depth = name[3] == ':' ? (unsigned)atoi(name + 4) : 3;
@@ -282,6 +284,24 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 	case STRAT_RANDOM:
 		id = s->runq[rng_below(&s->rng, s->nrun)];
 		break;
+	case STRAT_EXPLORE: {
+		unsigned ids[SIM_MAX_CPUS], n = s->nrun;
+
+		/* Ascending ids: the explorer's choice must not depend on queue order. */
+		memcpy(ids, s->runq, n * sizeof(*ids));
+		for (unsigned i = 1; i < n; i++)
+			for (unsigned j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+				unsigned t = ids[j];
+				ids[j] = ids[j - 1];
+				ids[j - 1] = t;
+			}
+		id = ids[0];
+		if (sim->explorer) {
+			uint32_t k = sim->explorer->choose(sim->explorer->arg, DECIDE_CPU, n, ids);
+			id = ids[k < n ? k : 0];
+		}
+		break;
+	}
 	case STRAT_TIMED: {
 		bool cur_runs = cur && cur->state == CPU_RUNNABLE;
 
@@ -426,7 +446,7 @@ static void deadlock(struct sim *sim, struct sim_cpu *cpu)
 
 	/* A deadlock cannot be kept going past: the run ends here. */
 	sim_opt_set_bool(&sim->opt, OPT_keep_going, false);
-	sim->stopping_detail = buf; /* freed with the run: the report may not return */
+	sim->stopping_detail = buf; /* freed with the sim: the report may not return */
 	sim_report(sim, cpu, FINDING_DEADLOCK, 0, 0, "no CPU can make progress", "%s", buf);
 }
 
@@ -456,7 +476,9 @@ void sim_wait(struct sim_cpu *cpu, uint64_t pa, uint64_t len, bool irq, const ch
 	struct sim *sim = cpu->sim;
 	struct sched *s = sim->sched;
 
-	cpu_memory_flush(cpu, false); /* a waiting CPU's stores reach the others */
+	/* A waiting CPU's stores reach the others (the memory model's own hook). */
+	if (sim->memory)
+		sim->memory->flush(cpu, false);
 	/* A wait ends an interrupt's latency: WFE/WFI wake on a pending interrupt. */
 	if (cpu->irq_line && cpu->irq_late) {
 		cpu->irq_defer = 0;
@@ -551,6 +573,11 @@ void sim_kick(struct sim_cpu *cpu)
 		wake(sim, cpu, sim->cur ? sim->cur->clock : 0);
 }
 
+void sim_set_explorer(struct sim *sim, const struct sim_explorer *ex)
+{
+	sim->explorer = ex;
+}
+
 struct sim_cpu *sim_current(struct sim *sim)
 {
 	return sim->cur;
@@ -574,6 +601,10 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 		}
 		if (r > 0)
 			v = 0; /* lenient replay: the default */
+	} else if (s->strat == STRAT_EXPLORE) {
+		v = sim->explorer ? sim->explorer->choose(sim->explorer->arg, kind, n, NULL) : 0;
+		if (v >= n)
+			v = 0;
 	} else {
 		v = rng_below(&s->hw_rng, n);
 	}
@@ -623,7 +654,8 @@ static void cpu_body(struct sim_cpu *cpu)
 	cpu->unwind = &jb;
 	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
-		cpu_memory_flush(cpu, true); /* its last stores reach the others */
+		if (sim->memory) /* its last stores reach the others */
+			sim->memory->flush(cpu, true);
 	}
 	cpu_finished(sim, cpu);
 }

@@ -87,7 +87,7 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 	char serr[300];
 
 	sim->trace = trace_recorder(sim->keep_trace);
-	trace_header(sim->trace, sim->scn->name, &sim->opt, &sim->costs);
+	trace_header(sim->trace, sim->scn->name, sim->scn->data, &sim->opt, &sim->costs);
 	if (sim->scn->setup && sim->scn->setup(sim, serr, sizeof(serr))) {
 		snprintf(err, errlen, "%s: %s", sim->scn->name, serr);
 		return -1;

@@ -343,6 +343,31 @@ struct sim_hooks {
 	void (*describe)(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len);
 };
 
+/*
+ * An exploring strategy (stateless model checking, litmus/): it makes
+ * every choice itself and is told what each step touches, so it can tell
+ * which steps commute. Set with sim_set_explorer() before sim_run().
+ */
+#define SIM_OBJ_GLOBAL	 UINT64_MAX	    /* a step no other step commutes with */
+#define SIM_OBJ_CHECKER	 (UINT64_MAX - 1) /* the checker's records (breaks, TLBIs) */
+#define SIM_OBJ_CONTENTS (UINT64_MAX - 2) /* data the checker compares (read by data stores) */
+#define SIM_OBJ_TLB_ALL	 (UINT64_MAX - 3) /* every CPU's TLB (a broadcast, a live table store) */
+#define SIM_OBJ_TLB(c)	 (UINT64_MAX - 4 - (c)) /* CPU c's TLB: its lookups */
+#define SIM_OBJ_IS_TLB(o) ((o) <= SIM_OBJ_TLB_ALL && (o) > SIM_OBJ_TLB(SIM_MAX_CPUS))
+struct sim_explorer {
+	/*
+	 * The choice among @n alternatives: for DECIDE_CPU, @ids holds the
+	 * runnable CPUs in ascending order and the index into it is returned;
+	 * for a hardware decision @ids is NULL and a value in [0, n) returned.
+	 */
+	uint32_t (*choose)(void *arg, enum sim_decision kind, uint32_t n, const unsigned *ids);
+	/* The running step of @cpu reads or writes shared object @obj (a PA, or SIM_OBJ_GLOBAL). */
+	void (*access)(void *arg, unsigned cpu, uint64_t obj, bool write);
+	void *arg;
+};
+
+void sim_set_explorer(struct sim *sim, const struct sim_explorer *ex);
+
 struct sim {
 	struct sim_options opt;
 	const struct scenario *scn;
@@ -371,6 +396,8 @@ struct sim {
 	 * out virtual addresses (pa + kdata_offset).
 	 */
 	uint64_t kdata_offset, kdata_next;
+
+	const struct sim_explorer *explorer;
 
 	/* engine private */
 	char *stopping_detail; /* a report's text that outlives a CPU unwound mid-report */
@@ -456,6 +483,15 @@ struct sim_cpu *sim_current(struct sim *sim);
 static inline void sim_tick(struct sim_cpu *cpu, unsigned c)
 {
 	cpu->clock += cpu->sim->costs.ps[c];
+}
+
+/* Tells an exploring strategy what the running step touches (see sim_explorer). */
+static inline void sim_note(struct sim_cpu *cpu, uint64_t obj, bool write)
+{
+	const struct sim_explorer *ex = cpu->sim->explorer;
+
+	if (__builtin_expect(ex != NULL, 0))
+		ex->access(ex->arg, cpu->id, obj, write);
 }
 
 /* A yield point: the strategy may run another CPU before this returns. */

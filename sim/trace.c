@@ -50,6 +50,7 @@ struct trace {
 
 	/* parsed */
 	char *scenario;
+	GString *data; /* scenario-data, decoded */
 	uint64_t seed;
 	char sched[16];
 	GPtrArray *options; /* "name=value" */
@@ -85,6 +86,8 @@ void trace_free(struct trace *t)
 	if (t->ck)
 		g_checksum_free(t->ck);
 	g_free(t->scenario);
+	if (t->data)
+		g_string_free(t->data, TRUE);
 	if (t->options)
 		g_ptr_array_free(t->options, TRUE);
 	if (t->costs)
@@ -189,8 +192,8 @@ static void header_option(const char *name, const char *value, void *arg)
 	emitf(arg, "option %s=%s", name, value);
 }
 
-void trace_header(struct trace *t, const char *scenario, const struct sim_options *opt,
-		  const struct sim_costs *costs)
+void trace_header(struct trace *t, const char *scenario, const char *data,
+		  const struct sim_options *opt, const struct sim_costs *costs)
 {
 	struct sim_costs def;
 
@@ -198,6 +201,15 @@ void trace_header(struct trace *t, const char *scenario, const struct sim_option
 	emitf(t, "bbmsim-trace %d", TRACE_FORMAT);
 	emitf(t, "bbmsim %s", BBMSIM_VERSION);
 	emitf(t, "scenario %s", scenario);
+	/* In hex, 400 bytes a line: any text, and lines the parser takes. */
+	for (size_t off = 0, len = data ? strlen(data) : 0; off < len; off += 400) {
+		char hex[801];
+		size_t n = len - off < 400 ? len - off : 400;
+
+		for (size_t i = 0; i < n; i++)
+			snprintf(hex + 2 * i, 3, "%02x", (unsigned char)data[off + i]);
+		emitf(t, "scenario-data %s", hex);
+	}
 	emitf(t, "seed %" PRIu64, opt->seed);
 	emitf(t, "sched %s", opt->sched);
 	sim_options_foreach(opt, header_option, t);
@@ -364,6 +376,19 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 			} else if (!strcmp(line, "scenario")) {
 				g_free(t->scenario);
 				t->scenario = g_strdup(val);
+			} else if (!strcmp(line, "scenario-data")) {
+				size_t n = strlen(val);
+				if (!t->data)
+					t->data = g_string_new(NULL);
+				if (n % 2 || strspn(val, "0123456789abcdef") != n)
+					PERR("bad scenario-data line");
+				for (size_t i = 0; i < n; i += 2) {
+					unsigned b;
+					sscanf(val + i, "%2x", &b);
+					if (!b)
+						PERR("bad scenario-data line");
+					g_string_append_c(t->data, (char)b);
+				}
 			} else if (!strcmp(line, "seed")) {
 				if (parse_num(val, &t->seed))
 					PERR("bad seed '%.60s'", val);
@@ -467,6 +492,11 @@ struct trace *trace_load(const char *path, char *err, size_t errlen)
 	if (!t)
 		snprintf(err, errlen, "%s: %s", path, perr);
 	return t;
+}
+
+const char *trace_scenario_data(const struct trace *t)
+{
+	return t->data ? t->data->str : NULL;
 }
 
 const char *trace_scenario(const struct trace *t)

@@ -23,8 +23,9 @@ struct trace;
 struct trace *trace_recorder(bool keep);
 void trace_free(struct trace *t);
 
-void trace_header(struct trace *t, const char *scenario, const struct sim_options *opt,
-		  const struct sim_costs *costs);
+/* @data: the scenario's own data (struct scenario.data) or NULL. */
+void trace_header(struct trace *t, const char *scenario, const char *data,
+		  const struct sim_options *opt, const struct sim_costs *costs);
 void trace_cpu(struct trace *t, unsigned cpu);
 void trace_decision(struct trace *t, enum sim_decision kind, uint32_t value);
 /* A free-form body line (findings, end); flushes the pending run-length code. */
@@ -36,6 +37,8 @@ const char *trace_text(struct trace *t, size_t *len);
 struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen);
 struct trace *trace_load(const char *path, char *err, size_t errlen);
 const char *trace_scenario(const struct trace *t);
+/* The scenario data the header recorded ("scenario-data" lines, hex), or NULL. */
+const char *trace_scenario_data(const struct trace *t);
 /* Options, seed, strategy and costs of the recorded run; -1 with @err on mismatch. */
 int trace_config(const struct trace *t, struct sim_options *opt, struct sim_costs *costs, char *err,
 		 size_t errlen);

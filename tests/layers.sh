@@ -12,10 +12,11 @@ check() { # folder, forbidden include prefixes (regex)
 		fails=$((fails + 1))
 	fi
 }
-check sim 'sim/arm/\|gic/\|smp/\|mm/\|cli/\|arm/\|mmu\|checker'
+check sim 'sim/arm/\|gic/\|smp/\|mm/\|cli/\|arm/\|mmu\|checker\|litmus/'
 check sim/arm 'gic/\|smp/\|mm/\|cli/'
 check gic 'smp/\|mm/\|cli/'
 check smp 'mm/\|cli/'
-check mm 'cli/'
+check mm 'cli/\|litmus/'
+check litmus 'smp/\|mm/\|cli/'
 [ "$fails" -eq 0 ] && echo "layers: every folder keeps its rule"
 [ "$fails" -eq 0 ]

@@ -100,7 +100,10 @@ struct sim *t_replay(const char *text, size_t len, bool lenient, char *err, size
 	ck_assert_msg(t, "%s", err);
 	ck_assert_msg(!trace_config(t, &o, &c, err, errlen), "%s", err);
 	trace_set_lenient(t, lenient);
-	struct sim *s = sim_create(scenario_find(trace_scenario(t)), &o, &c, t, err, errlen);
+	const struct scenario *scn =
+		scenario_find_data(trace_scenario(t), trace_scenario_data(t), err, errlen);
+	ck_assert_msg(scn, "%s", err);
+	struct sim *s = sim_create(scn, &o, &c, t, err, errlen);
 	ck_assert_msg(s, "%s", err);
 	int r = sim_run(s, err, errlen);
 	trace_free(t);

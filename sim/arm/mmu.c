@@ -180,6 +180,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
 
+	sim_note(cpu, SIM_OBJ_TLB(cpu->id), true); /* for exploration: see litmus/dpor.h */
 	if (m->naf0)
 		hw_af_spec(cpu);
 	if (mc->npending)
@@ -320,6 +321,8 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 	struct mmu_cpu *mc = cpu->mmu;
 
 	sim_yield(cpu);
+	sim_note(cpu, SIM_OBJ_CHECKER, true);
+	sim_note(cpu, bcast ? SIM_OBJ_TLB_ALL : SIM_OBJ_TLB(cpu->id), true);
 	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
 	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
@@ -412,9 +415,11 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 
-	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full))
+	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full)) {
 		sim_yield(cpu);
-	else
+		sim_note(cpu, SIM_OBJ_CHECKER, true);
+		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+	} else
 		sim_yield_local(cpu);
 }
 

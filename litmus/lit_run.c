@@ -1,0 +1,641 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A litmus test as a scenario: memory laid out as herd7 assumes it (each
+ * location a page, mapped by its own last-level descriptor), every thread
+ * interpreted on its own simulated CPU through the ordinary CPU and MMU
+ * calls, and the final state read back for the condition.
+ */
+#include "lit_run.h"
+
+#include "sim/arm/checker.h"
+#include "sim/arm/mmu.h"
+#include "sim/cpu.h"
+#include "sim/pmem.h"
+
+#include <glib.h>
+#include <inttypes.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LIT_MAX_FAULTS 16
+
+struct lit_fault {
+	int thread, pc, sym; /* sym -1: not a litmus location */
+	bool pte;
+	enum mmu_fault_type type;
+};
+
+/* One CPU's architectural state: registers, flags, where it is. */
+struct lit_cpu {
+	uint64_t x[32];
+	bool z; /* PSTATE.Z, all EQ/NE need */
+	uint64_t elr;
+	int th, pc; /* thread (column) and instruction being executed */
+	uint64_t excl_addr, excl_val;
+	bool excl;
+	jmp_buf fault_jb;
+	struct mmu_fault fault;
+};
+
+struct lit_state {
+	const struct litmus *lt;
+	struct lit_cpu cpu[LIT_MAX_THREADS];
+	struct lit_fault faults[LIT_MAX_FAULTS];
+	int nfaults;
+};
+
+uint64_t lit_va(int sym)
+{
+	return LIT_VA_BASE + (uint64_t)sym * LIT_PAGE;
+}
+
+uint64_t lit_pa(int sym)
+{
+	return LIT_PA_BASE + (uint64_t)sym * LIT_PAGE;
+}
+
+/* ---- setup ------------------------------------------------------------------------ */
+
+static const struct lit_scn *lscn(struct sim *sim)
+{
+	return (const struct lit_scn *)((const char *)sim->scn - offsetof(struct lit_scn, scn));
+}
+
+/* The kernel VA of the descriptor mapping @sym at @level (the linear-map alias). */
+static uint64_t desc_va(struct sim *sim, int sym, int level)
+{
+	uint64_t pa = mmu_slot_pa(sim, lit_va(sym), level);
+
+	return pa == (uint64_t)-1 ? 0 : mmu_phys_to_virt(pa);
+}
+
+static uint64_t val_place(struct sim *sim, const struct lit_val *v)
+{
+	switch (v->kind) {
+	case LV_INT:
+		return (uint64_t)v->i;
+	case LV_VA:
+		return lit_va(v->sym);
+	case LV_PA:
+		return lit_pa(v->sym);
+	case LV_PTE:
+		return desc_va(sim, v->sym, v->level);
+	case LV_DESC:
+		return lit_desc_encode(&v->d);
+	case LV_LABEL:
+	default:
+		return LIT_LABEL_TAG | (uint64_t)v->thread << 16 | (uint64_t)v->label;
+	}
+}
+
+static enum mmu_fault_action lit_on_fault(struct sim_cpu *cpu, const struct mmu_fault *f, void *arg)
+{
+	struct lit_cpu *lc = arg;
+
+	/* The access does not happen: back to the interpreter, which takes the exception. */
+	lc->fault = *f;
+	longjmp(lc->fault_jb, 1);
+}
+
+static int lit_setup(struct sim *sim, char *err, size_t errlen)
+{
+	const struct litmus *lt = lscn(sim)->lt;
+	struct lit_state *st = g_new0(struct lit_state, 1);
+	struct lit_desc def = {.oa_sym = -1, .valid = 1, .af = 1, .db = 1, .el0 = 1, .level = 3};
+
+	sim->scn_state = st;
+	st->lt = lt;
+	if (mmu_install(sim, err, errlen))
+		return -1;
+	for (int i = 0; i < lt->nsym; i++) {
+		def.oa_sym = i;
+		uint64_t d = lit_desc_encode(&def);
+
+		/* Boot map with the default, then put herd's initial value in the slot. */
+		if (mmu_boot_map(sim, lit_va(i), lit_pa(i), LIT_PAGE,
+				 d & ~(DESC_OA_MASK | DESC_VALID | DESC_TABLE), 3)) {
+			snprintf(err, errlen, "cannot map location %s", lt->sym[i]);
+			return -1;
+		}
+		pmem_write(sim->mem, mmu_slot_pa(sim, lit_va(i), 3), 8, d);
+	}
+	chk_page_alloc(sim, LIT_PA_BASE, (uint64_t)lt->nsym);
+	for (int i = 0; i < lt->ninit; i++) {
+		const struct lit_init *in = &lt->init[i];
+		uint64_t v = val_place(sim, &in->val);
+
+		if (in->loc.is_reg) {
+			st->cpu[in->loc.thread].x[in->loc.reg] = v;
+			continue;
+		}
+		const struct lit_val *a = &in->loc.addr;
+		uint64_t pa = a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level)
+						: lit_pa(a->sym);
+		pmem_write(sim->mem, pa, 8, v);
+	}
+	for (unsigned c = 0; c < sim->ncpus; c++) {
+		st->cpu[c].th = (int)c;
+		mmu_set_fault_handler(&sim->cpus[c], lit_on_fault, &st->cpu[c]);
+	}
+	return 0;
+}
+
+static void lit_teardown(struct sim *sim)
+{
+	mmu_teardown(sim);
+	g_free(sim->scn_state);
+	sim->scn_state = NULL;
+}
+
+/* ---- the interpreter ---------------------------------------------------------------------- */
+
+static uint64_t rd(const struct lit_cpu *lc, int r, bool wide)
+{
+	uint64_t v = r == LIT_REG_ZR || r < 0 ? 0 : lc->x[r];
+
+	return wide ? v : (uint32_t)v;
+}
+
+static void wr(struct lit_cpu *lc, int r, bool wide, uint64_t v)
+{
+	if (r >= 0 && r != LIT_REG_ZR)
+		lc->x[r] = wide ? v : (uint32_t)v;
+}
+
+static uint64_t ea(const struct lit_cpu *lc, const struct lit_ins *in)
+{
+	uint64_t a = rd(lc, in->rn, true);
+
+	if (in->has_imm)
+		a += (uint64_t)in->imm;
+	else if (in->rm >= 0)
+		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false)
+			      : rd(lc, in->rm, true);
+	return a;
+}
+
+/* TLBI Xt holds VA[55:12] in bits 43:0; bit 55 extends into the top byte. */
+static uint64_t tlbi_va(uint64_t xt)
+{
+	uint64_t va = (xt & ((1ull << 44) - 1)) << 12;
+
+	if (va & (1ull << 55))
+		va |= 0xff00000000000000ull;
+	return va;
+}
+
+static void do_tlbi(struct sim_cpu *cpu, enum lit_tlbi op, uint64_t va)
+{
+	switch (op) {
+	case TLBI_VAE1IS:
+		tlbi_vae1is(cpu, va);
+		break;
+	case TLBI_VALE1IS:
+		tlbi_vale1is(cpu, va);
+		break;
+	case TLBI_VAAE1IS:
+		tlbi_vaae1is(cpu, va);
+		break;
+	case TLBI_VAALE1IS:
+		tlbi_vaale1is(cpu, va);
+		break;
+	case TLBI_VMALLE1IS:
+		tlbi_vmalle1is(cpu);
+		break;
+	case TLBI_VAE1:
+		tlbi_vae1(cpu, va);
+		break;
+	case TLBI_VALE1:
+		tlbi_vale1(cpu, va);
+		break;
+	case TLBI_VAAE1:
+		tlbi_vaae1(cpu, va);
+		break;
+	case TLBI_VAALE1:
+		tlbi_vaale1(cpu, va);
+		break;
+	case TLBI_VMALLE1:
+		tlbi_vmalle1(cpu);
+		break;
+	}
+}
+
+static uint64_t amo(enum lit_amo op, uint64_t old, uint64_t v)
+{
+	switch (op) {
+	case AMO_ADD:
+		return old + v;
+	case AMO_CLR:
+		return old & ~v;
+	case AMO_SET:
+		return old | v;
+	case AMO_EOR:
+	default:
+		return old ^ v;
+	}
+}
+
+/* Executes lc->th's instruction lc->pc; returns false when the thread ends. */
+static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
+{
+	const struct lit_thread *th = &st->lt->th[lc->th];
+	const struct lit_ins *in = &th->ins[lc->pc];
+	unsigned size = in->wide ? 8 : 4;
+	uint64_t a, b, v, old;
+	int next = lc->pc + 1;
+
+	switch (in->op) {
+	case LOP_NOP:
+		break;
+	case LOP_MOV:
+		wr(lc, in->rd, in->wide,
+		   in->has_imm ? (uint64_t)in->imm : rd(lc, in->rn, in->wide));
+		break;
+	case LOP_ADD:
+	case LOP_SUB:
+	case LOP_AND:
+	case LOP_ORR:
+	case LOP_EOR:
+	case LOP_BIC:
+	case LOP_LSR:
+	case LOP_LSL:
+		a = rd(lc, in->rn, in->wide);
+		b = in->has_imm ? (uint64_t)in->imm : rd(lc, in->rm, in->wide && !in->sxtw);
+		if (in->sxtw)
+			b = (uint64_t)(int64_t)(int32_t)b;
+		v = in->op == LOP_ADD	? a + b
+		    : in->op == LOP_SUB ? a - b
+		    : in->op == LOP_AND ? a & b
+		    : in->op == LOP_ORR ? a | b
+		    : in->op == LOP_EOR ? a ^ b
+		    : in->op == LOP_BIC ? a & ~b
+		    : in->op == LOP_LSR ? a >> (b & (in->wide ? 63 : 31))
+					: a << (b & (in->wide ? 63 : 31));
+		wr(lc, in->rd, in->wide, v);
+		break;
+	case LOP_CMP:
+		a = rd(lc, in->rn, in->wide);
+		b = in->has_imm ? (uint64_t)in->imm : rd(lc, in->rm, in->wide);
+		lc->z = (in->wide ? a - b : (uint32_t)(a - b)) == 0;
+		break;
+	case LOP_CSEL:
+		wr(lc, in->rd, in->wide,
+		   lc->z == (in->cond == COND_EQ) ? rd(lc, in->rn, in->wide)
+						  : rd(lc, in->rm, in->wide));
+		break;
+	case LOP_CSET:
+		wr(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ));
+		break;
+	case LOP_ADR:
+		wr(lc, in->rd, true,
+		   LIT_LABEL_TAG | (uint64_t)in->target_th << 16 | (uint64_t)in->target);
+		break;
+	case LOP_B:
+		next = in->target;
+		break;
+	case LOP_BCOND:
+		if (lc->z == (in->cond == COND_EQ))
+			next = in->target;
+		break;
+	case LOP_CBZ:
+	case LOP_CBNZ:
+		if ((rd(lc, in->rn, in->wide) == 0) == (in->op == LOP_CBZ))
+			next = in->target;
+		break;
+	case LOP_LDR:
+		wr(lc, in->rd, in->wide, cpu_load(cpu, ea(lc, in), size));
+		break;
+	case LOP_STR:
+		cpu_store(cpu, ea(lc, in), size, rd(lc, in->rd, in->wide));
+		break;
+	case LOP_LDXR:
+		a = ea(lc, in);
+		v = cpu_load(cpu, a, size);
+		lc->excl = true;
+		lc->excl_addr = a;
+		lc->excl_val = v;
+		wr(lc, in->rd, in->wide, v);
+		break;
+	case LOP_STXR:
+		/* The monitor as a compare: it fails if the location changed since LDXR. */
+		a = ea(lc, in);
+		v = 1;
+		if (lc->excl && lc->excl_addr == a &&
+		    cpu_cmpxchg(cpu, a, size, lc->excl_val, rd(lc, in->rd, in->wide)) ==
+			    lc->excl_val)
+			v = 0;
+		lc->excl = false;
+		wr(lc, in->rs, false, v);
+		break;
+	case LOP_SWP:
+		old = cpu_xchg(cpu, ea(lc, in), size, rd(lc, in->rs, in->wide));
+		wr(lc, in->rd, in->wide, old);
+		break;
+	case LOP_CAS:
+		old = cpu_cmpxchg(cpu, ea(lc, in), size, rd(lc, in->rs, in->wide),
+				  rd(lc, in->rd, in->wide));
+		wr(lc, in->rs, in->wide, old);
+		break;
+	case LOP_LDOP:
+		a = ea(lc, in);
+		if (in->amo == AMO_ADD) {
+			old = cpu_fetch_add(cpu, a, size, rd(lc, in->rs, in->wide));
+		} else {
+			/* One atomic step when nobody intervenes; retried otherwise. */
+			uint64_t seen = cpu_load(cpu, a, size);
+			for (;;) {
+				uint64_t nv = amo(in->amo, seen, rd(lc, in->rs, in->wide));
+				old = cpu_cmpxchg(cpu, a, size, seen, in->wide ? nv : (uint32_t)nv);
+				if (old == seen)
+					break;
+				seen = old;
+			}
+		}
+		wr(lc, in->rd, in->wide, old);
+		break;
+	case LOP_DMB:
+		break; /* memory is sequentially consistent here (see docs/litmus.md) */
+	case LOP_DSB:
+		if (in->bar == BAR_ST || in->bar == BAR_ISHST || in->bar == BAR_LD ||
+		    in->bar == BAR_ISHLD)
+			dsb_ishst(cpu);
+		else
+			dsb_ish(cpu);
+		break;
+	case LOP_ISB:
+		isb(cpu);
+		break;
+	case LOP_TLBI:
+		do_tlbi(cpu, in->tlbi, tlbi_va(rd(lc, in->rn, true)));
+		break;
+	case LOP_MSR:
+		lc->elr = rd(lc, in->rn, true);
+		break;
+	case LOP_MRS:
+		wr(lc, in->rd, true, lc->elr);
+		break;
+	case LOP_ERET: {
+		unsigned t = (unsigned)(lc->elr >> 16) & 0xff;
+		if ((lc->elr & 0xffff000000000000ull) != LIT_LABEL_TAG ||
+		    t != (unsigned)th->owner) {
+			lc->th = th->owner;
+			return false; /* returns nowhere we know: the thread ends */
+		}
+		lc->th = (int)t;
+		next = (int)(lc->elr & 0xffff);
+		break;
+	}
+	}
+	/* Post-index: the base moves after the access. */
+	if (in->post)
+		wr(lc, in->rn, true, rd(lc, in->rn, true) + (uint64_t)(int64_t)in->post);
+	lc->pc = next;
+	return lc->pc < st->lt->th[lc->th].nins;
+}
+
+static void record_fault(struct sim *sim, struct lit_state *st, unsigned cpu, struct lit_cpu *lc)
+{
+	const struct litmus *lt = st->lt;
+	struct lit_fault f = {.thread = (int)cpu, .pc = lc->pc, .type = lc->fault.type};
+	uint64_t va = lc->fault.va;
+
+	f.sym = lit_sym_of_va(lt, va & ~(LIT_PAGE - 1));
+	if (f.sym < 0 && va >= MMU_PAGE_OFFSET && va < MMU_VMALLOC_START) {
+		/* a descriptor through its linear-map alias: fault(P0,pte_x) */
+		uint64_t pa = mmu_virt_to_phys(va) & ~7ull;
+		for (int s = 0; s < lt->nsym; s++)
+			if (mmu_slot_pa(sim, lit_va(s), 3) == pa) {
+				f.sym = s;
+				f.pte = true;
+			}
+	}
+	if (lc->th != (int)cpu)
+		f.pc = -1; /* in the handler */
+	if (st->nfaults < LIT_MAX_FAULTS)
+		st->faults[st->nfaults++] = f;
+}
+
+static void lit_cpu_main(struct sim_cpu *cpu)
+{
+	struct lit_state *st = cpu->sim->scn_state;
+	struct lit_cpu *lc = &st->cpu[cpu->id];
+	const struct litmus *lt = st->lt;
+
+	if (cpu->id >= (unsigned)lt->nprocs)
+		return;
+	if (setjmp(lc->fault_jb)) {
+		/* A synchronous exception at lc->pc: to the handler, or the end (fatal). */
+		int h = lt->th[cpu->id].handler;
+
+		record_fault(cpu->sim, st, cpu->id, lc);
+		if (h < 0 || lc->th != (int)cpu->id)
+			return;
+		lc->elr = LIT_LABEL_TAG | (uint64_t)cpu->id << 16 | (uint64_t)lc->pc;
+		lc->th = h;
+		lc->pc = 0;
+		if (!lt->th[h].nins)
+			return;
+	} else if (!lt->th[cpu->id].nins) {
+		return;
+	}
+	while (step(cpu, st, lc))
+		;
+}
+
+/* ---- the final state ------------------------------------------------------------------------ */
+
+static uint64_t loc_value(struct sim *sim, const struct lit_state *st, const struct lit_loc *l)
+{
+	if (l->is_reg)
+		return st->cpu[l->thread].x[l->reg];
+	const struct lit_val *a = &l->addr;
+	uint64_t pa =
+		a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level) : lit_pa(a->sym);
+	/* ints are 4 bytes in herd's tests unless they are descriptors */
+	return pmem_read(sim->mem, pa, a->kind == LV_PTE ? 8 : 4);
+}
+
+static bool fault_matches(const struct lit_state *st, const struct lit_prop *p)
+{
+	for (int i = 0; i < st->nfaults; i++) {
+		const struct lit_fault *f = &st->faults[i];
+		if (f->thread != p->thread || (p->label >= 0 && f->pc != p->label))
+			continue;
+		if (p->fsym >= 0 && (f->sym != p->fsym || f->pte != p->fsym_pte))
+			continue;
+		if (p->fkind >= 0 && (int)f->type != p->fkind)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static bool eval(struct sim *sim, const struct lit_state *st, const struct lit_prop *p)
+{
+	switch (p->kind) {
+	case LP_TRUE:
+		return true;
+	case LP_NOT:
+		return !eval(sim, st, p->a);
+	case LP_AND:
+		return eval(sim, st, p->a) && eval(sim, st, p->b);
+	case LP_OR:
+		return eval(sim, st, p->a) || eval(sim, st, p->b);
+	case LP_FAULT:
+		return fault_matches(st, p);
+	case LP_EQ:
+	default: {
+		uint64_t v = loc_value(sim, st, &p->loc), want = val_place(sim, &p->val);
+		if (p->loc.is_reg && p->val.kind == LV_INT)
+			return v == want || (uint32_t)v == (uint32_t)want;
+		if (!p->loc.is_reg && p->loc.addr.kind != LV_PTE)
+			want = (uint32_t)want;
+		return v == want;
+	}
+	}
+}
+
+/* The state line: every location the condition and locations[] name, then faults. */
+static void append_locs(struct sim *sim, const struct lit_state *st, const struct lit_prop *p,
+			GString *g, GPtrArray *seen)
+{
+	const struct litmus *lt = st->lt;
+	char name[64], val[160];
+
+	if (!p)
+		return;
+	if (p->kind == LP_NOT || p->kind == LP_AND || p->kind == LP_OR) {
+		append_locs(sim, st, p->a, g, seen);
+		append_locs(sim, st, p->b, g, seen);
+		return;
+	}
+	if (p->kind == LP_FAULT) {
+		/* herd lists the fault atoms the condition names, true or not */
+		lit_prop_str(lt, p, name, sizeof(name));
+		for (guint i = 0; i < seen->len; i++)
+			if (!strcmp(seen->pdata[i], name))
+				return;
+		g_ptr_array_add(seen, g_strdup(name));
+		g_string_append_printf(g, "%s%s; ", fault_matches(st, p) ? "" : "~", name);
+		return;
+	}
+	if (p->kind != LP_EQ)
+		return;
+	lit_loc_str(lt, &p->loc, name, sizeof(name));
+	for (guint i = 0; i < seen->len; i++)
+		if (!strcmp(seen->pdata[i], name))
+			return;
+	g_ptr_array_add(seen, g_strdup(name));
+	lit_val_str(lt, loc_value(sim, st, &p->loc), p->val.kind == LV_DESC, val, sizeof(val));
+	g_string_append_printf(g, "%s=%s; ", name, val);
+}
+
+static void lit_check(struct sim *sim)
+{
+	const struct lit_scn *ls = lscn(sim);
+	const struct lit_state *st = sim->scn_state;
+	const struct litmus *lt = ls->lt;
+	struct lit_exec *out = ls->out;
+	GString *g = g_string_new(NULL);
+	GPtrArray *seen = g_ptr_array_new_with_free_func(g_free);
+	char name[64], val[160];
+
+	for (int i = 0; i < lt->nlocs; i++) {
+		const struct lit_loc *l = &lt->locs[i];
+		lit_loc_str(lt, l, name, sizeof(name));
+		g_ptr_array_add(seen, g_strdup(name));
+		lit_val_str(lt, loc_value(sim, st, l), !l->is_reg && l->addr.kind == LV_PTE, val,
+			    sizeof(val));
+		g_string_append_printf(g, "%s=%s; ", name, val);
+	}
+	append_locs(sim, st, lt->cond, g, seen);
+	if (g->len)
+		g_string_truncate(g, g->len - 1);
+	if (out) {
+		g_strlcpy(out->state, g->str, sizeof(out->state));
+		out->filtered = lt->filter && !eval(sim, st, lt->filter);
+		out->cond = eval(sim, st, lt->cond);
+		out->done = true;
+	}
+	g_ptr_array_free(seen, TRUE);
+	g_string_free(g, TRUE);
+}
+
+void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *out)
+{
+	memset(ls, 0, sizeof(*ls));
+	ls->lt = lt;
+	ls->out = out;
+	snprintf(ls->name, sizeof(ls->name), "litmus:%s", lt->name);
+	ls->scn = (struct scenario){
+		.name = ls->name,
+		.summary = "a litmus test",
+		.default_cpus = (unsigned)lt->nprocs,
+		.expect = -1,
+		.est_steps = 64,
+		.data = lt->text,
+		.setup = lit_setup,
+		.cpu_main = lit_cpu_main,
+		.check = lit_check,
+		.teardown = lit_teardown,
+	};
+}
+
+static int set_opt(const struct litmus *lt, struct sim_options *opt, const char *name,
+		   const char *value, char *err, size_t errlen)
+{
+	char e[200];
+
+	if (!sim_options_set(opt, name, value, e, sizeof(e)))
+		return 0;
+	snprintf(err, errlen, "%s: %s", lt->path, e);
+	return -1;
+}
+
+int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen)
+{
+	char n[16];
+
+	snprintf(n, sizeof(n), "%d", lt->nprocs);
+	if (set_opt(lt, opt, "cpus", n, err, errlen) ||
+	    /* Every execution runs to its end: a BBM violation is a flag, not a stop. */
+	    set_opt(lt, opt, "keep_going", "1", err, errlen))
+		return -1;
+	/* TTHM=HA / HA HD: hardware Access-flag / dirty-state updates (machine-wide here). */
+	if ((lt->tthm_hd || lt->tthm_ha) &&
+	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
+		return -1;
+	if (lt->var_bbm2 &&
+	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
+	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen)))
+		return -1;
+	return 0;
+}
+
+/* A replay of a litmus run: the test comes back from the trace's header. */
+static const struct scenario *lit_factory(const char *name, const char *data, char *err,
+					  size_t errlen)
+{
+	struct litmus *lt = lit_parse("trace", data, strlen(data), err, errlen);
+	struct lit_scn *ls;
+
+	if (!lt)
+		return NULL;
+	ls = g_new0(struct lit_scn, 1);
+	lit_scenario(ls, lt, NULL);
+	if (strcmp(ls->name, name)) {
+		snprintf(err, errlen, "the trace's litmus test is '%s', not '%s'", ls->name, name);
+		g_free(ls);
+		lit_free(lt);
+		return NULL;
+	}
+	/* A scenario's options come from the trace; the test's own are in it already. */
+	return &ls->scn;
+}
+
+static void __attribute__((constructor)) lit_register(void)
+{
+	scenario_register_factory("litmus:", lit_factory);
+}

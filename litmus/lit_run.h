@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * lit_run: a litmus test as a scenario. Each Pn runs on simulated CPU n,
+ * interpreted instruction by instruction through the CPU/MMU API (loads and
+ * stores translate through the TLB and walker, TLBI/DSB/ISB are the MMU's);
+ * each x is a page of its own at LIT_VA(x) -> LIT_PA(x), mapped by a
+ * last-level descriptor PTE(x) that the threads may rewrite. At the end the
+ * scenario's check() evaluates the test's condition on the final state.
+ *
+ * Contract: lit_scenario() builds a scenario (not registered: a litmus
+ * test is given by file) whose runs fill a struct lit_exec; it holds @lt,
+ * which must outlive it.
+ */
+#ifndef BBMSIM_LIT_RUN_H
+#define BBMSIM_LIT_RUN_H
+
+#include "litmus.h"
+#include "sim/scenario.h"
+
+#define LIT_VA_BASE   0xffff8000c0000000ull /* VMALLOC_START + 1 GiB: 2 MiB aligned */
+#define LIT_PA_BASE   0x4000000ull	    /* 64 MiB */
+#define LIT_PAGE      0x1000ull
+#define LIT_LABEL_TAG 0x4c4c000000000000ull /* label:"Pn:L": tag | thread << 16 | index */
+
+/* The outcome of one execution. */
+struct lit_exec {
+	char state[1024]; /* herd's state line: "1:X0=1; 1:X2=2; fault(P1:L0,x);" */
+	bool filtered;	  /* the filter rejected it */
+	bool cond;	  /* the proposition inside the condition holds */
+	bool done;	  /* check() ran: every thread ended */
+};
+
+struct lit_scn {
+	struct scenario scn;
+	const struct litmus *lt;
+	struct lit_exec *out;
+	char name[160];
+};
+
+/* Fills @ls so that &ls->scn runs @lt; each run's outcome lands in *@out. */
+void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *out);
+
+/* Options a litmus test sets on the machine (Variant=bbm2 ...), as "name=value" to apply. */
+int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen);
+
+uint64_t lit_va(int sym);
+/* The location whose page @va is in, or -1. */
+int lit_sym_of_va(const struct litmus *lt, uint64_t va);
+uint64_t lit_pa(int sym);
+/* The descriptor value herd's (oa:..., ...) stands for. */
+uint64_t lit_desc_encode(const struct lit_desc *d);
+/* Formats @v as herd would: a number, a location name, a descriptor, a label. */
+void lit_val_str(const struct litmus *lt, uint64_t v, bool as_desc, char *buf, size_t len);
+
+#endif

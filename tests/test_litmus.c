@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bbmsim litmus: the parser (herd7's syntax, and one line naming the
+ * problem for anything else), the runs (the Arm ARM's BBM rule, D8.16.1,
+ * each way), and the exhaustive exploration (DPOR finds every final state
+ * that the unreduced search finds).
+ */
+#include "litmus/lit_report.h"
+#include "litmus/litmus.h"
+#include "testlib.h"
+
+#include <check.h>
+#include <glib.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct litmus *parse(const char *text, char *err, size_t errlen)
+{
+	return lit_parse("t.litmus", text, strlen(text), err, errlen);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	char err[300];
+	struct litmus *lt = parse(text, err, sizeof(err));
+
+	ck_assert_ptr_null(lt);
+	ck_assert_msg(strstr(err, msg), "error '%s' lacks '%s'", err, msg);
+}
+
+#define MP_BBM                                                               \
+	"AArch64 MP+bbm\n"                                                   \
+	"Variant=vmsa\n"                                                     \
+	"{\n"                                                                \
+	" [x]=1; [y]=2;\n"                                                   \
+	" 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0); 0:X2=(oa:PA(y)); 0:X3=x;\n" \
+	" 1:X3=x;\n"                                                         \
+	"}\n"                                                                \
+	" P0              | P1               ;\n"                            \
+	" STR X1,[X0]     | L01: LDR W4,[X3] ;\n"                            \
+	" DSB ISH         | L00: LDR W5,[X3] ;\n"                            \
+	" LSR X4,X3,#12   |                  ;\n"                            \
+	" TLBI VAAE1IS,X4 |                  ;\n"                            \
+	" DSB ISH         |                  ;\n"                            \
+	" STR X2,[X0]     |                  ;\n"                            \
+	"exists (1:X4=2 /\\ 1:X5=1)\n"
+
+START_TEST(test_parse_herd_syntax)
+{
+	char err[300];
+	struct litmus *lt = parse(MP_BBM, err, sizeof(err));
+
+	ck_assert_msg(lt, "%s", err);
+	ck_assert_str_eq(lt->name, "MP+bbm");
+	ck_assert_int_eq(lt->nprocs, 2);
+	ck_assert_int_eq(lt->th[0].nins, 6);
+	ck_assert_int_eq(lt->th[1].nins, 2);
+	ck_assert_int_eq(lt->th[0].ins[3].op, LOP_TLBI);
+	ck_assert_int_eq(lt->th[0].ins[3].tlbi, TLBI_VAAE1IS);
+	ck_assert_int_eq(lt->quant, LQ_EXISTS);
+	ck_assert_int_eq(lt->cond->kind, LP_AND);
+	/* 0:X1=(oa:PA(x), valid:0): the other fields keep herd's defaults */
+	ck_assert_int_eq(lt->init[3].val.kind, LV_DESC);
+	ck_assert_int_eq(lt->init[3].val.d.valid, 0);
+	ck_assert_int_eq(lt->init[3].val.d.af, 1);
+	ck_assert_int_eq(lt->init[3].val.d.db, 1);
+	lit_free(lt);
+}
+END_TEST
+
+START_TEST(test_parse_errors_name_file_and_line)
+{
+	expect_error("AArch64 T\n{ 0:X1=x; }\n P0 ;\n FOO X1 ;\nexists (0:X1=1)\n",
+		     "t.litmus:4: unsupported instruction 'FOO'");
+	expect_error("X86 T\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:1: not an AArch64 litmus test");
+	expect_error("AArch64 T\n(* open\n{}\n", "t.litmus:2: unterminated comment");
+	expect_error("AArch64 T\n{ 0:X1=x; }\n P0 ;\n NOP ;\n", "no condition");
+	expect_error("AArch64 T\n{ 0:X1=TTD(x); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: bad location 'TTD(x)'");
+	expect_error("AArch64 T\n{}\n P0 ;\n B L9 ;\nexists (0:X1=1)\n",
+		     "t.litmus:4: undefined label 'L9'");
+	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: unsupported variant 'mixed'");
+}
+END_TEST
+
+static struct lit_result check_text(const char *text, unsigned flags)
+{
+	char err[300];
+	struct litmus *lt = parse(text, err, sizeof(err));
+	struct sim_options opt;
+	struct sim_costs costs;
+	struct lit_result r;
+
+	ck_assert_msg(lt, "%s", err);
+	sim_options_default(&opt);
+	costs_default(&costs);
+	ck_assert_msg(!lit_check_test(lt, &opt, &costs, 200000, flags, &r, err, sizeof(err)), "%s",
+		      err);
+	ck_assert(r.st.complete);
+	lit_free(lt);
+	return r;
+}
+
+/* D8.16.1: break, DSB, TLBI, DSB, make: no flag, and no reader sees new then old. */
+START_TEST(test_bbm_sequence_is_clean_and_never_goes_back)
+{
+	struct lit_result r = check_text(MP_BBM, 0);
+
+	ck_assert(!r.bbm);
+	ck_assert_uint_eq(r.positive, 0);
+	ck_assert_uint_gt(r.negative, 0);
+	lit_result_free(&r);
+}
+END_TEST
+
+/* D8.16.1: a writable page moved to another output address without a break is flagged. */
+START_TEST(test_direct_oa_change_is_flagged)
+{
+	struct lit_result r = check_text("AArch64 skip\n{ [x]=1; [y]=2; 0:X0=PTE(x);\n"
+					 " 0:X2=(oa:PA(y)); 1:X3=x; }\n"
+					 " P0 | P1 ;\n STR X2,[X0] | LDR W4,[X3] ;\n"
+					 "exists (1:X4=2)\n",
+					 0);
+
+	ck_assert(r.bbm);
+	ck_assert_uint_gt(r.positive, 0);
+	lit_result_free(&r);
+}
+END_TEST
+
+/* D8.16.1: a permission-only change needs no break; a store may then fault. */
+START_TEST(test_permission_change_is_not_flagged)
+{
+	struct lit_result r = check_text("AArch64 perm\n{ [x]=1; 0:X0=PTE(x);\n"
+					 " 0:X2=(oa:PA(x), db:0); 1:X3=x; 1:X5=3; }\n"
+					 " P0 | P1 ;\n STR X2,[X0] | L0: STR W5,[X3] ;\n"
+					 "exists (fault(P1:L0,x,MMU:Permission))\n",
+					 0);
+
+	ck_assert(!r.bbm);
+	ck_assert_uint_gt(r.positive, 0); /* the store after the change faults */
+	ck_assert_uint_gt(r.negative, 0); /* the store before it does not */
+	lit_result_free(&r);
+}
+END_TEST
+
+/* A fault ends a thread without a handler; with P0.F, ERET returns to ELR_EL1. */
+START_TEST(test_fault_handler_runs_and_returns)
+{
+	struct lit_result r =
+		check_text("AArch64 fh\n{ [x]=1; [PTE(x)]=(oa:PA(x), valid:0);\n"
+			   " 0:X3=x; }\n"
+			   " P0 | P0.F ;\n L0: LDR W4,[X3] | MOV W7,#5 ;\n"
+			   " MOV W6,#1 | ADR X9,L1 ;\n L1: MOV W8,#2 | MSR ELR_EL1,X9 ;\n"
+			   " | ERET ;\n"
+			   "forall (fault(P0:L0,x,MMU:Translation) /\\ 0:X7=5 /\\ 0:X6=0 /\\ "
+			   "0:X8=2)\n",
+			   0);
+
+	ck_assert_uint_eq(r.negative, 0);
+	ck_assert_uint_eq(r.positive, 1);
+	lit_result_free(&r);
+}
+END_TEST
+
+static GHashTable *state_set(const struct lit_result *r)
+{
+	GHashTable *h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+
+	for (guint i = 0; i < r->states->len; i++) {
+		const struct lit_state_count *sc = r->states->pdata[i];
+		g_hash_table_add(h, g_strdup(sc->state));
+	}
+	return h;
+}
+
+/* The reduction loses no final state: DPOR and the unreduced search agree. */
+START_TEST(test_dpor_finds_every_state)
+{
+	static const char *const tests[] = {
+		"AArch64 BM\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
+		" 0:X2=(oa:PA(y)); 1:X3=x; }\n P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n"
+		" STR X2,[X0] | LDR W5,[X3] ;\nexists (1:X4=2 /\\ 1:X5=1)\n",
+		"AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
+		" MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
+		" LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n",
+		"AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
+		" 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
+		" STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
+		struct lit_result a = check_text(tests[i], 0);
+		struct lit_result b = check_text(tests[i], DPOR_ALL_DEPENDENT);
+		GHashTable *sa = state_set(&a), *sb = state_set(&b);
+
+		ck_assert_uint_eq(g_hash_table_size(sa), g_hash_table_size(sb));
+		GHashTableIter it;
+		gpointer k;
+		g_hash_table_iter_init(&it, sb);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			ck_assert_msg(g_hash_table_contains(sa, k), "test %zu: DPOR misses %s", i,
+				      (char *)k);
+		ck_assert(a.bbm == b.bbm);
+		ck_assert_uint_le(a.st.runs, b.st.runs);
+		g_hash_table_destroy(sa);
+		g_hash_table_destroy(sb);
+		lit_result_free(&a);
+		lit_result_free(&b);
+	}
+}
+END_TEST
+
+/* A witness is a trace like any other: it replays to the same digest and finding. */
+START_TEST(test_witness_trace_replays)
+{
+	struct lit_result r = check_text("AArch64 skip\n{ [x]=1; [y]=2; 0:X0=PTE(x);\n"
+					 " 0:X2=(oa:PA(y)); 1:X3=x; }\n"
+					 " P0 | P1 ;\n STR X2,[X0] | LDR W4,[X3] ;\n"
+					 "exists (1:X4=2)\n",
+					 0);
+	char err[300];
+
+	ck_assert_ptr_nonnull(r.bbm_trace);
+	ck_assert_ptr_nonnull(strstr(r.bbm_trace, "\nscenario litmus:skip\n"));
+	struct sim *sim = t_replay(r.bbm_trace, strlen(r.bbm_trace), false, err, sizeof(err));
+	ck_assert_msg(sim, "%s", err);
+	ck_assert_ptr_nonnull(t_finding(sim, FINDING_BBM_VIOLATION));
+	size_t len;
+	const char *again = sim_trace_text(sim, &len);
+	ck_assert_str_eq(again, r.bbm_trace);
+	sim_destroy(sim);
+	lit_result_free(&r);
+}
+END_TEST
+
+/* Our own tests (tests/litmus/): each file's verdict as its comment says. */
+START_TEST(test_own_litmus_files)
+{
+	static const struct {
+		const char *file, *kind;
+		bool bbm;
+	} want[] = {
+		{"BBM+break-dsb-tlbi-dsb-make.litmus", "Forbidden", false},
+		{"BBM+skip.litmus", "Allowed", true},
+		{"BBM+break-make-no-tlbi.litmus", "Allowed", true},
+		{"Perm+rw-ro.litmus", "Allowed", false},
+		{"Fault+invalid.litmus", "Required", false},
+		{"SB+sc.litmus", "Forbidden", false},
+	};
+	const char *src = getenv("BBMSIM_SRC");
+	struct sim_options opt;
+	struct sim_costs costs;
+
+	ck_assert_ptr_nonnull(src);
+	sim_options_default(&opt);
+	costs_default(&costs);
+	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+		char *path = g_strdup_printf("%s/tests/litmus/%s", src, want[i].file), err[300];
+		struct litmus *lt = lit_load(path, err, sizeof(err));
+		struct lit_result r;
+
+		ck_assert_msg(lt, "%s", err);
+		ck_assert(!lit_check_test(lt, &opt, &costs, 200000, 0, &r, err, sizeof(err)));
+		ck_assert_msg(!strcmp(lit_kind(lt, &r), want[i].kind), "%s: %s", want[i].file,
+			      lit_kind(lt, &r));
+		ck_assert_msg(r.bbm == want[i].bbm, "%s: flag", want[i].file);
+		lit_result_free(&r);
+		lit_free(lt);
+		g_free(path);
+	}
+}
+END_TEST
+
+Suite *test_suite(void)
+{
+	Suite *s = suite_create("litmus");
+	TCase *tc = tcase_create("core");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_parse_herd_syntax);
+	tcase_add_test(tc, test_parse_errors_name_file_and_line);
+	tcase_add_test(tc, test_bbm_sequence_is_clean_and_never_goes_back);
+	tcase_add_test(tc, test_direct_oa_change_is_flagged);
+	tcase_add_test(tc, test_permission_change_is_not_flagged);
+	tcase_add_test(tc, test_fault_handler_runs_and_returns);
+	tcase_add_test(tc, test_dpor_finds_every_state);
+	tcase_add_test(tc, test_own_litmus_files);
+	tcase_add_test(tc, test_witness_trace_replays);
+	suite_add_tcase(s, tc);
+	return s;
+}
