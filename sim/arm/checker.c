@@ -92,9 +92,17 @@ static void chk_report(struct sim_cpu *cpu, struct sim *sim, enum chk_rule_id id
 	va_end(ap);
 	text = rule ? g_strdup_printf("%s [%s]", rule, r->fn)
 		    : g_strdup_printf("Arm ARM DDI 0487 %s [%s]", r->cite, r->fn);
-	g_autofree char *d = detail;
-	g_autofree char *t = text;
-	sim_report(sim, cpu, r->kind, va, pa, t, "%s", d);
+	/*
+	 * Kept until the next report or the end: sim_report() does not return
+	 * when it stops the run (the CPU is unwound), so nothing here frees them.
+	 */
+	struct chk *c = chk_of(sim);
+
+	g_free(c->report_detail);
+	g_free(c->report_rule);
+	c->report_detail = detail;
+	c->report_rule = text;
+	sim_report(sim, cpu, r->kind, va, pa, text, "%s", detail);
 }
 
 struct chk *chk_create(struct sim *sim)
@@ -114,6 +122,8 @@ void chk_destroy(struct chk *c)
 		return;
 	breaks_free(&c->b);
 	pages_free(&c->pages);
+	g_free(c->report_detail);
+	g_free(c->report_rule);
 	hb_destroy(c->hb);
 	g_free(c);
 }

@@ -171,6 +171,7 @@ struct chk {
 	struct chk_pages pages;
 	struct chk_breaks b;
 	struct chk_hb *hb;
+	char *report_detail, *report_rule; /* the last report's texts (see chk_report()) */
 };
 
 #endif
