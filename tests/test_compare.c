@@ -191,6 +191,7 @@ static void ops_at(const char *strategy, unsigned cpus, unsigned pages, const st
 	sim_destroy(sim);
 }
 
+#ifndef BBMSIM_SANITIZED
 START_TEST(test_series_shape_holds_across_every_cost_range)
 {
 	/*
@@ -232,6 +233,7 @@ START_TEST(test_series_shape_holds_across_every_cost_range)
 	}
 }
 END_TEST
+#endif
 
 START_TEST(test_compare_scaling_arithmetic)
 {
