@@ -15,6 +15,7 @@
 
 #include <glib.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #define EXIT_FINDING 1
@@ -28,7 +29,8 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
  * status is then 128 + the signal (130, 143). @stop_sim: a signal also stops
  * a running simulation at its next yield point (sim_interrupt()).
  */
-extern volatile sig_atomic_t cli_signal;
+/* Set by the SIGINT/SIGTERM handler, which may run on any thread: atomic. */
+extern _Atomic int cli_signal;
 void cli_catch_signals(bool stop_sim);
 /* 128 + the signal caught, or 0. */
 int cli_signal_status(void);

@@ -28,7 +28,7 @@ void die(const char *fmt, ...)
 
 /* ---- signals -------------------------------------------------------------------------- */
 
-volatile sig_atomic_t cli_signal;
+_Atomic int cli_signal; /* lock-free, so async-signal-safe (C11 7.14.1.1) */
 static bool signal_stops_sim;
 
 static void on_signal(int sig)

@@ -19,12 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static void on_signal(int sig)
-{
-	cmp_interrupted = sig;
-	sim_interrupt();
-}
-
 static void usage_choices(GString *s)
 {
 	for (const struct cmp_choice *const *c = compare_choices(); *c; c++)
@@ -158,12 +152,11 @@ int cmd_compare(int argc, char **argv)
 	if (opt_plot)
 		out_check(opt_plot); /* before minutes of work, not after */
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	cli_catch_signals(true);
 	cmp_run_table(t, (unsigned)opt_jobs);
-	if (opt_sens && !cmp_interrupted)
+	if (opt_sens && !cli_signal)
 		cmp_sensitivity(t, (unsigned)opt_jobs, &sens);
-	t->interrupted = cmp_interrupted;
+	t->interrupted = cli_signal != 0;
 	if (t->interrupted)
 		keep_finished(t);
 	if (opt_json)
@@ -183,5 +176,5 @@ int cmd_compare(int argc, char **argv)
 	}
 	g_free(sens.rows);
 	g_free(t);
-	return cmp_interrupted ? 128 + cmp_interrupted : 0; /* 130 for SIGINT, 143 for SIGTERM */
+	return cli_signal_status(); /* 130 for SIGINT, 143 for SIGTERM */
 }

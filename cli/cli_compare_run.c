@@ -15,8 +15,6 @@
 
 const char *const cmp_scheds[CMP_NR_SCHEDS] = {"random", "pct"};
 
-volatile sig_atomic_t cmp_interrupted;
-
 /* ---- progress ------------------------------------------------------------------------- */
 
 void cmp_progress(const char *fmt, ...)
@@ -120,7 +118,7 @@ static void start(const struct cmp_pool *p, unsigned task, void *results, struct
 		child_fd = fds[1];
 		p->run(task, r, p->arg);
 		bool ok = write_full(fds[1], &m, sizeof(m)) && write_full(fds[1], r, p->size);
-		_exit(ok && !cmp_interrupted ? 0 : 1);
+		_exit(ok && !cli_signal ? 0 : 1);
 	}
 	close(fds[1]);
 	*j = (struct job){pid, fds[0], task, false};
@@ -149,7 +147,7 @@ static void finish(const struct cmp_pool *p, struct job *j, void *results)
 	close(j->fd);
 	while (waitpid(j->pid, &status, 0) < 0 && errno == EINTR)
 		;
-	if (!cmp_interrupted && (!j->got || !WIFEXITED(status) || WEXITSTATUS(status)))
+	if (!cli_signal && (!j->got || !WIFEXITED(status) || WEXITSTATUS(status)))
 		exit(EXIT_BAD); /* the child said why, in one line */
 	if (j->got && p->done)
 		p->done(j->task, (char *)results + j->task * p->size, p->arg);
@@ -163,17 +161,17 @@ void cmp_pool_run(const struct cmp_pool *p, unsigned n, unsigned jobs, void *res
 
 	cur_pool = p;
 	if (jobs <= 1) {
-		for (unsigned i = 0; i < n && !cmp_interrupted; i++) {
+		for (unsigned i = 0; i < n && !cli_signal; i++) {
 			cur_task = i;
 			p->run(i, (char *)results + i * p->size, p->arg);
-			if (!cmp_interrupted && p->done)
+			if (!cli_signal && p->done)
 				p->done(i, (char *)results + i * p->size, p->arg);
 		}
 		cur_pool = NULL;
 		return;
 	}
-	while ((next < n && !cmp_interrupted) || nrun) {
-		while (nrun < jobs && nrun < G_N_ELEMENTS(running) && next < n && !cmp_interrupted)
+	while ((next < n && !cli_signal) || nrun) {
+		while (nrun < jobs && nrun < G_N_ELEMENTS(running) && next < n && !cli_signal)
 			start(p, next++, results, &running[nrun++]);
 		for (unsigned i = 0; i < nrun; i++)
 			pfd[i] = (struct pollfd){.fd = running[i].fd, .events = POLLIN};
@@ -265,7 +263,7 @@ void cmp_run_timed(const struct cmp_table *t, const struct cmp_column *col,
 	sim->on_metric_arg = (void *)t->spec;
 	if (sim_run(sim, err, sizeof(err))) {
 		sim_destroy(sim);
-		if (cmp_interrupted)
+		if (cli_signal)
 			return;
 		die("%s", err);
 	}
@@ -307,7 +305,7 @@ void cmp_run_verdict(const struct cmp_table *t, const struct cmp_column *col, co
 	g_strlcpy(v->scenario, scenario, sizeof(v->scenario));
 	g_strlcpy(v->sched, sched, sizeof(v->sched));
 	v->hazard = forced;
-	for (unsigned i = 0; i < t->verdict_schedules && !cmp_interrupted; i++) {
+	for (unsigned i = 0; i < t->verdict_schedules && !cli_signal; i++) {
 		struct sim_options o;
 		char err[400];
 
@@ -324,7 +322,7 @@ void cmp_run_verdict(const struct cmp_table *t, const struct cmp_column *col, co
 		sim->keep_trace = false;
 		if (sim_run(sim, err, sizeof(err))) {
 			sim_destroy(sim);
-			if (cmp_interrupted)
+			if (cli_signal)
 				return;
 			die("%s", err);
 		}
@@ -333,7 +331,7 @@ void cmp_run_verdict(const struct cmp_table *t, const struct cmp_column *col, co
 			v->kinds[sim->findings[0].kind]++;
 		sim_destroy(sim);
 	}
-	r->ok = !cmp_interrupted;
+	r->ok = !cli_signal;
 }
 
 /* ---- the whole table ------------------------------------------------------------------------ */

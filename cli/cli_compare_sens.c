@@ -82,7 +82,7 @@ void cmp_sensitivity(struct cmp_table *t, unsigned jobs, struct cmp_sens *s)
 
 	cmp_pool_run(&p, x.nr_tasks, jobs, res);
 	cmp_progress_done();
-	for (unsigned r = 0; r < s->nr && !cmp_interrupted; r++) {
+	for (unsigned r = 0; r < s->nr && !cli_signal; r++) {
 		struct cmp_sens_row *row = &s->rows[r];
 		uint64_t at[CMP_MAX_COLUMNS][CMP_MAX_OPS];
 
@@ -110,7 +110,7 @@ void cmp_sensitivity(struct cmp_table *t, unsigned jobs, struct cmp_sens *s)
 					row->rel[i][op] = NAN;
 			}
 	}
-	if (cmp_interrupted)
+	if (cli_signal)
 		s->nr = 0;
 	g_free(res);
 }

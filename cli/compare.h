@@ -56,8 +56,6 @@ struct cmp_table {
 	bool interrupted;
 };
 
-extern volatile sig_atomic_t cmp_interrupted;
-
 /* ---- tasks (cli_compare_run.c) ---------------------------------------------------- */
 
 /* A task's result, sent back whole through a pipe. */

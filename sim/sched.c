@@ -399,18 +399,22 @@ static void take_irq(struct sim_cpu *cpu, bool may_defer)
 		h->context_sync(cpu); /* exception return */
 }
 
-static volatile sig_atomic_t interrupt_requested;
+/*
+ * Written by a signal handler on whichever thread took the signal and read by
+ * every CPU thread: a lock-free atomic, not volatile sig_atomic_t (a race).
+ */
+static atomic_int interrupt_requested;
 
 void sim_interrupt(void)
 {
-	interrupt_requested = 1;
+	atomic_store_explicit(&interrupt_requested, 1, memory_order_relaxed);
 }
 
 void sim_yield(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 
-	if (interrupt_requested)
+	if (atomic_load_explicit(&interrupt_requested, memory_order_relaxed))
 		sched_diverged(sim, "interrupted");
 	/*
 	 * Clocks are 64-bit picoseconds. With every cost at most 1 s (costs_parse)
