@@ -129,6 +129,7 @@ struct lit_ins {
 	bool sxtw;     /* [Xn,Wm,SXTW] / ADD ...,SXTW */
 	int post;      /* [Xn],#imm: post-index by imm */
 	bool acq, rel; /* LDAR/LDAPR/STLR and the A/L atomics */
+	bool acq_pc;   /* LDAPR: acquire, RCpc */
 	enum lit_amo amo;
 	enum lit_cond cond;
 	enum lit_bar bar;

@@ -85,7 +85,16 @@ START_TEST(test_parse_errors_name_file_and_line)
 }
 END_TEST
 
-static struct lit_result check_text(const char *text, unsigned flags)
+/* The options `bbmsim litmus` runs with: the Arm data memory model, or @memory. */
+static void litmus_options(struct sim_options *opt, const char *memory)
+{
+	char err[200];
+
+	sim_options_default(opt);
+	ck_assert(!sim_options_set(opt, "memory", memory, err, sizeof(err)));
+}
+
+static struct lit_result check_mem(const char *text, unsigned flags, const char *memory)
 {
 	char err[300];
 	struct litmus *lt = parse(text, err, sizeof(err));
@@ -94,13 +103,18 @@ static struct lit_result check_text(const char *text, unsigned flags)
 	struct lit_result r;
 
 	ck_assert_msg(lt, "%s", err);
-	sim_options_default(&opt);
+	litmus_options(&opt, memory);
 	costs_default(&costs);
 	ck_assert_msg(!lit_check_test(lt, &opt, &costs, 200000, flags, &r, err, sizeof(err)), "%s",
 		      err);
-	ck_assert(r.st.complete);
+	ck_assert_msg(r.st.complete, "%lu", (unsigned long)r.st.runs);
 	lit_free(lt);
 	return r;
+}
+
+static struct lit_result check_text(const char *text, unsigned flags)
+{
+	return check_mem(text, flags, "arm");
 }
 
 /* D8.16.1: break, DSB, TLBI, DSB, make: no flag, and no reader sees new then old. */
@@ -179,21 +193,29 @@ static GHashTable *state_set(const struct lit_result *r)
 /* The reduction loses no final state: DPOR and the unreduced search agree. */
 START_TEST(test_dpor_finds_every_state)
 {
-	static const char *const tests[] = {
-		"AArch64 BM\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
-		" 0:X2=(oa:PA(y)); 1:X3=x; }\n P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n"
-		" STR X2,[X0] | LDR W5,[X3] ;\nexists (1:X4=2 /\\ 1:X5=1)\n",
-		"AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
-		" MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
-		" LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n",
-		"AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
-		" 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
-		" STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n",
+	static const struct {
+		const char *memory, *text;
+	} tests[] = {
+		{"sc", "AArch64 BM\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
+		       " 0:X2=(oa:PA(y)); 1:X3=x; }\n P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n"
+		       " STR X2,[X0] | LDR W5,[X3] ;\nexists (1:X4=2 /\\ 1:X5=1)\n"},
+		{"sc", "AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
+		       " MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
+		       " LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n"},
+		{"sc", "AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
+		       " 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
+		       " STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n"},
+		/* --memory arm: its read-from and propagate decisions, barriers, dependencies */
+		{"arm", "AArch64 CoRR\n{ 0:X1=x; 1:X1=x; }\n P0 | P1 ;\n MOV W0,#1 | LDR W0,[X1] ;\n"
+			" STR W0,[X1] | LDR W2,[X1] ;\nexists (1:X0=1 /\\ 1:X2=0)\n"},
+		{"arm", "AArch64 W+W+R\n{ 0:X1=x; 0:X3=y; 1:X1=y; }\n P0 | P1 ;\n"
+			" MOV W0,#1 | LDR W0,[X1] ;\n STR W0,[X1] | ;\n STR W0,[X3] | ;\n"
+			"exists (1:X0=1)\n"},
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
-		struct lit_result a = check_text(tests[i], 0);
-		struct lit_result b = check_text(tests[i], DPOR_ALL_DEPENDENT);
+		struct lit_result a = check_mem(tests[i].text, 0, tests[i].memory);
+		struct lit_result b = check_mem(tests[i].text, DPOR_ALL_DEPENDENT, tests[i].memory);
 		GHashTable *sa = state_set(&a), *sb = state_set(&b);
 
 		ck_assert_uint_eq(g_hash_table_size(sa), g_hash_table_size(sb));
@@ -210,6 +232,21 @@ START_TEST(test_dpor_finds_every_state)
 		lit_result_free(&a);
 		lit_result_free(&b);
 	}
+}
+END_TEST
+
+/* B2.3: store buffering is allowed on Arm, and forbidden by sequential consistency. */
+START_TEST(test_store_buffering_needs_the_arm_model)
+{
+	static const char sb[] = "AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
+				 " MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
+				 " LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n";
+	struct lit_result arm = check_mem(sb, 0, "arm"), sc = check_mem(sb, 0, "sc");
+
+	ck_assert_uint_gt(arm.positive, 0);
+	ck_assert_uint_eq(sc.positive, 0);
+	lit_result_free(&arm);
+	lit_result_free(&sc);
 }
 END_TEST
 
@@ -248,14 +285,17 @@ START_TEST(test_own_litmus_files)
 		{"BBM+break-make-no-tlbi.litmus", "Allowed", true},
 		{"Perm+rw-ro.litmus", "Allowed", false},
 		{"Fault+invalid.litmus", "Required", false},
-		{"SB+sc.litmus", "Forbidden", false},
+		{"SB.litmus", "Allowed", false},
+		{"SB+dmb.sy.litmus", "Forbidden", false},
+		{"MP+dmb.st+po.litmus", "Allowed", false},
+		{"MP+dmb.st+addr.litmus", "Forbidden", false},
 	};
 	const char *src = getenv("BBMSIM_SRC");
 	struct sim_options opt;
 	struct sim_costs costs;
 
 	ck_assert_ptr_nonnull(src);
-	sim_options_default(&opt);
+	litmus_options(&opt, "arm");
 	costs_default(&costs);
 	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
 		char *path = g_strdup_printf("%s/tests/litmus/%s", src, want[i].file), err[300];
@@ -287,6 +327,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_permission_change_is_not_flagged);
 	tcase_add_test(tc, test_fault_handler_runs_and_returns);
 	tcase_add_test(tc, test_dpor_finds_every_state);
+	tcase_add_test(tc, test_store_buffering_needs_the_arm_model);
 	tcase_add_test(tc, test_own_litmus_files);
 	tcase_add_test(tc, test_witness_trace_replays);
 	suite_add_tcase(s, tc);
