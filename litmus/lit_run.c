@@ -43,6 +43,9 @@ struct lit_cpu {
 
 struct lit_state {
 	const struct litmus *lt;
+	/* Where each location's descriptors live: slot[sym][2] PMD(x), [3] PTE(x). */
+	uint64_t slot[LIT_MAX_SYMS][4];
+	uint64_t table[LIT_MAX_SYMS]; /* x's level-3 table: TABLE(x) */
 	struct lit_cpu cpu[LIT_MAX_THREADS];
 	struct lit_fault faults[LIT_MAX_FAULTS];
 	int nfaults;
@@ -50,12 +53,12 @@ struct lit_state {
 
 uint64_t lit_va(int sym)
 {
-	return LIT_VA_BASE + (uint64_t)sym * LIT_PAGE;
+	return LIT_VA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
 uint64_t lit_pa(int sym)
 {
-	return LIT_PA_BASE + (uint64_t)sym * LIT_PAGE;
+	return LIT_PA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -68,9 +71,36 @@ static const struct lit_scn *lscn(struct sim *sim)
 /* The kernel VA of the descriptor mapping @sym at @level (the linear-map alias). */
 static uint64_t desc_va(struct sim *sim, int sym, int level)
 {
-	uint64_t pa = mmu_slot_pa(sim, lit_va(sym), level);
+	const struct lit_state *st = sim->scn_state;
 
-	return pa == (uint64_t)-1 ? 0 : mmu_phys_to_virt(pa);
+	return mmu_phys_to_virt(st->slot[sym][level]);
+}
+
+static bool val_names(const struct lit_val *v, int sym)
+{
+	return v->sym == sym && (v->kind == LV_TABLE || (v->kind == LV_PTE && v->level == 2));
+}
+
+/*
+ * Does the test name PMD(@sym), TABLE(@sym) or a block of @sym's? Then
+ * its whole 2 MiB region is mapped (page by page, or by the block).
+ */
+static bool sym_is_region(const struct litmus *lt, int sym)
+{
+	for (int i = 0; i < lt->ninit; i++) {
+		const struct lit_init *in = &lt->init[i];
+		if (val_names(&in->val, sym) || (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
+		    (in->val.kind == LV_DESC && in->val.d.oa_sym == sym &&
+		     (in->val.d.level != 3 || in->val.d.oa_page)))
+			return true;
+	}
+	for (int i = 0; i < lt->nprops; i++) {
+		const struct lit_prop *p = lt->props[i];
+		if (p->kind == LP_EQ && (val_names(&p->val, sym) || (!p->loc.is_reg &&
+								      val_names(&p->loc.addr, sym))))
+			return true;
+	}
+	return false;
 }
 
 static uint64_t val_place(struct sim *sim, const struct lit_val *v)
@@ -84,6 +114,8 @@ static uint64_t val_place(struct sim *sim, const struct lit_val *v)
 		return lit_pa(v->sym);
 	case LV_PTE:
 		return desc_va(sim, v->sym, v->level);
+	case LV_TABLE:
+		return mmu_mk_table(((const struct lit_state *)sim->scn_state)->table[v->sym]);
 	case LV_DESC:
 		return lit_desc_encode(&v->d);
 	case LV_LABEL:
@@ -112,7 +144,9 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 	if (mmu_install(sim, err, errlen))
 		return -1;
 	for (int i = 0; i < lt->nsym; i++) {
+		unsigned pages = sym_is_region(lt, i) ? LIT_REGION / LIT_PAGE : 1;
 		def.oa_sym = i;
+		def.oa_page = 0;
 		uint64_t d = lit_desc_encode(&def);
 
 		/* Boot map with the default, then put herd's initial value in the slot. */
@@ -121,9 +155,16 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot map location %s", lt->sym[i]);
 			return -1;
 		}
-		pmem_write(sim->mem, mmu_slot_pa(sim, lit_va(i), 3), 8, d);
+		st->slot[i][3] = mmu_slot_pa(sim, lit_va(i), 3);
+		st->slot[i][2] = mmu_slot_pa(sim, lit_va(i), 2);
+		st->table[i] = st->slot[i][3] & ~(LIT_PAGE - 1);
+		/* A region's other pages, as a split's new table maps them. */
+		for (unsigned p = 0; p < pages; p++) {
+			def.oa_page = (int)p;
+			pmem_write(sim->mem, st->slot[i][3] + 8 * p, 8, lit_desc_encode(&def));
+		}
+		chk_page_alloc(sim, lit_pa(i), pages);
 	}
-	chk_page_alloc(sim, LIT_PA_BASE, (uint64_t)lt->nsym);
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
 		uint64_t v = val_place(sim, &in->val);
@@ -133,8 +174,7 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 			continue;
 		}
 		const struct lit_val *a = &in->loc.addr;
-		uint64_t pa = a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level)
-						: lit_pa(a->sym);
+		uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
 		pmem_write(sim->mem, pa, 8, v);
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
@@ -508,7 +548,7 @@ static void record_fault(struct sim *sim, struct lit_state *st, unsigned cpu, st
 		/* a descriptor through its linear-map alias: fault(P0,pte_x) */
 		uint64_t pa = mmu_virt_to_phys(va) & ~7ull;
 		for (int s = 0; s < lt->nsym; s++)
-			if (mmu_slot_pa(sim, lit_va(s), 3) == pa) {
+			if (st->slot[s][3] == pa || st->slot[s][2] == pa) {
 				f.sym = s;
 				f.pte = true;
 			}
@@ -554,8 +594,7 @@ static uint64_t loc_value(struct sim *sim, const struct lit_state *st, const str
 	if (l->is_reg)
 		return st->cpu[l->thread].x[l->reg];
 	const struct lit_val *a = &l->addr;
-	uint64_t pa =
-		a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level) : lit_pa(a->sym);
+	uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
 	/* ints are 4 bytes in herd's tests unless they are descriptors */
 	return pmem_read(sim->mem, pa, a->kind == LV_PTE ? 8 : 4);
 }
@@ -631,7 +670,12 @@ static void append_locs(struct sim *sim, const struct lit_state *st, const struc
 		if (!strcmp(seen->pdata[i], name))
 			return;
 	g_ptr_array_add(seen, g_strdup(name));
-	lit_val_str(lt, loc_value(sim, st, &p->loc), p->val.kind == LV_DESC, val, sizeof(val));
+	lit_val_str(lt, loc_value(sim, st, &p->loc),
+		    p->val.kind == LV_DESC    ? p->val.d.level
+		    : p->val.kind == LV_TABLE ? 2
+		    : !p->loc.is_reg && p->loc.addr.kind == LV_PTE ? p->loc.addr.level
+								   : 0,
+		    st->table, val, sizeof(val));
 	g_string_append_printf(g, "%s=%s; ", name, val);
 }
 
@@ -649,7 +693,8 @@ static void lit_check(struct sim *sim)
 		const struct lit_loc *l = &lt->locs[i];
 		lit_loc_str(lt, l, name, sizeof(name));
 		g_ptr_array_add(seen, g_strdup(name));
-		lit_val_str(lt, loc_value(sim, st, l), !l->is_reg && l->addr.kind == LV_PTE, val,
+		lit_val_str(lt, loc_value(sim, st, l),
+			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table, val,
 			    sizeof(val));
 		g_string_append_printf(g, "%s=%s; ", name, val);
 	}
@@ -710,9 +755,15 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	if ((lt->tthm_hd || lt->tthm_ha) &&
 	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
 		return -1;
+	/*
+	 * FEAT_BBM level 2 (D8.16.2): a lookup meeting two sizes may take a
+	 * TLB conflict abort, unless the CPU is one of Linux's BBML2_NOABORT.
+	 */
 	if (lt->var_bbm2 &&
 	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
-	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen)))
+	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen) ||
+	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err,
+		     errlen)))
 		return -1;
 	return 0;
 }

@@ -82,6 +82,8 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: unsupported variant 'mixed'");
+	expect_error("AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
 }
 END_TEST
 
@@ -289,6 +291,17 @@ START_TEST(test_own_litmus_files)
 		{"SB+dmb.sy.litmus", "Forbidden", false},
 		{"MP+dmb.st+po.litmus", "Allowed", false},
 		{"MP+dmb.st+addr.litmus", "Forbidden", false},
+		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
+		{"HVO+split-nobbm.litmus", "Required", true},
+		{"HVO+split-bbm.litmus", "Allowed", false},
+		{"HVO+split-bbm2.litmus", "Required", false},
+		{"HVO+split-bbm2-abort.litmus", "Allowed", false},
+		{"HVO+split-bbm2-differ.litmus", "Allowed", true},
+		{"HVO+collapse-nobbm.litmus", "Required", true},
+		{"HVO+collapse-bbm.litmus", "Allowed", false},
+		{"HVO+collapse-bbm-tlbiva.litmus", "Allowed", true},
+		{"Contig+nobbm.litmus", "Required", true},
+		{"Contig+bbm.litmus", "Allowed", false},
 	};
 	const char *src = getenv("BBMSIM_SRC");
 	struct sim_options opt;
