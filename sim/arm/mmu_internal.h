@@ -18,7 +18,13 @@
 
 #define TLB_NR_CLASSES 5 /* 4K, 64K (contiguous 4K), 2M, 32M (contiguous 2M), 1G */
 #define TLB_NIL	       UINT32_MAX
-#define TLB_MAX_MATCH  8
+/*
+ * Translations of one size kept for one address (tlb_insert() evicts past
+ * it), so a lookup matches at most one per size class per slot: never more
+ * than TLB_MAX_MATCH, and tlb_lookup() drops none.
+ */
+#define TLB_PER_BASE  4
+#define TLB_MAX_MATCH (TLB_NR_CLASSES * TLB_PER_BASE)
 
 struct tlb_entry {
 	uint64_t va;	  /* aligned to 1 << shift */
@@ -66,7 +72,7 @@ static inline uint32_t tlb_hash(uint64_t vpn, uint32_t mask)
 	return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> 40) & mask;
 }
 
-/* Entries that translate @va, in chain order, at most @max: their indices. */
+/* Entries that translate @va, in chain order, at most @max: their indices (TLB_MAX_MATCH holds them all). */
 static inline unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max)
 {
 	unsigned n = 0;
