@@ -105,6 +105,8 @@ struct tlbi_op {
 	unsigned issuer;
 };
 
+#define MMU_NR_MEMO 16 /* a power of two */
+
 struct mmu;
 
 struct mmu_cpu {
@@ -118,12 +120,15 @@ struct mmu_cpu {
 	 */
 	uint64_t cse_seq, inval_seq, rinval_seq;
 	/*
-	 * The last lookup's result: a pure function of the TLB contents and
-	 * the VA page, so it stays exact while tlb.gen is unchanged.
+	 * Recent lookups' results, direct-mapped by VA page (a host-side
+	 * micro-TLB): each is a pure function of the TLB contents and the
+	 * page, so it stays exact while tlb.gen is unchanged.
 	 */
-	uint64_t memo_gen, memo_page;
-	unsigned memo_n;
-	uint32_t memo_idx[TLB_MAX_MATCH];
+	struct mmu_memo {
+		uint64_t gen, page;
+		unsigned n;
+		uint32_t idx[TLB_MAX_MATCH];
+	} memo[MMU_NR_MEMO];
 	mmu_fault_handler_t handler;
 	void *handler_arg;
 	struct tlbi_op *pending;
