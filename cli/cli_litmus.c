@@ -10,7 +10,7 @@
 #include <string.h>
 
 static gint64 opt_max_runs = 1000000;
-static gboolean opt_no_reduction;
+
 
 /*
  * A scenario stand-in for build_options(): litmus tests run on the Arm
