@@ -755,6 +755,9 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	if ((lt->tthm_hd || lt->tthm_ha) &&
 	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
 		return -1;
+	/* Variant=ets2: FEAT_ETS2 (no access uses a walk older than its last context sync). */
+	if (lt->var_ets2 && set_opt(lt, opt, "ets2", "1", err, errlen))
+		return -1;
 	/*
 	 * FEAT_BBM level 2 (D8.16.2): a lookup meeting two sizes may take a
 	 * TLB conflict abort, unless the CPU is one of Linux's BBML2_NOABORT.
