@@ -5,6 +5,7 @@
  * pool of child processes that runs them in parallel.
  */
 #include "compare.h"
+#include "output.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -49,46 +50,12 @@ static int child_fd = -1; /* in a child: its pipe */
 static const struct cmp_pool *cur_pool;
 static unsigned cur_task;
 
-static bool write_full(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
-static bool read_full(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return false;
-		p += n;
-		len -= (size_t)n;
-	}
-	return true;
-}
-
 void cmp_pool_step(unsigned step)
 {
 	struct msg m = {MSG_STEP, step};
 
 	if (child_fd >= 0)
-		write_full(child_fd, &m, sizeof(m));
+		(void)out_write_fd(child_fd, &m, sizeof(m)); /* progress only */
 	else if (cur_pool && cur_pool->step)
 		cur_pool->step(cur_task, step, cur_pool->arg);
 }
@@ -117,7 +84,7 @@ static void start(const struct cmp_pool *p, unsigned task, void *results, struct
 		close(fds[0]);
 		child_fd = fds[1];
 		p->run(task, r, p->arg);
-		bool ok = write_full(fds[1], &m, sizeof(m)) && write_full(fds[1], r, p->size);
+		bool ok = !out_write_fd(fds[1], &m, sizeof(m)) && !out_write_fd(fds[1], r, p->size);
 		_exit(ok && !cli_signal ? 0 : 1);
 	}
 	close(fds[1]);
@@ -129,14 +96,14 @@ static bool receive(const struct cmp_pool *p, struct job *j, void *results)
 {
 	struct msg m;
 
-	if (!read_full(j->fd, &m, sizeof(m)))
+	if (out_read_fd(j->fd, &m, sizeof(m)))
 		return false;
 	if (m.kind == MSG_STEP) {
 		if (p->step)
 			p->step(j->task, m.step, p->arg);
 		return true;
 	}
-	j->got = read_full(j->fd, (char *)results + j->task * p->size, p->size);
+	j->got = !out_read_fd(j->fd, (char *)results + j->task * p->size, p->size);
 	return j->got;
 }
 

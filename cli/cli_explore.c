@@ -11,8 +11,8 @@
  * process runs only schedules i = K-1, K-1+N, K-1+2N, ...; `bbmsim merge`
  * turns the shards' --json outputs into the single-machine report.
  */
-#define _GNU_SOURCE /* pipe2 */
 #include "cli.h"
+#include "explore.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,53 +26,11 @@
 
 #define MAX_SCHEDULES 100000000ll
 #define MAX_JOBS      256
-#define CHUNK_MAX     256
 
 static gint64 opt_jobs = -1, opt_max_findings = 100;
 static gchar *opt_shard;
 static gdouble opt_time_budget;
 static gboolean opt_verify, opt_threads;
-
-/* One schedule's outcome, as a worker sends it (same binary: raw structs). */
-struct result_hdr {
-	uint64_t k; /* local index: global index = shard + k * nshards */
-	uint32_t nfind;
-	uint32_t tlen; /* trace text, only when there are findings */
-};
-
-struct result {
-	struct result_hdr h;
-	struct sim_finding *f;
-	char *trace;
-};
-
-struct reported {
-	uint64_t g;
-	struct sim_finding f;
-	char *path;
-};
-
-struct explore {
-	const struct scenario *scn;
-	struct sim_options opt;
-	struct sim_costs costs;
-	const char *out;
-	uint64_t base, nsched;	 /* schedules this process may run (local) */
-	uint64_t total;		 /* schedules of the whole range (global) */
-	unsigned shard, nshards; /* shard: 0-based here, 1-based on the command line and in JSON */
-	bool keep_going, sharded, time_limited, fibers;
-	gint64 deadline; /* monotonic us, or 0 */
-
-	uint64_t done; /* schedules processed, in order */
-	bool stop;     /* a finding (or max-findings) ended the exploration */
-	GArray *found; /* struct reported, in report order */
-	GHashTable *keys;
-	GPtrArray *paths; /* traces written */
-
-	/* progress */
-	bool tty;
-	gint64 start, last_draw;
-};
 
 static uint64_t global_index(const struct explore *x, uint64_t k)
 {
@@ -82,7 +40,7 @@ static uint64_t global_index(const struct explore *x, uint64_t k)
 /* ---- running one schedule ------------------------------------------------------------- */
 
 /* Runs schedule @k into @r; false if a signal cut it short. */
-static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
+bool explore_run_schedule(struct explore *x, uint64_t k, struct result *r)
 {
 	struct sim_options opt = x->opt;
 	char err[400];
@@ -118,7 +76,7 @@ static bool run_schedule(struct explore *x, uint64_t k, struct result *r)
 	return true;
 }
 
-static void result_clear(struct result *r)
+void explore_result_clear(struct result *r)
 {
 	for (unsigned i = 0; r->f && i < r->h.nfind; i++) {
 		g_free(r->f[i].detail);
@@ -171,7 +129,7 @@ static char *save_trace(struct explore *x, uint64_t g, const char *text, size_t 
 	}
 }
 
-static void process(struct explore *x, struct result *r)
+void explore_process(struct explore *x, struct result *r)
 {
 	uint64_t g = global_index(x, r->h.k);
 	char *path = NULL;
@@ -201,7 +159,7 @@ static void process(struct explore *x, struct result *r)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
-static void progress(struct explore *x, bool final)
+void explore_progress(struct explore *x, bool final)
 {
 	gint64 now = g_get_monotonic_time();
 
@@ -232,7 +190,7 @@ static void progress(struct explore *x, bool final)
 		x->done, x->nsched, rate, x->found->len, x->found->len == 1 ? "" : "s", eta);
 }
 
-static bool out_of_time(const struct explore *x)
+bool explore_out_of_time(const struct explore *x)
 {
 	return x->deadline && g_get_monotonic_time() >= x->deadline;
 }
@@ -243,272 +201,14 @@ static void explore_serial(struct explore *x)
 {
 	struct result r;
 
-	for (uint64_t k = 0; k < x->nsched && !x->stop && !cli_signal && !out_of_time(x); k++) {
-		if (!run_schedule(x, k, &r))
+	for (uint64_t k = 0; k < x->nsched && !x->stop && !cli_signal && !explore_out_of_time(x);
+	     k++) {
+		if (!explore_run_schedule(x, k, &r))
 			break;
-		process(x, &r);
-		result_clear(&r);
-		progress(x, false);
+		explore_process(x, &r);
+		explore_result_clear(&r);
+		explore_progress(x, false);
 	}
-}
-
-/* ---- worker processes ----------------------------------------------------------------------- */
-
-struct request {
-	uint64_t k, n;
-};
-
-struct worker {
-	pid_t pid;
-	int cmd, res; /* parent's ends: requests out, results in */
-	uint64_t chunk, left;
-	gint64 sent_at;
-	bool busy;
-};
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t w = write(fd, p, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
-static int read_all(int fd, void *buf, size_t len)
-{
-	char *p = buf;
-
-	while (len) {
-		ssize_t r = read(fd, p, len);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		len -= (size_t)r;
-	}
-	return 0;
-}
-
-/* A finding's detail and rule follow the raw structs: length, then the bytes. */
-static int write_strings(int fd, const struct result *r)
-{
-	for (unsigned i = 0; i < r->h.nfind; i++) {
-		const char *str[2] = {r->f[i].detail, r->f[i].rule};
-
-		for (unsigned k = 0; k < 2; k++) {
-			uint32_t n = (uint32_t)strlen(str[k]);
-
-			if (write_all(fd, &n, sizeof(n)) || write_all(fd, str[k], n))
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int read_strings(int fd, struct result *r)
-{
-	for (unsigned i = 0; i < r->h.nfind; i++) {
-		char **str[2] = {&r->f[i].detail, &r->f[i].rule};
-
-		for (unsigned k = 0; k < 2; k++) {
-			uint32_t n;
-
-			if (read_all(fd, &n, sizeof(n)))
-				return -1;
-			*str[k] = g_malloc((size_t)n + 1);
-			if (read_all(fd, *str[k], n))
-				return -1;
-			(*str[k])[n] = 0;
-		}
-	}
-	return 0;
-}
-
-static void __attribute__((noreturn)) worker_main(struct explore *x, int cmd, int res)
-{
-	struct request rq;
-	struct result r;
-
-	/*
-	 * Ctrl-C (or a kill of the process group) reaches us too: the parent
-	 * decides what is complete, then kills us; if it dies, our pipe ends.
-	 */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGTERM, SIG_IGN);
-	while (!read_all(cmd, &rq, sizeof(rq))) {
-		for (uint64_t k = rq.k; k < rq.k + rq.n; k++) {
-			(void)run_schedule(x, k, &r); /* workers ignore signals */
-			if (write_all(res, &r.h, sizeof(r.h)) ||
-			    write_all(res, r.f, r.h.nfind * sizeof(*r.f)) ||
-			    write_strings(res, &r) || write_all(res, r.trace, r.h.tlen))
-				_exit(0); /* the parent is gone or done with us */
-			result_clear(&r);
-		}
-	}
-	_exit(0);
-}
-
-static bool read_result(struct worker *w, struct result *r)
-{
-	memset(r, 0, sizeof(*r));
-	if (read_all(w->res, &r->h, sizeof(r->h)))
-		return false;
-	r->f = g_new(struct sim_finding, r->h.nfind ? r->h.nfind : 1);
-	r->trace = g_malloc(r->h.tlen + 1);
-	bool bad = read_all(w->res, r->f, r->h.nfind * sizeof(*r->f));
-
-	/* The worker's string pointers mean nothing here: read_strings() replaces them. */
-	for (unsigned i = 0; i < r->h.nfind; i++)
-		r->f[i].detail = r->f[i].rule = NULL;
-	if (bad || read_strings(w->res, r) || read_all(w->res, r->trace, r->h.tlen)) {
-		result_clear(r);
-		return false;
-	}
-	r->trace[r->h.tlen] = 0;
-	return true;
-}
-
-static void worker_died(struct worker *w)
-{
-	int st = 0;
-
-	waitpid(w->pid, &st, 0);
-	w->pid = 0;
-	/* A worker that died on bad input already said so in one line. */
-	if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_BAD)
-		exit(EXIT_BAD);
-	if (WIFSIGNALED(st))
-		die("explore: a worker died of signal %d (%s)", WTERMSIG(st),
-		    g_strsignal(WTERMSIG(st)));
-	die("explore: a worker exited with status %d mid-chunk", WEXITSTATUS(st));
-}
-
-static void stop_workers(struct worker *ws, unsigned n)
-{
-	for (unsigned i = 0; i < n; i++) {
-		if (!ws[i].pid)
-			continue;
-		close(ws[i].cmd);
-		close(ws[i].res);
-		kill(ws[i].pid, SIGKILL);
-		waitpid(ws[i].pid, NULL, 0);
-		ws[i].pid = 0;
-	}
-}
-
-static void explore_parallel(struct explore *x, unsigned jobs)
-{
-	struct worker *ws = g_new0(struct worker, jobs);
-	struct pollfd *pfd = g_new0(struct pollfd, jobs);
-	GHashTable *pending = g_hash_table_new(g_int64_hash, g_int64_equal);
-	uint64_t next = 0; /* next local index to hand out */
-
-	fflush(stdout);
-	fflush(stderr);
-	for (unsigned i = 0; i < jobs; i++) {
-		int c[2], r[2];
-
-		if (pipe2(c, O_CLOEXEC) || pipe2(r, O_CLOEXEC))
-			die("explore: pipe: %s", g_strerror(errno));
-		pid_t pid = fork();
-		if (pid < 0)
-			die("explore: fork: %s", g_strerror(errno));
-		if (pid == 0) {
-			for (unsigned j = 0; j < i; j++) {
-				close(ws[j].cmd);
-				close(ws[j].res);
-			}
-			close(c[1]);
-			close(r[0]);
-			worker_main(x, c[0], r[1]);
-		}
-		close(c[0]);
-		close(r[1]);
-		ws[i] = (struct worker){.pid = pid, .cmd = c[1], .res = r[0], .chunk = 1};
-	}
-
-	for (;;) {
-		/* Hand out work to idle workers, unless it is time to stop. */
-		bool issuing = !x->stop && !cli_signal && !out_of_time(x);
-		unsigned busy = 0;
-
-		for (unsigned i = 0; i < jobs; i++) {
-			struct worker *w = &ws[i];
-
-			if (!w->busy && issuing && next < x->nsched) {
-				struct request rq = {next, MIN(w->chunk, x->nsched - next)};
-
-				if (write_all(w->cmd, &rq, sizeof(rq)))
-					worker_died(w);
-				next += rq.n;
-				w->left = rq.n;
-				w->busy = true;
-				w->sent_at = g_get_monotonic_time();
-			}
-			busy += w->busy;
-			pfd[i] = (struct pollfd){.fd = w->res, .events = w->busy ? POLLIN : 0};
-		}
-		if (!busy || !issuing)
-			break; /* nothing out, or stopping: what is in order is the report */
-		if (poll(pfd, jobs, 100) < 0 && errno != EINTR)
-			die("explore: poll: %s", g_strerror(errno));
-		for (unsigned i = 0; i < jobs; i++) {
-			struct worker *w = &ws[i];
-			struct result *r;
-
-			if (!w->busy || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
-				continue;
-			r = g_new(struct result, 1);
-			if (!read_result(w, r)) {
-				g_free(r);
-				if (cli_signal)
-					break; /* a signal to the whole group: stop, report */
-				worker_died(w);
-			}
-			g_hash_table_insert(pending, &r->h.k, r);
-			if (--w->left == 0) {
-				/* Chunks of about 20 ms: few round trips, little overshoot. */
-				gint64 dt = g_get_monotonic_time() - w->sent_at;
-
-				if (dt < 10000 && w->chunk < CHUNK_MAX)
-					w->chunk *= 2;
-				else if (dt > 40000 && w->chunk > 1)
-					w->chunk /= 2;
-				w->busy = false;
-			}
-		}
-		/* Consume in schedule order. */
-		struct result *r;
-		while (!x->stop && (r = g_hash_table_lookup(pending, &x->done))) {
-			g_hash_table_remove(pending, &r->h.k);
-			process(x, r);
-			result_clear(r);
-			g_free(r);
-		}
-		progress(x, false);
-	}
-	stop_workers(ws, jobs);
-	GHashTableIter it;
-	gpointer k, v;
-	g_hash_table_iter_init(&it, pending);
-	while (g_hash_table_iter_next(&it, &k, &v)) {
-		result_clear(v);
-		g_free(v);
-	}
-	g_hash_table_destroy(pending);
-	g_free(pfd);
-	g_free(ws);
 }
 
 /* ---- the report ---------------------------------------------------------------------------- */
@@ -725,7 +425,7 @@ int cmd_explore(int argc, char **argv)
 		explore_serial(&x);
 	else
 		explore_parallel(&x, jobs);
-	progress(&x, true);
+	explore_progress(&x, true);
 
 	/* From here on a second signal must not cut the report short. */
 	signal(SIGINT, SIG_IGN);

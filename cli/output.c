@@ -61,8 +61,10 @@ static char *resolve(const char *path, int *error)
 	}
 }
 
-static int write_all(int fd, const char *p, size_t len)
+int out_write_fd(int fd, const void *buf, size_t len)
 {
+	const char *p = buf;
+
 	while (len) {
 		ssize_t w = write(fd, p, len);
 
@@ -76,6 +78,27 @@ static int write_all(int fd, const char *p, size_t len)
 		}
 		p += w;
 		len -= (size_t)w;
+	}
+	return 0;
+}
+
+int out_read_fd(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t r = read(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			errno = EPIPE; /* the writer is gone before the whole record */
+			return -1;
+		}
+		p += r;
+		len -= (size_t)r;
 	}
 	return 0;
 }
@@ -134,7 +157,7 @@ static int write_through(const char *path, const char *real, const void *data, s
 
 	if (fd < 0)
 		FAIL("write", errno);
-	if (write_all(fd, data, len)) {
+	if (out_write_fd(fd, data, len)) {
 		int e = errno;
 
 		close(fd);
@@ -177,7 +200,7 @@ int out_write_file(const char *path, const void *data, size_t len, char *err, si
 		tmp = NULL;
 		FAIL("write", errno);
 	}
-	if (write_all(fd, data, len))
+	if (out_write_fd(fd, data, len))
 		FAIL("write", errno);
 	if (fchmod(fd, exists ? st.st_mode & 07777 : new_file_mode()))
 		FAIL("write", errno);
@@ -229,7 +252,7 @@ int out_write_new(const char *path, const void *data, size_t len, bool *same, ch
 		tmp = NULL;
 		FAIL("write", errno);
 	}
-	if (write_all(fd, data, len) || fchmod(fd, new_file_mode())) {
+	if (out_write_fd(fd, data, len) || fchmod(fd, new_file_mode())) {
 		e = errno;
 		close(fd);
 		FAIL("write", e);

@@ -29,6 +29,13 @@
 /* Set by die(): the error is told, out_close_stdout() adds no second line. */
 extern bool out_error_reported;
 
+/*
+ * The whole of @len bytes to or from @fd, through EINTR and short counts:
+ * 0, or -1 with errno (ENOSPC for a write of 0, EPIPE for end of file).
+ * For pipes between bbmsim's own processes as much as for files.
+ */
+int out_write_fd(int fd, const void *buf, size_t len);
+int out_read_fd(int fd, void *buf, size_t len);
 /* 0 if @path could be written now; -1 with @err ("cannot write PATH: ...") if not. */
 int out_check_path(const char *path, char *err, size_t errlen);
 /* Writes @len bytes to @path as the contract says; -1 with @err on any failure. */

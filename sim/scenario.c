@@ -53,6 +53,39 @@ void scenario_register_factory(const char *prefix, scenario_factory_fn fn)
 	factories[nfactories++].fn = fn;
 }
 
+/*
+ * Scenarios a factory built, kept for the life of the process (the contract):
+ * the same name and data give the same scenario, built once.
+ */
+struct built {
+	struct built *next;
+	char *name, *data;
+	const struct scenario *scn;
+};
+static struct built *built;
+
+static const struct scenario *built_find_or_make(unsigned f, const char *name, const char *data,
+						 char *err, size_t errlen)
+{
+	struct built *b;
+
+	for (b = built; b; b = b->next)
+		if (!strcmp(b->name, name) && !strcmp(b->data, data))
+			return b->scn;
+	const struct scenario *scn = factories[f].fn(name, data, err, errlen);
+	if (!scn)
+		return NULL;
+	b = calloc(1, sizeof(*b));
+	if (!b || !(b->name = strdup(name)) || !(b->data = strdup(data))) {
+		fprintf(stderr, "bbmsim: out of memory\n");
+		abort();
+	}
+	b->scn = scn;
+	b->next = built;
+	built = b;
+	return scn;
+}
+
 const struct scenario *scenario_find_data(const char *name, const char *data, char *err,
 					  size_t errlen)
 {
@@ -68,7 +101,7 @@ const struct scenario *scenario_find_data(const char *name, const char *data, ch
 					 name);
 				return NULL;
 			}
-			return factories[i].fn(name, data, err, errlen);
+			return built_find_or_make(i, name, data, err, errlen);
 		}
 	snprintf(err, errlen, "scenario '%s' is not in this bbmsim", name);
 	return NULL;

@@ -49,7 +49,7 @@ void sim_destroy(struct sim *sim)
 {
 	if (!sim)
 		return;
-	if (sim->scn && sim->scn->teardown && sim->scn_state)
+	if (sim->scn && sim->scn->teardown && (sim->setup_done || sim->scn_state))
 		sim->scn->teardown(sim);
 	cpu_memory_destroy(sim);
 	sched_destroy(sim->sched);
@@ -92,6 +92,7 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", sim->scn->name, serr);
 		return -1;
 	}
+	sim->setup_done = true;
 	sched_run(sim);
 	if (!sim->stopping && sim->scn->check)
 		sim->scn->check(sim);

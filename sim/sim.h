@@ -401,6 +401,7 @@ struct sim {
 
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn_state;
+	bool setup_done; /* the scenario's setup succeeded: sim_destroy() calls its teardown */
 
 	/*
 	 * Kernel static data (.data/.bss): physical [SIM_KDATA_BASE, +SIM_KDATA_SIZE).

@@ -9,7 +9,7 @@
 #include "t_mmu.h"
 
 /* What bodies saw, read by the test after the run. */
-static uint64_t r[16];
+static uint64_t r[32];
 static unsigned r_faults;
 static struct mmu_fault r_fault;
 
@@ -387,6 +387,66 @@ START_TEST(test_no_isb_scenario)
 }
 END_TEST
 
+/*
+ * A TLB may hold any number of translations of one address and evict any
+ * entry at any time (D8.16: a TLB is a cache). The model keeps at most
+ * TLB_PER_BASE per size and address, evicting one by decision: every entry
+ * can be the one evicted (and so any can be the survivors), the newest is
+ * always there, and a lookup returns every entry it holds.
+ */
+static void b_many_versions(struct sim_cpu *cpu)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	uint32_t idx[TLB_MAX_MATCH];
+
+	for (unsigned v = 0; v < TLB_PER_BASE + 2; v++) {
+		struct mmu_result res = {
+			.pa = T_PAGE_PA + v * MMU_PAGE_SIZE,
+			.desc = t_pte(T_PAGE_PA + v * MMU_PAGE_SIZE, MMU_PROT_KERNEL),
+			.desc_pa = t_page_ptep,
+			.level = 3,
+		};
+
+		tlb_insert(cpu->sim, &mc->tlb, T_PAGE_VA, &res, 0);
+		unsigned n = tlb_lookup(&mc->tlb, T_PAGE_VA, idx, TLB_MAX_MATCH);
+
+		r[v] = n;
+		bool newest = false;
+		for (unsigned i = 0; i < n; i++)
+			newest |= mc->tlb.e[idx[i]].desc == res.desc;
+		r[8 + v] = newest;
+		if (v == TLB_PER_BASE + 1) /* which versions survived, one bit each */
+			for (unsigned i = 0; i < n; i++)
+				r[16] |= 1ull
+					 << ((mc->tlb.e[idx[i]].pa - T_PAGE_PA) / MMU_PAGE_SIZE);
+	}
+}
+
+START_TEST(test_tlb_versions_capped_by_eviction_decision)
+{
+	uint64_t survived = 0, evicted = 0;
+
+	for (unsigned seed = 1; seed <= 40; seed++) {
+		gchar *o = g_strdup_printf("cpus=1 sched=random seed=%u", seed);
+
+		memset(r, 0, sizeof(r));
+		struct sim *sim = t_mmu_run(b_many_versions, NULL, o);
+		for (unsigned v = 0; v < TLB_PER_BASE + 2; v++) {
+			ck_assert_uint_le(r[v], TLB_PER_BASE);
+			ck_assert_uint_eq(r[8 + v], 1);
+		}
+		survived |= r[16];
+		evicted |= ~r[16] & ((1ull << (TLB_PER_BASE + 2)) - 1);
+		sim_destroy(sim);
+		g_free(o);
+	}
+	/* Every version but the newest was evicted in some run, kept in another. */
+	ck_assert_uint_eq(survived, (1ull << (TLB_PER_BASE + 2)) - 1);
+	ck_assert_uint_eq(evicted & ((1ull << (TLB_PER_BASE + 1)) - 1),
+			  (1ull << (TLB_PER_BASE + 1)) - 1);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("mmu-hw");
@@ -404,6 +464,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_fill_from_history_until_invalidation);
 	tcase_add_test(tc, test_no_isb_may_fault_from_an_earlier_walk);
 	tcase_add_test(tc, test_no_isb_scenario);
+	tcase_add_test(tc, test_tlb_versions_capped_by_eviction_decision);
 	suite_add_tcase(s, tc);
 	return s;
 }

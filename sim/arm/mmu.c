@@ -187,16 +187,17 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		sync_pending(cpu, va);
 	if (m->seq > mc->inval_seq)
 		hw_fill(cpu, va);
-	if (mc->memo_gen == mc->tlb.gen && mc->memo_page == va >> MMU_PAGE_SHIFT) {
-		n = mc->memo_n;
+	struct mmu_memo *memo = &mc->memo[(va >> MMU_PAGE_SHIFT) & (MMU_NR_MEMO - 1)];
+	if (memo->gen == mc->tlb.gen && memo->page == va >> MMU_PAGE_SHIFT) {
+		n = memo->n;
 	} else {
-		n = tlb_lookup(&mc->tlb, va, mc->memo_idx, TLB_MAX_MATCH);
-		mc->memo_n = n;
-		mc->memo_gen = mc->tlb.gen;
-		mc->memo_page = va >> MMU_PAGE_SHIFT;
+		n = tlb_lookup(&mc->tlb, va, memo->idx, TLB_MAX_MATCH);
+		memo->n = n;
+		memo->gen = mc->tlb.gen;
+		memo->page = va >> MMU_PAGE_SHIFT;
 	}
 	if (n) {
-		const uint32_t *idx = mc->memo_idx;
+		const uint32_t *idx = memo->idx;
 		struct tlb_entry *e;
 		unsigned k = 0;
 

@@ -18,7 +18,13 @@
 
 #define TLB_NR_CLASSES 5 /* 4K, 64K (contiguous 4K), 2M, 32M (contiguous 2M), 1G */
 #define TLB_NIL	       UINT32_MAX
-#define TLB_MAX_MATCH  8
+/*
+ * Translations of one size kept for one address (tlb_insert() evicts past
+ * it), so a lookup matches at most one per size class per slot: never more
+ * than TLB_MAX_MATCH, and tlb_lookup() drops none.
+ */
+#define TLB_PER_BASE  4
+#define TLB_MAX_MATCH (TLB_NR_CLASSES * TLB_PER_BASE)
 
 struct tlb_entry {
 	uint64_t va;	  /* aligned to 1 << shift */
@@ -66,7 +72,7 @@ static inline uint32_t tlb_hash(uint64_t vpn, uint32_t mask)
 	return (uint32_t)((vpn * 0x9e3779b97f4a7c15ull) >> 40) & mask;
 }
 
-/* Entries that translate @va, in chain order, at most @max: their indices. */
+/* Entries that translate @va, in chain order, at most @max: their indices (TLB_MAX_MATCH holds them all). */
 static inline unsigned tlb_lookup(const struct tlb *t, uint64_t va, uint32_t *idx, unsigned max)
 {
 	unsigned n = 0;
@@ -99,6 +105,8 @@ struct tlbi_op {
 	unsigned issuer;
 };
 
+#define MMU_NR_MEMO 16 /* a power of two */
+
 struct mmu;
 
 struct mmu_cpu {
@@ -112,12 +120,15 @@ struct mmu_cpu {
 	 */
 	uint64_t cse_seq, inval_seq, rinval_seq;
 	/*
-	 * The last lookup's result: a pure function of the TLB contents and
-	 * the VA page, so it stays exact while tlb.gen is unchanged.
+	 * Recent lookups' results, direct-mapped by VA page (a host-side
+	 * micro-TLB): each is a pure function of the TLB contents and the
+	 * page, so it stays exact while tlb.gen is unchanged.
 	 */
-	uint64_t memo_gen, memo_page;
-	unsigned memo_n;
-	uint32_t memo_idx[TLB_MAX_MATCH];
+	struct mmu_memo {
+		uint64_t gen, page;
+		unsigned n;
+		uint32_t idx[TLB_MAX_MATCH];
+	} memo[MMU_NR_MEMO];
 	mmu_fault_handler_t handler;
 	void *handler_arg;
 	struct tlbi_op *pending;

@@ -88,9 +88,27 @@ void tlb_insert(struct sim *sim, struct tlb *t, uint64_t va, const struct mmu_re
 	c = tlb_class_of(shift);
 	va &= ~((1ull << shift) - 1);
 	head = &t->cls[c].bucket[tlb_hash(va >> shift, t->cls[c].mask)];
-	for (i = *head; i != TLB_NIL; i = t->e[i].next)
-		if (t->e[i].va == va && t->e[i].desc == r->desc && t->e[i].desc_pa == r->desc_pa)
+	uint32_t same[TLB_PER_BASE];
+	unsigned nsame = 0;
+
+	for (i = *head; i != TLB_NIL; i = t->e[i].next) {
+		if (t->e[i].va != va)
+			continue;
+		if (t->e[i].desc == r->desc && t->e[i].desc_pa == r->desc_pa)
 			return;
+		if (nsame < TLB_PER_BASE)
+			same[nsame++] = i;
+	}
+	/*
+	 * A TLB may evict any entry at any time, so holding at most
+	 * TLB_PER_BASE translations of one size for one address loses no
+	 * behaviour: which one goes is a decision, and two already conflict.
+	 * It bounds a lookup's matches by TLB_MAX_MATCH, so none is dropped.
+	 */
+	if (nsame == TLB_PER_BASE) {
+		tlb_remove(t, same[sim_decide(sim, DECIDE_TLB_EVICT, TLB_PER_BASE)]);
+		head = &t->cls[c].bucket[tlb_hash(va >> shift, t->cls[c].mask)];
+	}
 	if (t->free_head == TLB_NIL) {
 		tlb_remove(t, sim_decide(sim, DECIDE_TLB_EVICT, t->cap));
 		head = &t->cls[c].bucket[tlb_hash(va >> shift, t->cls[c].mask)];

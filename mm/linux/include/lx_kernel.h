@@ -15,8 +15,8 @@
  *
  * Every call the Linux file makes that reaches the simulated machine is a
  * macro that first records its call site (LX_AT: file, function, line, in
- * lx_where) and then calls the lx_ function: a finding reported while Linux
- * code runs names the line of hugetlb_vmemmap.c that was executing. Inside
+ * the run's lx_where) and then calls the lx_ function: a finding reported
+ * while Linux code runs names the line of hugetlb_vmemmap.c that was executing. Inside
  * the shim, only the lx_ functions are called, so the site stays Linux's.
  */
 #ifndef BBMSIM_LX_KERNEL_H
