@@ -341,12 +341,14 @@ bool folio_test_hugetlb_vmemmap_optimized(struct sim_cpu *cpu, uint64_t folio)
 	return cpu_load64(cpu, folio + PAGE_OFF_PRIVATE) & HPG_vmemmap_optimized;
 }
 
+/*
+ * folio_set/clear_hugetlb_vmemmap_optimized(): set_bit()/clear_bit() on
+ * folio->private, atomic_long_or/andnot: a relaxed STSET/STCLR on arm64.
+ */
 static void folio_set_optimized(struct sim_cpu *cpu, uint64_t folio, bool on)
 {
-	uint64_t v = cpu_load64(cpu, folio + PAGE_OFF_PRIVATE);
-
-	cpu_store64(cpu, folio + PAGE_OFF_PRIVATE,
-		    on ? v | HPG_vmemmap_optimized : v & ~(uint64_t)HPG_vmemmap_optimized);
+	cpu_rmw(cpu, (on ? CPU_RMW_OR : CPU_RMW_ANDNOT) | CPU_RMW_NORET, folio + PAGE_OFF_PRIVATE,
+		8, 0, HPG_vmemmap_optimized, CPU_PLAIN, 0, 0);
 }
 
 static int __hugetlb_vmemmap_restore_folio(struct sim_cpu *cpu, const struct hstate *h,

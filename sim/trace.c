@@ -418,7 +418,7 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 			g_string_append_c(t->findings, '\n');
 			continue;
 		}
-		if (!strncmp(line, "metric ", 7))
+		if (!strncmp(line, "metric ", 7) || !strncmp(line, "infeasible ", 11))
 			continue; /* an output of the run, not a decision */
 		if (!strncmp(line, "end", 3) && (line[3] == ' ' || !line[3])) {
 			have_end = true;

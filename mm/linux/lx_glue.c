@@ -139,6 +139,16 @@ uint64_t lx_cmpxchg(uint64_t va, unsigned size, uint64_t old, uint64_t val)
 	return cpu_cmpxchg(cur(), va, size, old, val);
 }
 
+void lx_set_bits(uint64_t va, uint64_t mask)
+{
+	cpu_rmw(cur(), CPU_RMW_OR | CPU_RMW_NORET, va, 8, 0, mask, CPU_PLAIN, 0, 0);
+}
+
+void lx_clear_bits(uint64_t va, uint64_t mask)
+{
+	cpu_rmw(cur(), CPU_RMW_ANDNOT | CPU_RMW_NORET, va, 8, 0, mask, CPU_PLAIN, 0, 0);
+}
+
 /*
  * copy_page(): the source is read through the MMU (through the vmemmap for
  * a folio), the destination written through it; the bytes in between move

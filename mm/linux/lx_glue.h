@@ -81,6 +81,12 @@ uint64_t lx_virt_to_phys(uint64_t va);
 uint64_t lx_load(uint64_t va, unsigned size);
 void lx_store(uint64_t va, unsigned size, uint64_t val);
 uint64_t lx_cmpxchg(uint64_t va, unsigned size, uint64_t old, uint64_t val);
+/*
+ * set_bit()/clear_bit() of the word at @va: atomic_long_or/andnot, on
+ * arm64 LSE a relaxed STSET/STCLR (asm-generic/bitops/atomic.h).
+ */
+void lx_set_bits(uint64_t va, uint64_t mask);
+void lx_clear_bits(uint64_t va, uint64_t mask);
 void lx_copy_page(uint64_t to, uint64_t from);
 /* A host object's address as stored in simulated memory, and back. */
 uint64_t lx_token(const void *host);
