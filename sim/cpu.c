@@ -277,9 +277,9 @@ bool cpu_rmw_apply(enum cpu_rmw_op op, unsigned size, uint64_t old, uint64_t cmp
 	}
 }
 
-uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigned size,
-		 uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
-		 cpu_dep_t data_dep)
+static uint64_t rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigned size,
+		    uint64_t cmp, cpu_dep_t cmp_dep, uint64_t val, enum cpu_order ord,
+		    cpu_dep_t addr_dep, cpu_dep_t data_dep)
 {
 	struct sim *sim = cpu->sim;
 	uint64_t pa, old, new;
@@ -290,11 +290,32 @@ uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigne
 	line_atomic(cpu, pa);
 	sim_note(cpu, pa >> 3, true); /* a failed CAS reads only, but conflicts as a write */
 	if (sim->memory)
-		return sim->memory->rmw(cpu, pa, size, op, cmp, val, ord, addr_dep, data_dep);
+		return sim->memory->rmw(cpu, pa, size, op, cmp, cmp_dep, val, ord, addr_dep,
+					data_dep);
 	old = pmem_read(sim->mem, pa, size);
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new))
 		cpu_raw_store(cpu, pa, size, new);
 	return old;
+}
+
+uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigned size,
+		 uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		 cpu_dep_t data_dep)
+{
+	return rmw(cpu, op, addr, size, cmp, CPU_DEP_NONE, val, ord, addr_dep, data_dep);
+}
+
+uint64_t cpu_cas_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t cmp,
+		   cpu_dep_t cmp_dep, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		   cpu_dep_t data_dep)
+{
+	return rmw(cpu, CPU_RMW_CMPXCHG, addr, size, cmp, cmp_dep, val, ord, addr_dep, data_dep);
+}
+
+void cpu_promise_values(struct sim_cpu *cpu, const uint64_t *vals, unsigned n)
+{
+	if (cpu->sim->memory && cpu->sim->memory->promise_values)
+		cpu->sim->memory->promise_values(cpu, vals, n);
 }
 
 uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old, uint64_t val)

@@ -115,6 +115,28 @@ uint64_t cpu_rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsigne
 		 cpu_dep_t data_dep);
 
 /*
+ * CAS with the compare value's dependency @cmp_dep (herd7's litmus
+ * programs): when it succeeds, the returned value may carry @cmp_dep and a
+ * control dependency on the read instead of the read's own dependency
+ * (a hardware choice: both values are equal; docs/memmodel.md). cpu_rmw()
+ * with CPU_RMW_CMPXCHG always returns the read's dependency.
+ */
+uint64_t cpu_cas_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t cmp,
+		   cpu_dep_t cmp_dep, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
+		   cpu_dep_t data_dep);
+
+/*
+ * Declares that @cpu's program marks every branch on a loaded value with
+ * cpu_ctrl_dep() and stores only values among @vals (@n of them) or
+ * computed from what it loads. Under --memory arm the other CPUs may then
+ * read its stores before it reaches them (Promising-ARM's promises: load
+ * buffering); a run whose promise the CPU does not fulfil is infeasible
+ * (sim_infeasible()). C kernel code does not declare its branches and
+ * never calls this. Call from the scenario's setup, before any CPU runs.
+ */
+void cpu_promise_values(struct sim_cpu *cpu, const uint64_t *vals, unsigned n);
+
+/*
  * Spins (cpu_relax) until the @size-byte value at @addr satisfies
  * (v & mask) == want, and returns it. While nothing changes the CPU waits
  * instead of burning host time (as WFE would); see sim_wait(). The loop's
@@ -157,9 +179,10 @@ struct cpu_memory_model {
 			 cpu_dep_t addr_dep, bool spin);
 	void (*store)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val,
 		      enum cpu_order ord, cpu_dep_t addr_dep, cpu_dep_t data_dep);
+	/* @cmp_dep: the compare value's dependency (cpu_cas_x()), or CPU_DEP_NONE. */
 	uint64_t (*rmw)(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_rmw_op op,
-			uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
-			cpu_dep_t data_dep);
+			uint64_t cmp, cpu_dep_t cmp_dep, uint64_t val, enum cpu_order ord,
+			cpu_dep_t addr_dep, cpu_dep_t data_dep);
 	void (*barrier)(struct sim_cpu *cpu, enum cpu_barrier b);
 	void (*ctrl)(struct sim_cpu *cpu, cpu_dep_t dep);
 	cpu_dep_t (*dep)(struct sim_cpu *cpu);
@@ -170,7 +193,16 @@ struct cpu_memory_model {
 	bool (*flush)(struct sim_cpu *cpu, bool yielding);
 	/* [pa, pa+len) was written in pmem directly by @cpu (a copy_page()). */
 	void (*written)(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
+	/* cpu_promise_values(). */
+	void (*promise_values)(struct sim_cpu *cpu, const uint64_t *vals, unsigned n);
+	/* @cpu's program ended (after flush): a promise it left is infeasible. */
+	void (*finished)(struct sim_cpu *cpu);
+	/* Some promise is not fulfilled yet (the state may be no real one). */
+	bool (*guessing)(struct sim *sim);
 };
+
+/* No dependency known (the model chooses none). */
+#define CPU_DEP_NONE UINT64_MAX
 
 /* Registers a model for --memory NAME (from a constructor). */
 void cpu_memory_register(const struct cpu_memory_model *m);

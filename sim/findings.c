@@ -6,6 +6,7 @@
  * and unwinds the reporting CPU (sim_stop_run()), and the scheduler sees
  * the mark at its next hand-off.
  */
+#include "cpu.h"
 #include "engine.h"
 #include "trace.h"
 
@@ -88,6 +89,11 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 
 	if (!sim_report_wanted(sim, kind, va, pa))
 		return;
+	/* With a guess outstanding the state may be no real one: not a finding. */
+	if (sim->memory && sim->memory->guessing && sim->memory->guessing(sim)) {
+		sim_infeasible(sim, "a finding while a promise was unfulfilled");
+		return;
+	}
 	g_hash_table_add(sim->finding_keys, g_memdup2(&key, sizeof(key)));
 	va_start(ap, fmt);
 	f.detail = g_strdup_vprintf(fmt, ap);
@@ -111,6 +117,15 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
 	add_finding_line(sim, &f);
 	if (!sim_opt_bool(&sim->opt, OPT_keep_going))
 		sim_stop_run(sim);
+}
+
+void sim_infeasible(struct sim *sim, const char *why)
+{
+	if (sim->stopping)
+		return;
+	sim->infeasible = why;
+	trace_line(sim->trace, "infeasible %s", why);
+	sim_stop_run(sim);
 }
 
 /* ---- what a deadlock report says of each CPU ---- */

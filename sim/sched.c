@@ -661,8 +661,11 @@ static void cpu_body(struct sim_cpu *cpu)
 	cpu->unwind = &jb;
 	if (!setjmp(jb) && !sim->stopping) {
 		sim->scn->cpu_main(cpu);
-		if (sim->memory) /* its last stores reach the others */
+		if (sim->memory) { /* its last stores reach the others */
 			sim->memory->flush(cpu, true);
+			if (sim->memory->finished)
+				sim->memory->finished(cpu);
+		}
 	}
 	cpu_finished(sim, cpu);
 }

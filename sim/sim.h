@@ -252,6 +252,12 @@ void sim_report(struct sim *sim, struct sim_cpu *cpu, enum sim_finding_kind kind
  * sim_report() would). On false, do not call sim_report() for it.
  */
 bool sim_report_wanted(struct sim *sim, enum sim_finding_kind kind, uint64_t va, uint64_t pa);
+/*
+ * The run turned out to be no execution the machine can have (the memory
+ * model guessed a value no store then wrote): it stops at once, with
+ * @why (a static string) in sim->infeasible; no finding is reported.
+ */
+void sim_infeasible(struct sim *sim, const char *why);
 
 /* ---- decisions (sim/decisions.def) --------------------------------------- */
 
@@ -389,7 +395,13 @@ struct sim {
 
 	uint64_t step; /* yield points so far, the whole machine */
 	struct sim_cpu *cur;
-	bool stopping;	   /* a finding ended the run; CPUs are being unwound */
+	bool stopping; /* a finding ended the run; CPUs are being unwound */
+	/*
+	 * Why the run was no execution of the machine (an unfulfilled promise
+	 * of --memory arm, docs/memmodel.md), or NULL: its outcome and
+	 * findings are none, callers count it apart (sim_infeasible()).
+	 */
+	const char *infeasible;
 	bool local_points; /* sim_yield_local() is a scheduling point (not timed) */
 
 	struct sim_finding *findings;

@@ -52,6 +52,11 @@ static int scn_setup_no_wmb(struct sim *sim, char *err, size_t errlen)
 	return scn_setup_omit(sim, SMP_OMIT_STOP_WMB, err, errlen);
 }
 
+static int scn_setup_relaxed_ack(struct sim *sim, char *err, size_t errlen)
+{
+	return scn_setup_omit(sim, SMP_OMIT_ACK_ORDER, err, errlen);
+}
+
 static void scn_teardown(struct sim *sim)
 {
 	smp_teardown(sim);
@@ -320,3 +325,19 @@ static const struct scenario scn_smp_stop_machine_no_wmb = {
 	.teardown = scn_teardown,
 };
 SCENARIO_REGISTER(scn_smp_stop_machine_no_wmb)
+
+static const struct scenario scn_smp_stop_machine_relaxed_ack = {
+	.name = "smp-stop-machine-relaxed-ack",
+	.summary = "stop_machine() whose acks are relaxed (LDADD, not atomic_dec_and_test()'s "
+		   "LDADDAL): a CPU leaves the machine still seeing the function's critical "
+		   "section (--memory arm)",
+	.default_cpus = 4,
+	.expect = FINDING_ASSERTION,
+	.est_steps = 500, /* its length: PCT's change points fall inside the run */
+	.defaults = arm_only,
+	.setup = scn_setup_relaxed_ack,
+	.cpu_main = stop_machine_main,
+	.check = stop_machine_check,
+	.teardown = scn_teardown,
+};
+SCENARIO_REGISTER(scn_smp_stop_machine_relaxed_ack)

@@ -108,12 +108,14 @@ struct smp_config {
 	unsigned cluster_size;
 	/*
 	 * A barrier Linux has, left out (the negative scenarios of
-	 * docs/memmodel.md): SMP_OMIT_STOP_WMB drops set_state()'s smp_wmb().
+	 * docs/memmodel.md): SMP_OMIT_STOP_WMB drops set_state()'s smp_wmb();
+	 * SMP_OMIT_ACK_ORDER makes ack_state()'s atomic_dec_and_test() a
+	 * relaxed LDADD (atomic_fetch_dec_relaxed()).
 	 */
 	unsigned omit;
 };
 
-enum { SMP_OMIT_STOP_WMB = 1u << 0 };
+enum { SMP_OMIT_STOP_WMB = 1u << 0, SMP_OMIT_ACK_ORDER = 1u << 1 };
 
 /* From the run's options: pseudo_nmi, cluster_size; broadcast and EOImode 1 on. */
 void smp_config_default(struct sim *sim, struct smp_config *cfg);

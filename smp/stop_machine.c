@@ -40,7 +40,13 @@ static void ack_state(struct sim_cpu *cpu, enum multi_stop_state curstate)
 	struct smp *s = smp_of(cpu);
 
 	s->cpus[cpu->id].stop_acked |= 1u << curstate;
-	if (cpu_fetch_add(cpu, s->ms_thread_ack, 4, (uint32_t)-1) == 1)
+	/*
+	 * atomic_dec_and_test() is fully ordered (LDADDAL): what this CPU did
+	 * in the state (the function's stores) is seen by whoever sees the
+	 * next state. SMP_OMIT_ACK_ORDER: relaxed (LDADD).
+	 */
+	if (cpu_rmw(cpu, CPU_RMW_ADD, s->ms_thread_ack, 4, 0, (uint32_t)-1,
+		    s->cfg.omit & SMP_OMIT_ACK_ORDER ? CPU_PLAIN : CPU_AL, 0, 0) == 1)
 		set_state(cpu, curstate + 1);
 }
 

@@ -75,6 +75,37 @@ struct lit_test {
 static struct lit_test *lit_cur;
 static uint64_t lit_addr[LIT_VARS];
 static uint64_t lit_reg[LIT_THREADS][32];
+/* Runs of the last lit_explore() that were executions (not infeasible). */
+static unsigned lit_feasible;
+
+/*
+ * The values thread @th may store, for promises (cpu_promise_values()):
+ * its immediates and numeric initial registers (0 among them). Values it
+ * computes from loads need no promise of their own: a store of one is
+ * ordered after its load (a data dependency) in every allowed outcome.
+ */
+static unsigned lit_store_values(const struct lit_test *t, int th, uint64_t *vals, unsigned max)
+{
+	unsigned n = 0;
+	bool stores = false;
+
+	for (int i = 0; i < t->n[th]; i++)
+		stores |= t->prog[th][i].op == LIT_STR;
+	if (!stores)
+		return 0;
+	vals[n++] = 0;
+	for (int r = 0; r < 32 && n < max; r++)
+		if (t->reg_var[th][r] < 0 && t->reg_val[th][r])
+			vals[n++] = t->reg_val[th][r];
+	for (int i = 0; i < t->n[th] && n < max; i++) {
+		const struct lit_insn *in = &t->prog[th][i];
+
+		if (((in->op == LIT_MOV && in->rn < 0) || (in->op == LIT_ALU && in->rm < 0)) &&
+		    in->imm)
+			vals[n++] = (uint64_t)in->imm;
+	}
+	return n;
+}
 
 static int lit_var(struct lit_test *t, const char *name, bool add)
 {
@@ -191,7 +222,7 @@ static bool lit_parse_insn(struct lit_test *t, int th, char *text)
 		in->imm = ops[1][0] == '#' ? strtoll(ops[1] + 1, NULL, 0) : 0;
 	} else if ((!strcmp(mn, "B.EQ") || !strcmp(mn, "B.NE")) && nops == 1) {
 		in->op = LIT_BCC;
-		in->eq = mn[3] == 'E';
+		in->eq = mn[2] == 'E'; /* B.EQ */
 		snprintf(in->label, sizeof(in->label), "%s", ops[0]);
 	} else if ((!strcmp(mn, "CBZ") || !strcmp(mn, "CBNZ")) && nops == 2) {
 		in->op = LIT_CBZ;
@@ -377,7 +408,7 @@ static bool lit_parse(const char *path, struct lit_test *t, char *err, size_t er
 	bool ok;
 
 	if (!g_file_get_contents(path, &text, NULL, NULL)) {
-		snprintf(err, errlen, "%s: cannot read", path);
+		snprintf(err, errlen, "%.200s: cannot read", path);
 		return false;
 	}
 	ok = lit_parse_text(text, t, err, errlen);
@@ -393,6 +424,15 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 		lit_addr[v] = sim_kdata_alloc(sim, 64, 64);
 		pmem_write(sim->mem, lit_addr[v], 4, lit_cur->var_init[v]);
 	}
+	/*
+	 * Before any thread runs, so that the first access may read a
+	 * promise; every branch of lit_cpu_main() passes its dependency.
+	 */
+	for (int th = 0; th < lit_cur->nthreads; th++) {
+		uint64_t vals[8];
+
+		cpu_promise_values(&sim->cpus[th], vals, lit_store_values(lit_cur, th, vals, 8));
+	}
 	return 0;
 }
 
@@ -406,6 +446,7 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 
 	if ((int)th >= t->nthreads)
 		return;
+
 	for (int i = 0; i < 32; i++)
 		r[i] = t->reg_var[th][i] >= 0 ? lit_addr[t->reg_var[th][i]] : t->reg_val[th][i];
 	r[LIT_ZR] = 0;
@@ -452,8 +493,11 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 			break;
 		case LIT_CSEL:
 			v = zf == in->eq ? r[in->rn] : r[in->rm];
-			/* herd: a data dependency on both sources, none on the flags */
-			d[in->rd] = cpu_dep_join(d[in->rn], d[in->rm]);
+			/*
+			 * herd: a dependency on the source selected only, none
+			 * on the flags (LB+rel+CSEL is allowed)
+			 */
+			d[in->rd] = zf == in->eq ? d[in->rn] : d[in->rm];
 			r[in->rd] = v;
 			break;
 		case LIT_LDR:
@@ -470,13 +514,13 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 			cpu_barrier(cpu, in->bar);
 			break;
 		case LIT_RMW:
-			if (in->rmw == CPU_RMW_CMPXCHG) {
-				v = cpu_rmw(cpu, in->rmw | (in->rn == LIT_ZR ? CPU_RMW_NORET : 0),
-					    a, 4, r[in->rn], r[in->rd], in->ord, ad, d[in->rd]);
-				if (in->rn != LIT_ZR) {
-					r[in->rn] = v;
-					d[in->rn] = cpu_dep(cpu);
-				}
+			if (in->rmw == CPU_RMW_CMPXCHG && in->rn == LIT_ZR) {
+				cpu_rmw(cpu, CPU_RMW_CMPXCHG | CPU_RMW_NORET, a, 4, 0, r[in->rd],
+					in->ord, ad, d[in->rd]);
+			} else if (in->rmw == CPU_RMW_CMPXCHG) {
+				r[in->rn] = cpu_cas_x(cpu, a, 4, r[in->rn], d[in->rn], r[in->rd],
+						      in->ord, ad, d[in->rd]);
+				d[in->rn] = cpu_dep(cpu);
 			} else {
 				v = cpu_rmw(cpu, in->rmw | (in->rd == LIT_ZR ? CPU_RMW_NORET : 0),
 					    a, 4, 0, r[in->rn], in->ord, ad, d[in->rn]);
@@ -591,7 +635,8 @@ static bool lit_expr(struct lit_eval *e)
 
 /*
  * Runs @t under seeds 1..@n (random schedules, --memory @memory); returns
- * how many final states satisfy the condition's proposition.
+ * how many final states satisfy the condition's proposition; lit_feasible
+ * counts the runs that were executions (the others are infeasible).
  */
 static unsigned lit_explore(struct lit_test *t, const char *memory, unsigned n)
 {
@@ -606,6 +651,7 @@ static unsigned lit_explore(struct lit_test *t, const char *memory, unsigned n)
 	snprintf(o.sched, sizeof(o.sched), "random");
 	sim_opt_set_str(&o, OPT_memory, memory);
 	lit_cur = t;
+	lit_feasible = 0;
 	for (unsigned s = 1; s <= n; s++) {
 		struct sim *sim;
 		struct lit_eval e;
@@ -619,8 +665,11 @@ static unsigned lit_explore(struct lit_test *t, const char *memory, unsigned n)
 		memset(lit_reg, 0, sizeof(lit_reg));
 		if (sim_run(sim, err, sizeof(err)))
 			g_error("%s: %s", t->name, err);
-		e = (struct lit_eval){.p = t->cond, .sim = sim};
-		hits += lit_expr(&e);
+		if (!sim->infeasible) {
+			e = (struct lit_eval){.p = t->cond, .sim = sim};
+			hits += lit_expr(&e);
+			lit_feasible++;
+		}
 		sim_destroy(sim);
 	}
 	return hits;

@@ -13,6 +13,7 @@
 
 #include <check.h>
 #include <glib.h>
+#include <pthread.h>
 #include <string.h>
 
 /* ---- one updater, then the outcome host-side ------------------------------------------ */
@@ -292,6 +293,48 @@ START_TEST(test_model_finding_names_no_linux_line)
 }
 END_TEST
 
+/*
+ * Two runs of Linux's code side by side in one process (exhaustive
+ * exploration and the fiber pool want that): each finds its own CPU and
+ * call site, so each trace is the one it has alone.
+ */
+struct t_side {
+	const char *opts;
+	bool fibers;
+	char digest[65];
+};
+
+static void *t_side_run(void *arg)
+{
+	struct t_side *j = arg;
+	struct sim *sim = j->fibers ? t_run_fibers("hvo-2m", j->opts) : t_run("hvo-2m", j->opts);
+
+	memcpy(j->digest, sim_digest(sim), sizeof(j->digest));
+	sim_destroy(sim);
+	return NULL;
+}
+
+START_TEST(test_two_linux_runs_side_by_side)
+{
+	struct t_side a = {.opts = "kernel=linux strategy=D seed=3",
+			   .fibers = sim_fibers_available()};
+	struct t_side b = {.opts = "kernel=linux strategy=none seed=2"};
+	struct t_side alone_a = a, alone_b = b;
+	pthread_t ta, tb;
+
+	t_side_run(&alone_a);
+	t_side_run(&alone_b);
+	for (int round = 0; round < 3; round++) {
+		ck_assert(!pthread_create(&ta, NULL, t_side_run, &a));
+		ck_assert(!pthread_create(&tb, NULL, t_side_run, &b));
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		ck_assert_str_eq(a.digest, alone_a.digest);
+		ck_assert_str_eq(b.digest, alone_b.digest);
+	}
+}
+END_TEST
+
 START_TEST(test_unknown_kernel_is_bad_input)
 {
 	const struct scenario *scn = scenario_find("hvo-2m");
@@ -328,6 +371,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_finding_names_the_linux_line);
 	tcase_add_test(tc, test_model_finding_names_no_linux_line);
 	tcase_add_test(tc, test_unknown_kernel_is_bad_input);
+	tcase_add_test(tc, test_two_linux_runs_side_by_side);
 	suite_add_tcase(s, tc);
 	return s;
 }

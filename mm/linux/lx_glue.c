@@ -27,29 +27,37 @@ _Static_assert((1u << LX_HPG_vmemmap_optimized) == HPG_vmemmap_optimized, "HPG_*
 /* Host heads whose addresses are stored in simulated memory as tokens. */
 #define LX_MAX_TOKENS 64
 
-/* The CPU running Linux code (see lx_glue.h) and what it is in the middle of. */
-static struct {
+/*
+ * Per run: the CPU running Linux code (see lx_glue.h), what it is in the
+ * middle of, and the folio lists' heads in simulated kernel data.
+ */
+struct lx_state {
 	struct sim_cpu *cpu;
 	bool in_pte_range, in_pmd_range;
 	uint64_t pte_start, pte_end, pmd_start;
 	const void *token[LX_MAX_TOKENS];
 	unsigned nr_tokens;
-} lx;
-
-struct lx_where lx_where;
-
-/* Per run: the folio lists' heads in simulated kernel data. */
-struct lx_state {
+	struct lx_where where;
 	uint64_t list, out;
 	bool inited; /* hugetlb_vmemmap_init() ran */
 	/* The describe hook we chain to (smp's): a finding says both. */
 	void (*describe)(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len);
 };
 
+/*
+ * The run whose CPU is in Linux code on this host thread. Linux code calls
+ * the shim with no run in hand; a host thread runs one run at a time (its
+ * CPUs as fibers, or one CPU of it as a thread), so two runs side by side
+ * in one process each find their own.
+ */
+static _Thread_local struct lx_state *lx_cur;
+static struct lx_where lx_nowhere; /* LX_AT's target outside any run */
+_Thread_local struct lx_where *lx_wherep = &lx_nowhere;
+
 static struct sim_cpu *cur(void)
 {
-	g_assert(lx.cpu && lx.cpu->sim->cur == lx.cpu);
-	return lx.cpu;
+	g_assert(lx_cur && lx_cur->cpu && lx_cur->cpu->sim->cur == lx_cur->cpu);
+	return lx_cur->cpu;
 }
 
 static struct mm *cur_mm(void)
@@ -131,6 +139,16 @@ uint64_t lx_cmpxchg(uint64_t va, unsigned size, uint64_t old, uint64_t val)
 	return cpu_cmpxchg(cur(), va, size, old, val);
 }
 
+void lx_set_bits(uint64_t va, uint64_t mask)
+{
+	cpu_rmw(cur(), CPU_RMW_OR | CPU_RMW_NORET, va, 8, 0, mask, CPU_PLAIN, 0, 0);
+}
+
+void lx_clear_bits(uint64_t va, uint64_t mask)
+{
+	cpu_rmw(cur(), CPU_RMW_ANDNOT | CPU_RMW_NORET, va, 8, 0, mask, CPU_PLAIN, 0, 0);
+}
+
 /*
  * copy_page(): the source is read through the MMU (through the vmemmap for
  * a folio), the destination written through it; the bytes in between move
@@ -155,20 +173,20 @@ void lx_copy_page(uint64_t to, uint64_t from)
 
 uint64_t lx_token(const void *host)
 {
-	for (unsigned i = 0; i < lx.nr_tokens; i++)
-		if (lx.token[i] == host)
+	for (unsigned i = 0; i < lx_cur->nr_tokens; i++)
+		if (lx_cur->token[i] == host)
 			return LX_TOKEN_BASE + 16ull * i;
-	g_assert(lx.nr_tokens < LX_MAX_TOKENS);
-	lx.token[lx.nr_tokens] = host;
-	return LX_TOKEN_BASE + 16ull * lx.nr_tokens++;
+	g_assert(lx_cur->nr_tokens < LX_MAX_TOKENS);
+	lx_cur->token[lx_cur->nr_tokens] = host;
+	return LX_TOKEN_BASE + 16ull * lx_cur->nr_tokens++;
 }
 
 void *lx_untoken(uint64_t token)
 {
 	uint64_t i = (token - LX_TOKEN_BASE) / 16;
 
-	g_assert(i < lx.nr_tokens);
-	return (void *)lx.token[i];
+	g_assert(i < lx_cur->nr_tokens);
+	return (void *)lx_cur->token[i];
 }
 
 /* ---- page tables, barriers ---------------------------------------------------------------- */
@@ -177,7 +195,7 @@ void lx_set_pte(uint64_t ptep, uint64_t addr, uint64_t val)
 {
 	struct sim_cpu *cpu = cur();
 
-	if (lx.in_pte_range)
+	if (lx_cur->in_pte_range)
 		cur_mm()->ops->update_pte(cpu, ptep, addr, val);
 	else
 		set_pte_at(cpu, ptep, val);
@@ -189,8 +207,8 @@ void lx_set_pmd(uint64_t pmdp, uint64_t val)
 	struct mm *mm = cur_mm();
 
 	mm->stats.pmd_splits++;
-	if (lx.in_pmd_range)
-		mm->ops->update_pmd(cpu, pmdp, lx.pmd_start, val);
+	if (lx_cur->in_pmd_range)
+		mm->ops->update_pmd(cpu, pmdp, lx_cur->pmd_start, val);
 	else
 		set_pte_at(cpu, pmdp, val); /* set_pmd(): the same store and barriers */
 }
@@ -287,28 +305,28 @@ bool lx_vmemmap_arch_flushes_tlb(void)
 void lx_vmemmap_update_pte_range_start(uint64_t start, uint64_t end)
 {
 	cur_mm()->ops->pte_range_start(cur(), start, end);
-	lx.in_pte_range = true;
-	lx.pte_start = start;
-	lx.pte_end = end;
+	lx_cur->in_pte_range = true;
+	lx_cur->pte_start = start;
+	lx_cur->pte_end = end;
 }
 
 void lx_vmemmap_update_pte_range_end(void)
 {
-	lx.in_pte_range = false;
-	cur_mm()->ops->pte_range_end(cur(), lx.pte_start, lx.pte_end);
+	lx_cur->in_pte_range = false;
+	cur_mm()->ops->pte_range_end(cur(), lx_cur->pte_start, lx_cur->pte_end);
 }
 
 void lx_vmemmap_update_pmd_range_start(uint64_t start, uint64_t end)
 {
 	cur_mm()->ops->pmd_range_start(cur(), start, end);
-	lx.in_pmd_range = true;
-	lx.pmd_start = start;
+	lx_cur->in_pmd_range = true;
+	lx_cur->pmd_start = start;
 }
 
 void lx_vmemmap_update_pmd_range_end(void)
 {
-	lx.in_pmd_range = false;
-	cur_mm()->ops->pmd_range_end(cur(), lx.pmd_start, lx.pmd_start + PMD_SIZE);
+	lx_cur->in_pmd_range = false;
+	cur_mm()->ops->pmd_range_end(cur(), lx_cur->pmd_start, lx_cur->pmd_start + PMD_SIZE);
 }
 
 /* ---- struct hvo_impl "linux" ----------------------------------------------------------------- */
@@ -324,12 +342,14 @@ static struct lx_state *lx_state(struct sim_cpu *cpu)
  */
 static struct sim_cpu *lx_enter(struct sim_cpu *cpu)
 {
-	struct sim_cpu *prev = lx.cpu;
 	struct lx_state *st = lx_state(cpu);
+	struct sim_cpu *prev = st->cpu;
 
-	lx.cpu = cpu;
+	lx_cur = st;
+	lx_wherep = &st->where;
+	st->cpu = cpu;
 	if (!prev)
-		lx.nr_tokens = 0;
+		st->nr_tokens = 0;
 	if (!st->inited) {
 		st->inited = true;
 		lx_hvo_init();
@@ -339,7 +359,7 @@ static struct sim_cpu *lx_enter(struct sim_cpu *cpu)
 
 static void lx_exit(struct sim_cpu *prev)
 {
-	lx.cpu = prev;
+	lx_cur->cpu = prev;
 }
 
 /* A file name without the build machine's directories (deterministic traces). */
@@ -362,14 +382,14 @@ static void lx_describe(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t 
 	if (st->describe)
 		st->describe(sim, cpu, buf, len);
 	n = strnlen(buf, len);
-	if (!lx.cpu || !lx_where.func || n + 1 >= len)
+	if (!st->cpu || !st->where.func || n + 1 >= len)
 		return;
-	if (cpu == lx.cpu)
-		snprintf(buf + n, len - n, " [linux: %s() %s:%d]", lx_where.func,
-			 lx_file(lx_where.file), lx_where.line);
+	if (cpu == st->cpu)
+		snprintf(buf + n, len - n, " [linux: %s() %s:%d]", st->where.func,
+			 lx_file(st->where.file), st->where.line);
 	else
-		snprintf(buf + n, len - n, " [cpu%u in linux: %s() %s:%d]", lx.cpu->id,
-			 lx_where.func, lx_file(lx_where.file), lx_where.line);
+		snprintf(buf + n, len - n, " [cpu%u in linux: %s() %s:%d]", st->cpu->id,
+			 st->where.func, lx_file(st->where.file), st->where.line);
 }
 
 static int lx_setup(struct sim *sim, char *err, size_t errlen)
@@ -377,9 +397,6 @@ static int lx_setup(struct sim *sim, char *err, size_t errlen)
 	struct lx_state *st = g_new0(struct lx_state, 1);
 
 	mm_of(sim)->hvo_state = st;
-	/* A finding may have unwound the last run's CPU inside Linux code. */
-	memset(&lx, 0, sizeof(lx));
-	memset(&lx_where, 0, sizeof(lx_where));
 	st->list = sim_kdata_alloc(sim, 16, 16);
 	st->out = sim_kdata_alloc(sim, 16, 16);
 	st->describe = sim->hooks.describe;

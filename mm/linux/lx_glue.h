@@ -6,12 +6,15 @@
  * alloc_pages()/set_pte_at()/struct hstate never meet mm/mm.h's.
  *
  * The lx_*() calls below are implemented by lx_glue.c (bbmsim side) and
- * run on the current CPU, lx_cpu: the harness sets it at every entry into
- * Linux code and restores it on the way out. The engine runs one CPU at a
- * time and only the CPU that entered runs Linux code until it returns (the
- * token passes at yield points inside these calls, but no other CPU enters
- * Linux code in the HVO scenarios), so one global is sound; lx_glue.c
- * checks it against the engine's running CPU on every access.
+ * run on the current CPU: the harness records it in the run's state at
+ * every entry into Linux code and restores it on the way out. The engine
+ * runs one CPU at a time and only the CPU that entered runs Linux code
+ * until it returns (the token passes at yield points inside these calls,
+ * but no other CPU enters Linux code in the HVO scenarios), so one CPU per
+ * run is sound. Linux code finds its run through a thread-local pointer (a
+ * host thread runs one run at a time, so two runs may go side by side in
+ * one process); lx_glue.c checks it against the engine's running CPU on
+ * every access.
  *
  * Addresses: a simulated kernel VA is >= LX_KVA_BASE (the top 16 bits set,
  * never a host user-space pointer). Linux code holds them as ordinary
@@ -42,15 +45,16 @@ static inline bool lx_is_kva(uint64_t a)
  * make them the user's mm/hugetlb_vmemmap.c, or the patched copy for the
  * series' own lines). Set by LX_AT() in lx_kernel.h's macros; read by the
  * harness when a finding is reported while a CPU runs Linux code. Host
- * state, like lx_cpu: string literals, never in simulated memory.
+ * state, per run: string literals, never in simulated memory.
  */
 struct lx_where {
 	const char *file, *func;
 	int line;
 };
-extern struct lx_where lx_where;
+/* The running run's lx_where, set at every entry into Linux code. */
+extern _Thread_local struct lx_where *lx_wherep;
 #define LX_AT(expr) \
-	(lx_where.file = __FILE__, lx_where.func = __func__, lx_where.line = __LINE__, (expr))
+	(lx_wherep->file = __FILE__, lx_wherep->func = __func__, lx_wherep->line = __LINE__, (expr))
 
 /* struct page layout and flag bits shared with mm/mm.h (checked there). */
 #define LX_PAGE_OFF_FLAGS	 0
@@ -77,6 +81,12 @@ uint64_t lx_virt_to_phys(uint64_t va);
 uint64_t lx_load(uint64_t va, unsigned size);
 void lx_store(uint64_t va, unsigned size, uint64_t val);
 uint64_t lx_cmpxchg(uint64_t va, unsigned size, uint64_t old, uint64_t val);
+/*
+ * set_bit()/clear_bit() of the word at @va: atomic_long_or/andnot, on
+ * arm64 LSE a relaxed STSET/STCLR (asm-generic/bitops/atomic.h).
+ */
+void lx_set_bits(uint64_t va, uint64_t mask);
+void lx_clear_bits(uint64_t va, uint64_t mask);
 void lx_copy_page(uint64_t to, uint64_t from);
 /* A host object's address as stored in simulated memory, and back. */
 uint64_t lx_token(const void *host);

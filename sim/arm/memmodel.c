@@ -17,11 +17,13 @@
  *
  * A load of x with view vpre may read the latest message of x at or
  * before max(vpre, coh[x]), or any later one: that choice is a recorded
- * decision (read-from). The paper's promises are replaced by pending
- * stores: a store waits in the CPU's pending list until it propagates (a
- * recorded decision, propagate, at the CPU's next access) and takes a
- * timestamp then. See docs/memmodel.md for why this is the paper's model
- * minus load buffering.
+ * decision (read-from). A store waits in the CPU's pending list until it
+ * propagates (a recorded decision, propagate, at the CPU's next access)
+ * and takes a timestamp then: the paper's promise of a store already
+ * executed. A store not reached yet is promised only by a CPU whose
+ * program declared its values (cpu_promise_values(); the paper's promise
+ * step with the value guessed, fulfilled by the paper's write rule, its
+ * certification checked lazily): docs/memmodel.md.
  */
 #include "memmodel.h"
 #include "sim/pmem.h"
@@ -34,7 +36,8 @@
 
 struct mm_msg {
 	uint64_t ts;
-	uint64_t val; /* the whole word after the store */
+	uint64_t val;  /* the whole word after the store */
+	unsigned prom; /* 1 + the CPU whose promise it is, not fulfilled yet; or 0 */
 };
 
 struct mm_cpuloc {
@@ -58,11 +61,24 @@ struct mm_pending {
 	bool rel;      /* STLR: propagates only after every earlier store */
 };
 
+/* A store the CPU has promised and not made yet (the paper's promise set). */
+struct mm_promise {
+	struct mm_loc *loc;
+	uint64_t pa, val, ts;
+	unsigned size;
+};
+
 struct mm_cpu {
 	uint64_t vrold, vwold, vrnew, vwnew, vcap, vrel;
 	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
 	struct mm_pending pend[MM_PENDING_MAX];
 	unsigned npend;
+	/* cpu_promise_values(): what it may promise; its promises outstanding */
+	uint64_t pvals[MM_PROMISE_VALS];
+	unsigned npvals;
+	struct mm_promise prom[MM_PROMISES_MAX];
+	unsigned nprom;
+	bool done; /* its program ended: it promises nothing more */
 };
 
 struct mm {
@@ -71,6 +87,8 @@ struct mm {
 	uint64_t now;	    /* the latest timestamp */
 	uint64_t completed; /* every store before it was completed by a DSB */
 	struct mm_cpu *cpu;
+	unsigned promisers; /* CPUs that declared values they may promise */
+	unsigned nprom;	    /* promises outstanding, machine-wide */
 };
 
 static inline uint64_t vmax(uint64_t a, uint64_t b)
@@ -130,7 +148,7 @@ static void loc_push(struct mm_loc *l, uint64_t ts, uint64_t val)
 		l->cap = l->cap ? l->cap * 2 : 4;
 		l->msg = g_renew(struct mm_msg, l->msg, l->cap);
 	}
-	l->msg[l->n++] = (struct mm_msg){.ts = ts, .val = val};
+	l->msg[l->n++] = (struct mm_msg){.ts = ts, .val = val, .prom = 0};
 }
 
 /*
@@ -324,6 +342,163 @@ static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 	return had;
 }
 
+/* ---- promises (the paper's promise and fulfil steps; docs/memmodel.md) -------------- */
+
+static uint64_t size_mask(unsigned size)
+{
+	return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
+}
+
+/* @q may promise now: it declared values, its program runs, room is left. */
+static bool may_promise(struct mm *m, unsigned q)
+{
+	return m->cpu[q].npvals && !m->cpu[q].done && m->cpu[q].nprom < MM_PROMISES_MAX;
+}
+
+/*
+ * Before @cpu accesses the word of @pa: another CPU q may promise a store
+ * (pa, v) for v among its declared values, as if it had promised it just
+ * before (a recorded decision, promise). The message is the
+ * word's latest at once, so this access may read it or be ordered after
+ * it; q must fulfil it before it ends, or the run is infeasible.
+ */
+static void maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size)
+{
+	struct mm *m = mm_of(cpu);
+	unsigned n = 1, pick, shift = (unsigned)(pa & 7) * 8;
+	uint64_t v, word;
+
+	if (!m->promisers || (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK))
+		return;
+	for (unsigned q = 0; q < m->sim->ncpus; q++)
+		if (q != cpu->id && may_promise(m, q))
+			n += m->cpu[q].npvals;
+	if (n == 1)
+		return;
+	/*
+	 * None is 3 in 4 (n - 1 promises weigh 1): a promise at every access
+	 * of a small test makes most runs infeasible, and the outcomes that
+	 * need one need one or two.
+	 */
+	pick = sim_decide(m->sim, DECIDE_PROMISE, 4 * (n - 1));
+	if (pick < 3 * (n - 1))
+		return;
+	pick -= 3 * (n - 1);
+	for (unsigned q = 0; q < m->sim->ncpus; q++) {
+		struct mm_cpu *cq = &m->cpu[q];
+
+		if (q == cpu->id || !may_promise(m, q))
+			continue;
+		if (pick >= cq->npvals) {
+			pick -= cq->npvals;
+			continue;
+		}
+		v = cq->pvals[pick] & size_mask(size);
+		word = (l->msg[l->n - 1].val & ~(size_mask(size) << shift)) | v << shift;
+		loc_push(l, ++m->now, word);
+		l->msg[l->n - 1].prom = q + 1;
+		cq->prom[cq->nprom++] = (struct mm_promise){
+			.loc = l, .pa = pa, .val = v, .ts = m->now, .size = size};
+		m->nprom++;
+		cpu_raw_store(cpu, pa, size, v); /* pmem holds the latest message */
+		return;
+	}
+}
+
+/*
+ * @cpu's store fulfils one of its promises when it is the promised store
+ * and could have been made at the promise's timestamp: the paper's write
+ * rule, max(vpre, coh[x]) < ts, vpre = addr ⊔ data ⊔ vcap ⊔ vwnew (⊔ vrold
+ * ⊔ vwold for a release, whose earlier stores must all be visible), and
+ * no earlier store of its to the word still pending (CoWW).
+ */
+static bool fulfil(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size, uint64_t val,
+		   bool rel, uint64_t view)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+	struct mm_cpuloc *cl = &l->c[cpu->id];
+	uint64_t vpre = vmax(view, vmax(c->vcap, c->vwnew));
+
+	if (rel)
+		vpre = vmax(vpre, vmax(c->vrold, c->vwold));
+	for (unsigned i = 0; i < c->npend; i++)
+		if (c->pend[i].loc == l)
+			return false;
+	if (rel && c->npend)
+		return false;
+	for (unsigned k = 0; k < c->nprom; k++) {
+		struct mm_promise p = c->prom[k];
+
+		if (p.loc != l || p.pa != pa || p.size != size ||
+		    p.val != (val & size_mask(size)) || vmax(vpre, cl->coh) >= p.ts)
+			continue;
+		for (unsigned i = l->n; i-- > 0;)
+			if (l->msg[i].ts == p.ts)
+				l->msg[i].prom = 0;
+		memmove(c->prom + k, c->prom + k + 1, (c->nprom - k - 1) * sizeof(*c->prom));
+		c->nprom--;
+		m->nprom--;
+		cl->coh = p.ts;
+		cl->fwd_ts = p.ts;
+		cl->fwd_view = view;
+		cl->fwd_ex = false;
+		c->vwold = vmax(c->vwold, p.ts);
+		if (rel)
+			c->vrel = vmax(c->vrel, p.ts);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A promise no later store can fulfil (its floor vwnew ⊔ vcap ⊔ coh[x]
+ * reached the timestamp) makes the run infeasible now: the paper's
+ * certification, checked lazily.
+ */
+static void check_promises(struct sim_cpu *cpu)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	for (unsigned k = 0; k < c->nprom; k++) {
+		const struct mm_promise *p = &c->prom[k];
+
+		if (vmax(vmax(c->vwnew, c->vcap), p->loc->c[cpu->id].coh) >= p->ts)
+			sim_infeasible(cpu->sim, "a promise its CPU can no longer fulfil");
+	}
+}
+
+static void mm_promise_values(struct sim_cpu *cpu, const uint64_t *vals, unsigned n)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_cpu *c = &m->cpu[cpu->id];
+
+	if (!c->npvals && n)
+		m->promisers++;
+	for (unsigned i = 0; i < n && c->npvals < MM_PROMISE_VALS; i++) {
+		bool dup = false;
+
+		for (unsigned j = 0; j < c->npvals; j++)
+			dup |= c->pvals[j] == vals[i];
+		if (!dup)
+			c->pvals[c->npvals++] = vals[i];
+	}
+}
+
+static void mm_finished(struct sim_cpu *cpu)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	c->done = true;
+	if (c->nprom)
+		sim_infeasible(cpu->sim, "a CPU ended with a promise unfulfilled");
+}
+
+static bool mm_guessing(struct sim *sim)
+{
+	return ((struct mm *)sim->memory_state)->nprom;
+}
+
 /* ---- the instructions ---------------------------------------------------------------- */
 
 /* The paper's read rule (figure 4, "read"), with the message a decision. */
@@ -343,6 +518,8 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 		propagate_releases(cpu);
 	l = loc_get(m, pa);
 	propagate_loc(cpu, l);
+	if (!spin)
+		maybe_promise(cpu, l, pa, size);
 	cl = &l->c[cpu->id];
 	vpre = vmax(addr_dep, c->vrnew);
 	if (ord == CPU_ACQ)
@@ -380,6 +557,8 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	if (spin) /* the loop's exit is a branch on the value */
 		c->vcap = vmax(c->vcap, view);
 	c->last = view;
+	if (c->nprom)
+		check_promises(cpu);
 	return extract(msg->val, pa, size);
 }
 
@@ -398,6 +577,12 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	if (c->npend == MM_PENDING_MAX)
 		maybe_propagate(cpu, true);
 	l = loc_get(m, pa);
+	maybe_promise(cpu, l, pa, size);
+	if (c->nprom && fulfil(cpu, l, pa, size, val, ord == CPU_REL || ord == CPU_AL,
+			       vmax(addr_dep, data_dep))) {
+		c->vcap = vmax(c->vcap, addr_dep);
+		return;
+	}
 	c->vcap = vmax(c->vcap, addr_dep);
 	c->pend[c->npend++] = (struct mm_pending){
 		.loc = l,
@@ -414,6 +599,8 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	 */
 	if (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK)
 		propagate_loc(cpu, l);
+	if (c->nprom)
+		check_promises(cpu);
 }
 
 /*
@@ -424,8 +611,8 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
  * every access before it before every access after it).
  */
 static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu_rmw_op op,
-		       uint64_t cmp, uint64_t val, enum cpu_order ord, cpu_dep_t addr_dep,
-		       cpu_dep_t data_dep)
+		       uint64_t cmp, cpu_dep_t cmp_dep, uint64_t val, enum cpu_order ord,
+		       cpu_dep_t addr_dep, cpu_dep_t data_dep)
 {
 	struct mm *m = mm_of(cpu);
 	struct mm_cpu *c = &m->cpu[cpu->id];
@@ -465,6 +652,17 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		c->vwold = vmax(c->vwold, ts);
 		if (rel)
 			c->vrel = vmax(c->vrel, ts);
+		/*
+		 * A successful CAS's returned value equals its compare value:
+		 * it may come from that register, with a control dependency on
+		 * the read (herd7's CAS semantics, herdtools7 PR #647).
+		 */
+		if (cmp_dep != CPU_DEP_NONE && !noret &&
+		    ((int)op & ~CPU_RMW_NORET) == CPU_RMW_CMPXCHG &&
+		    sim_decide(m->sim, DECIDE_CAS_DEP, 2)) {
+			c->last = cmp_dep;
+			c->vcap = vmax(c->vcap, view);
+		}
 	}
 	if (acq) {
 		c->vrnew = vmax(c->vrnew, view);
@@ -476,6 +674,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
 	}
+	if (c->nprom)
+		check_promises(cpu);
 	return old;
 }
 
@@ -526,6 +726,8 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		c->vwnew = vmax(c->vwnew, v);
 		break;
 	}
+	if (c->nprom)
+		check_promises(cpu);
 }
 
 static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
@@ -533,6 +735,8 @@ static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
 	c->vcap = vmax(c->vcap, dep);
+	if (c->nprom)
+		check_promises(cpu);
 }
 
 static cpu_dep_t mm_dep(struct sim_cpu *cpu)
@@ -557,6 +761,9 @@ static const struct cpu_memory_model mm_arm = {
 	.dep = mm_dep,
 	.flush = mm_flush,
 	.written = mm_written,
+	.promise_values = mm_promise_values,
+	.finished = mm_finished,
+	.guessing = mm_guessing,
 };
 
 static void __attribute__((constructor)) mm_register(void)

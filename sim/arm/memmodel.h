@@ -8,10 +8,13 @@
  * lists with timestamps and per-CPU views; which message a load reads is a
  * recorded decision (read-from). Stores may become visible out of program
  * order: a CPU's stores wait in a small pending list and propagate in any
- * order the barriers allow (a recorded decision, propagate), which is the
- * paper's promise of a later store, restricted to stores already executed.
- * Load buffering (a load reading a store that is later in program order of
- * a CPU waiting on it) is therefore not produced; docs/memmodel.md.
+ * order the barriers allow (a recorded decision, propagate). Load
+ * buffering (a store seen before an earlier load of its CPU is satisfied)
+ * comes from the paper's promises, for programs that declare the values
+ * they store (cpu_promise_values()): at another CPU's access a CPU may
+ * promise a store to that word (a recorded decision, promise); a run in
+ * which it does not fulfil it is infeasible (sim_infeasible()), the
+ * paper's certification checked lazily; docs/memmodel.md.
  *
  * Contract: the model registers itself with sim/cpu.c (cpu_memory_register)
  * and is used through the cpu_*() accessors only; every call is made by the
@@ -34,6 +37,9 @@
  * are forgotten (a CPU whose view is that old reads the oldest kept).
  */
 #define MM_HISTORY_MAX 64
+/* Values a CPU may declare for promises, and its promises outstanding at once. */
+#define MM_PROMISE_VALS 8
+#define MM_PROMISES_MAX 4
 
 /* Pending stores of @cpu not yet visible to the other CPUs (tests). */
 unsigned mm_pending(struct sim_cpu *cpu);

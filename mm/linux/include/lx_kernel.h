@@ -15,8 +15,8 @@
  *
  * Every call the Linux file makes that reaches the simulated machine is a
  * macro that first records its call site (LX_AT: file, function, line, in
- * lx_where) and then calls the lx_ function: a finding reported while Linux
- * code runs names the line of hugetlb_vmemmap.c that was executing. Inside
+ * the run's lx_where) and then calls the lx_ function: a finding reported
+ * while Linux code runs names the line of hugetlb_vmemmap.c that was executing. Inside
  * the shim, only the lx_ functions are called, so the site stays Linux's.
  */
 #ifndef BBMSIM_LX_KERNEL_H
@@ -315,14 +315,15 @@ static inline bool lx_folio_test_optimized(struct folio *folio)
 	return (lx_load(lx_va(folio) + LX_PAGE_OFF_PRIVATE, 8) >> LX_HPG_vmemmap_optimized) & 1;
 }
 
+/* set_bit()/clear_bit(): relaxed STSET/STCLR on arm64 (no return value, no barrier). */
 static inline void lx_folio_private_update(struct folio *folio, bool set)
 {
 	uint64_t va = lx_va(folio) + LX_PAGE_OFF_PRIVATE, bit = 1ull << LX_HPG_vmemmap_optimized;
-	uint64_t old = lx_load(va, 8), seen;
 
-	/* An atomic RMW, as set_bit()/clear_bit() are. */
-	while ((seen = lx_cmpxchg(va, 8, old, set ? old | bit : old & ~bit)) != old)
-		old = seen;
+	if (set)
+		lx_set_bits(va, bit);
+	else
+		lx_clear_bits(va, bit);
 }
 
 #define folio_test_hugetlb_vmemmap_optimized(f)	 LX_AT(lx_folio_test_optimized(f))
@@ -376,12 +377,13 @@ static inline void lx___free_page(struct page *page)
 	lx_free_page(page_to_pfn(page));
 }
 
-/* free_reserved_page(): a memblock page joins the buddy allocator. */
+/*
+ * free_reserved_page(): ClearPageReserved() is clear_bit() (a relaxed
+ * STCLR), then the page joins the buddy allocator.
+ */
 static inline void lx_free_bootmem_page(struct page *page)
 {
-	uint64_t va = lx_va(page) + LX_PAGE_OFF_FLAGS;
-
-	lx_store(va, 8, lx_load(va, 8) & ~(1ull << LX_PG_reserved));
+	lx_clear_bits(lx_va(page) + LX_PAGE_OFF_FLAGS, 1ull << LX_PG_reserved);
 	lx___free_page(page);
 }
 
