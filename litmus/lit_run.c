@@ -98,15 +98,16 @@ static bool sym_is_region(const struct litmus *lt, int sym)
 {
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
-		if (val_names(&in->val, sym) || (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
+		if (val_names(&in->val, sym) ||
+		    (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
 		    (in->val.kind == LV_DESC && in->val.d.oa_sym == sym &&
 		     (in->val.d.level != 3 || in->val.d.oa_page)))
 			return true;
 	}
 	for (int i = 0; i < lt->nprops; i++) {
 		const struct lit_prop *p = lt->props[i];
-		if (p->kind == LP_EQ && (val_names(&p->val, sym) || (!p->loc.is_reg &&
-								      val_names(&p->loc.addr, sym))))
+		if (p->kind == LP_EQ &&
+		    (val_names(&p->val, sym) || (!p->loc.is_reg && val_names(&p->loc.addr, sym))))
 			return true;
 	}
 	return false;
@@ -140,6 +141,134 @@ static enum mmu_fault_action lit_on_fault(struct sim_cpu *cpu, const struct mmu_
 	/* The access does not happen: back to the interpreter, which takes the exception. */
 	lc->fault = *f;
 	longjmp(lc->fault_jb, 1);
+}
+
+/*
+ * The values thread @th may promise (cpu_promise_values(); Promising-ARM's
+ * load buffering): what a store after one of its loads writes when neither
+ * its address, its data nor a branch before it depends on a load (any
+ * other store is ordered after the loads it depends on, so a promise of
+ * it could never be kept). One pass in program order with the registers'
+ * initial values @x as constants; what a loop or handler does is not
+ * promised (fewer load-buffering outcomes, none wrong). Each value offered
+ * is a branch of the exhaustive search at every access of another CPU,
+ * hence the care.
+ */
+static unsigned promise_values(const struct litmus *lt, int th, const uint64_t *x, uint64_t *vals,
+			       unsigned max)
+{
+	const struct lit_thread *t = &lt->th[th];
+	bool taint[32] = {false}, known[32], ftaint = false, fknown = true, z = false;
+	bool loaded = false;
+	uint64_t v[32];
+	unsigned n = 0;
+
+	for (int r = 0; r < 32; r++) {
+		known[r] = true;
+		v[r] = r == LIT_REG_ZR ? 0 : x[r];
+	}
+	/* A walk of the program, through branches whose outcome is known. */
+	for (int pc = 0, steps = 0; pc < t->nins && steps < 4 * LIT_MAX_INS; steps++) {
+		const struct lit_ins *in = &t->ins[pc++];
+		bool at = (in->rn >= 0 && taint[in->rn]) || (in->rm >= 0 && taint[in->rm]);
+		bool ak = (in->rn < 0 || known[in->rn]) && (in->rm < 0 || known[in->rm]);
+		uint64_t a = in->rn >= 0 ? v[in->rn] : 0;
+		uint64_t b = in->has_imm ? (uint64_t)in->imm : in->rm >= 0 ? v[in->rm] : 0;
+		int data = -1, dst = -1, sel;
+
+		switch (in->op) {
+		case LOP_MOV:
+		case LOP_ADD:
+		case LOP_SUB:
+		case LOP_AND:
+		case LOP_ORR:
+		case LOP_EOR:
+			if (in->rd < 0 || in->rd == LIT_REG_ZR)
+				break;
+			taint[in->rd] = at;
+			known[in->rd] = ak;
+			v[in->rd] = in->op == LOP_MOV	? (in->has_imm ? b : a)
+				    : in->op == LOP_ADD ? a + b
+				    : in->op == LOP_SUB ? a - b
+				    : in->op == LOP_AND ? a & b
+				    : in->op == LOP_ORR ? a | b
+							: a ^ b;
+			break;
+		case LOP_CSEL:
+			if (!fknown || ftaint) {
+				taint[in->rd] = at || ftaint;
+				known[in->rd] = false;
+				break;
+			}
+			sel = z == (in->cond == COND_EQ) ? in->rn : in->rm;
+			taint[in->rd] = taint[sel];
+			known[in->rd] = known[sel];
+			v[in->rd] = v[sel];
+			break;
+		case LOP_CMP:
+			ftaint = at;
+			fknown = ak && !at;
+			z = (in->wide ? a - b : (uint32_t)(a - b)) == 0;
+			break;
+		case LOP_B:
+			pc = in->target;
+			break;
+		case LOP_BCOND:
+			if (ftaint || !fknown)
+				return n; /* what follows depends on a load, or is unknown */
+			if (z == (in->cond == COND_EQ))
+				pc = in->target;
+			break;
+		case LOP_CBZ:
+		case LOP_CBNZ:
+			if (at || !ak)
+				return n;
+			if ((a == 0) == (in->op == LOP_CBZ))
+				pc = in->target;
+			break;
+		case LOP_LDR:
+		case LOP_LDXR:
+			dst = in->rd;
+			break;
+		case LOP_STR:
+		case LOP_STXR:
+			data = in->rd;
+			break;
+		case LOP_CAS:
+			data = in->rd;
+			dst = in->rs;
+			break;
+		case LOP_SWP:
+		case LOP_LDOP:
+			data = in->rs;
+			dst = in->rd;
+			break;
+		case LOP_NOP:
+		case LOP_DMB:
+		case LOP_DSB:
+		case LOP_ISB:
+		case LOP_TLBI:
+		case LOP_MSR:
+			break;
+		default:
+			return n; /* CSET, shifts, ADR, MRS, ERET: not followed */
+		}
+		if (data >= 0 && loaded && !at && !taint[data] && known[data] && n < max) {
+			uint64_t w = in->wide ? v[data] : (uint32_t)v[data];
+			bool dup = false;
+
+			for (unsigned k = 0; k < n; k++)
+				dup |= vals[k] == w;
+			if (!dup)
+				vals[n++] = w;
+		}
+		if (dst >= 0 && dst != LIT_REG_ZR) {
+			taint[dst] = true;
+			known[dst] = false;
+		}
+		loaded |= dst >= 0 || in->op == LOP_LDR || in->op == LOP_LDXR;
+	}
+	return n;
 }
 
 static int lit_setup(struct sim *sim, char *err, size_t errlen)
@@ -187,8 +316,16 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 		pmem_write(sim->mem, pa, 8, v);
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
+		uint64_t vals[16];
+		unsigned n = c < (unsigned)lt->nprocs
+				     ? promise_values(lt, (int)c, st->cpu[c].x, vals, 16)
+				     : 0;
+
 		st->cpu[c].th = (int)c;
 		mmu_set_fault_handler(&sim->cpus[c], lit_on_fault, &st->cpu[c]);
+		/* Every branch passes its dependency (step()): its stores may be promised. */
+		if (n)
+			cpu_promise_values(&sim->cpus[c], vals, n);
 	}
 	return 0;
 }
@@ -367,8 +504,8 @@ static void pick_order(struct sim_cpu *cpu, const struct lit_cpu *lc)
  * An atomic read-modify-write with the instruction's ordering; @noret: the
  * old value goes to XZR (STADD, CAS/SWP into XZR: no acquire, C6.2).
  */
-static uint64_t rmw(struct sim_cpu *cpu, const struct lit_ins *in, enum cpu_rmw_op op,
-		    uint64_t a, cpu_dep_t ad, uint64_t cmp, uint64_t v, cpu_dep_t vd, bool noret)
+static uint64_t rmw(struct sim_cpu *cpu, const struct lit_ins *in, enum cpu_rmw_op op, uint64_t a,
+		    cpu_dep_t ad, uint64_t cmp, uint64_t v, cpu_dep_t vd, bool noret)
 {
 	unsigned size = in->wide ? 8 : 4;
 
@@ -403,8 +540,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 	case LOP_LSL:
 		/* EOR W2,W1,W1 is 0 and still depends on W1, as in herd. */
 		a = rdd(lc, in->rn, in->wide, &dd);
-		b = in->has_imm ? (uint64_t)in->imm
-				: rdd(lc, in->rm, in->wide && !in->sxtw, &dd);
+		b = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rm, in->wide && !in->sxtw, &dd);
 		if (in->sxtw)
 			b = (uint64_t)(int64_t)(int32_t)b;
 		v = in->op == LOP_ADD	? a + b
@@ -426,12 +562,13 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		break;
 	case LOP_CSEL:
 		/*
-		 * herd: the result depends on both sources and not on the flags
-		 * (MP+rel+CSEL: a CSEL of two constants carries no address
-		 * dependency, Allowed).
+		 * herd: the result depends on the selected source; the flags
+		 * give it a pick dependency only (MP+rel+CSEL: a CSEL of two
+		 * constants carries no address dependency, Allowed).
 		 */
-		a = rdd(lc, in->rn, in->wide, &dd);
-		b = rdd(lc, in->rm, in->wide, &dd);
+		rdd(lc, lc->z == (in->cond == COND_EQ) ? in->rn : in->rm, in->wide, &dd);
+		a = rd(lc, in->rn, in->wide);
+		b = rd(lc, in->rm, in->wide);
 		lc->pacc = cpu_dep_join(lc->pacc, cpu_dep_join(lc->zdep, lc->zpick));
 		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ) ? a : b, dd);
 		break;
@@ -490,8 +627,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		pick_order(cpu, lc);
 		b = 1;
 		if (lc->excl && lc->excl_addr == a &&
-		    rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, lc->excl_val, v, dd, true) ==
-			    lc->excl_val)
+		    rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, lc->excl_val, v, dd, true) == lc->excl_val)
 			b = 0;
 		lc->excl = false;
 		wrl(lc, in->rs, false, b, 0);
@@ -507,12 +643,18 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		a = ea(lc, in, &ad);
 		/*
 		 * The compare value decides whether the write happens, but herd
-		 * counts no dependency from it to the write (MP+rel+CAS-addr).
+		 * counts no dependency from it to the write (MP+rel+CAS-addr);
+		 * when the CAS succeeds, Rs may carry the compare value's
+		 * dependency instead of the read's (cpu_cas_x(), herd7 #647).
 		 */
-		b = rd(lc, in->rs, in->wide);
+		b = in->rs == LIT_REG_ZR ? 0 : lc->dep[in->rs];
 		v = rdd(lc, in->rd, in->wide, &dd);
 		pick_order(cpu, lc);
-		old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, b, v, dd, in->rs == LIT_REG_ZR);
+		if (in->rs == LIT_REG_ZR)
+			old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, 0, v, dd, true);
+		else
+			old = cpu_cas_x(cpu, a, size, rd(lc, in->rs, in->wide), b, v, order(in), ad,
+					dd);
 		wrl(lc, in->rs, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_LDOP:
@@ -728,8 +870,8 @@ static void append_locs(struct sim *sim, const struct lit_state *st, const struc
 			return;
 	g_ptr_array_add(seen, g_strdup(name));
 	lit_val_str(lt, loc_value(sim, st, &p->loc),
-		    p->val.kind == LV_DESC    ? p->val.d.level
-		    : p->val.kind == LV_TABLE ? 2
+		    p->val.kind == LV_DESC			   ? p->val.d.level
+		    : p->val.kind == LV_TABLE			   ? 2
 		    : !p->loc.is_reg && p->loc.addr.kind == LV_PTE ? p->loc.addr.level
 								   : 0,
 		    st->table, val, sizeof(val));
@@ -751,8 +893,8 @@ static void lit_check(struct sim *sim)
 		lit_loc_str(lt, l, name, sizeof(name));
 		g_ptr_array_add(seen, g_strdup(name));
 		lit_val_str(lt, loc_value(sim, st, l),
-			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table, val,
-			    sizeof(val));
+			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table,
+			    val, sizeof(val));
 		g_string_append_printf(g, "%s=%s; ", name, val);
 	}
 	append_locs(sim, st, lt->cond, g, seen);
@@ -822,8 +964,7 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	if (lt->var_bbm2 &&
 	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
 	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen) ||
-	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err,
-		     errlen)))
+	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err, errlen)))
 		return -1;
 	return 0;
 }

@@ -380,10 +380,20 @@ static void maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, un
 	 * of a small test makes most runs infeasible, and the outcomes that
 	 * need one need one or two.
 	 */
-	pick = sim_decide(m->sim, DECIDE_PROMISE, 4 * (n - 1));
-	if (pick < 3 * (n - 1))
-		return;
-	pick -= 3 * (n - 1);
+	/*
+	 * An exhaustive explorer tries every value once: none is one value
+	 * there (the weights would only repeat the same run).
+	 */
+	if (m->sim->explorer) {
+		pick = sim_decide(m->sim, DECIDE_PROMISE, n);
+		if (!pick--)
+			return;
+	} else {
+		pick = sim_decide(m->sim, DECIDE_PROMISE, 4 * (n - 1));
+		if (pick < 3 * (n - 1))
+			return;
+		pick -= 3 * (n - 1);
+	}
 	for (unsigned q = 0; q < m->sim->ncpus; q++) {
 		struct mm_cpu *cq = &m->cpu[q];
 
@@ -395,7 +405,9 @@ static void maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, un
 		}
 		v = cq->pvals[pick] & size_mask(size);
 		word = (l->msg[l->n - 1].val & ~(size_mask(size) << shift)) | v << shift;
-		loc_push(l, ++m->now, word);
+		loc_push(l, next_ts(m), word);
+		/* q's promises change under q's feet: no step commutes with this one */
+		sim_note(cpu, SIM_OBJ_GLOBAL, true);
 		l->msg[l->n - 1].prom = q + 1;
 		cq->prom[cq->nprom++] = (struct mm_promise){
 			.loc = l, .pa = pa, .val = v, .ts = m->now, .size = size};
