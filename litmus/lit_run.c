@@ -103,6 +103,30 @@ static enum mmu_fault_action lit_on_fault(struct sim_cpu *cpu, const struct mmu_
 	longjmp(lc->fault_jb, 1);
 }
 
+/*
+ * Does the test change or read translation tables (descriptors, TLBIs,
+ * hardware updates)? Then it makes no promises: a walk reads the latest
+ * descriptor with no view of the memory model (docs/memmodel.md), so a
+ * promised store could be kept although its CPU's translation is ordered
+ * after what the promise was read by (NT-11-dmb would be Allowed).
+ */
+static bool touches_tables(const struct litmus *lt)
+{
+	if (lt->tthm_ha || lt->tthm_hd)
+		return true;
+	for (int i = 0; i < lt->ninit; i++) {
+		const struct lit_init *in = &lt->init[i];
+		if (in->val.kind == LV_PTE || in->val.kind == LV_DESC || in->val.kind == LV_TABLE ||
+		    (!in->loc.is_reg && in->loc.addr.kind == LV_PTE))
+			return true;
+	}
+	for (int t = 0; t < lt->nthreads; t++)
+		for (int i = 0; i < lt->th[t].nins; i++)
+			if (lt->th[t].ins[i].op == LOP_TLBI)
+				return true;
+	return false;
+}
+
 static int lit_setup(struct sim *sim, char *err, size_t errlen)
 {
 	const struct litmus *lt = lscn(sim)->lt;
@@ -149,7 +173,7 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
 		uint64_t vals[16];
-		unsigned n = c < (unsigned)lt->nprocs
+		unsigned n = c < (unsigned)lt->nprocs && !touches_tables(lt)
 				     ? lit_promise_values(lt, (int)c, st->cpu[c].x, vals, 16)
 				     : 0;
 
