@@ -91,6 +91,7 @@ int cmd_litmus(int argc, char **argv);
 /* explore --exhaustive (cli_exhaustive.c): every execution of a small scenario. */
 extern gboolean opt_exhaustive;
 extern gint64 opt_max_steps;
+extern gboolean opt_no_reduction;
 int explore_exhaustive(const struct scenario *scn, struct sim_options *opt,
 		       const struct sim_costs *costs, const char *out);
 

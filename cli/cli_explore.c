@@ -361,6 +361,9 @@ int cmd_explore(int argc, char **argv)
 		{"exhaustive", 0, 0, G_OPTION_ARG_NONE, &opt_exhaustive,
 		 "every interleaving and hardware decision instead of seeds (small scenarios)",
 		 NULL},
+		{"no-reduction", 0, 0, G_OPTION_ARG_NONE, &opt_no_reduction,
+		 "with --exhaustive: every interleaving, no partial-order reduction (to check it)",
+		 NULL},
 		{"max-steps", 0, 0, G_OPTION_ARG_INT64, &opt_max_steps,
 		 "with --exhaustive: a run past N yield points is a livelock (the bound)", "N"},
 		{NULL}};

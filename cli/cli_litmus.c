@@ -11,8 +11,13 @@
 
 static gint64 opt_max_runs = 1000000;
 
-/* A scenario stand-in for build_options(): litmus tests have no defaults of their own. */
-static const struct scenario litmus_scn = {.name = "litmus"};
+
+/*
+ * A scenario stand-in for build_options(): litmus tests run on the Arm
+ * data memory model unless --memory sc is given (docs/litmus.md).
+ */
+static const char *const litmus_defaults[] = {"memory=arm", NULL};
+static const struct scenario litmus_scn = {.name = "litmus", .defaults = litmus_defaults};
 
 static void write_trace(const char *dir, const char *name, const char *what, const char *text)
 {
@@ -34,6 +39,9 @@ int cmd_litmus(int argc, char **argv)
 		{"max-runs", 0, 0, G_OPTION_ARG_INT64, &opt_max_runs,
 		 "stop a test after N executions (default 1000000): the result says incomplete",
 		 "N"},
+		{"no-reduction", 0, 0, G_OPTION_ARG_NONE, &opt_no_reduction,
+		 "explore every interleaving (no partial-order reduction): to check the reduction",
+		 NULL},
 		{"out", 0, 0, G_OPTION_ARG_FILENAME, &opt_out,
 		 "write each test's first witness (and BBM-flagged) execution's trace to DIR",
 		 "DIR"},
@@ -61,8 +69,8 @@ int cmd_litmus(int argc, char **argv)
 
 		if (!lt)
 			die("%s", err);
-		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs, 0, &r, err,
-				   sizeof(err)))
+		if (lit_check_test(lt, &opt, &costs, (uint64_t)opt_max_runs,
+				   opt_no_reduction ? DPOR_ALL_DEPENDENT : 0, &r, err, sizeof(err)))
 			die("%s: %s", argv[i], err);
 		if (opt_json) {
 			if (i > 1)

@@ -115,6 +115,18 @@ uint64_t gic_mpidr(struct sim *sim, unsigned cpu)
 	return gcpu(sim, cpu)->mpidr;
 }
 
+/*
+ * The running step reads or writes @cpu's redistributor and interface
+ * (exploration: litmus/dpor.h). Host context (setup) has no step.
+ */
+static void gic_note(struct sim *sim, unsigned cpu, bool write)
+{
+	struct sim_cpu *cur = sim_current(sim);
+
+	if (cur)
+		sim_note(cur, SIM_OBJ_GIC(cpu), write);
+}
+
 /* ---- the one place that decides what a CPU interface signals --------------------- */
 
 static uint8_t running_prio(const struct gic_cpu *c)
@@ -158,6 +170,7 @@ static void gic_update(struct sim *sim, unsigned cpu)
 	struct sim_cpu *sc = &sim->cpus[cpu];
 	bool was = sc->irq_line;
 
+	gic_note(sim, cpu, true); /* every change of the state comes through here */
 	sc->irq_line = can_signal(gcpu(sim, cpu), hppi(gcpu(sim, cpu)));
 	if (sc->irq_line && !was) {
 		sc->irq_defer = 0; /* an unmask is taken at once; an SGI's arrival: raise_sgi() */
@@ -207,6 +220,7 @@ static void raise_sgi(struct sim *sim, unsigned from, unsigned to, unsigned inti
 	bool was;
 
 	g->stats.sgi_raised++;
+	gic_note(sim, to, true); /* even a coalesced SGI orders the receiver after us */
 	if (cur)
 		chk_sgi_send(cur, to); /* the receiver is ordered after the sender */
 	if (c->pending & (1u << intid)) {
@@ -324,6 +338,7 @@ uint32_t gic_cpuif_read_iar1(struct sim *sim, unsigned cpu)
 	struct gic_cpu *c = gcpu(sim, cpu);
 	int n = hppi(c);
 
+	gic_note(sim, cpu, true);
 	/* 12.2.13: below the PMR or the running priority, the read is spurious. */
 	if (!can_signal(c, n)) {
 		gic_of(sim)->stats.spurious++;
@@ -371,6 +386,7 @@ void gic_cpuif_write_dir(struct sim *sim, unsigned cpu, uint32_t intid)
 {
 	struct gic_cpu *c = gcpu(sim, cpu);
 
+	gic_note(sim, cpu, true);
 	/* 12.2.7: with EOImode 0 a DIR write is UNPREDICTABLE; we ignore it. */
 	if (!c->eoimode) {
 		gic_of(sim)->stats.bad_eoi++;
@@ -388,11 +404,13 @@ void gic_cpuif_write_pmr(struct sim *sim, unsigned cpu, uint64_t val)
 
 uint64_t gic_cpuif_read_pmr(struct sim *sim, unsigned cpu)
 {
+	gic_note(sim, cpu, false);
 	return gcpu(sim, cpu)->pmr;
 }
 
 uint64_t gic_cpuif_read_rpr(struct sim *sim, unsigned cpu)
 {
+	gic_note(sim, cpu, false);
 	return running_prio(gcpu(sim, cpu));
 }
 
@@ -400,16 +418,19 @@ uint32_t gic_cpuif_read_hppir1(struct sim *sim, unsigned cpu)
 {
 	int n = hppi(gcpu(sim, cpu));
 
+	gic_note(sim, cpu, false);
 	return n < 0 ? GIC_INTID_SPURIOUS : (uint32_t)n;
 }
 
 void gic_cpuif_write_ctlr(struct sim *sim, unsigned cpu, uint64_t val)
 {
+	gic_note(sim, cpu, true);
 	gcpu(sim, cpu)->eoimode = !!(val & ICC_CTLR_EOIMODE);
 }
 
 uint64_t gic_cpuif_read_ctlr(struct sim *sim, unsigned cpu)
 {
+	gic_note(sim, cpu, false);
 	return gcpu(sim, cpu)->eoimode ? ICC_CTLR_EOIMODE : 0;
 }
 

@@ -48,20 +48,21 @@ static int sym_of_pa(const struct litmus *lt, uint64_t pa)
 {
 	if (pa < LIT_PA_BASE || pa >= lit_pa(lt->nsym))
 		return -1;
-	return (int)((pa - LIT_PA_BASE) / LIT_PAGE);
+	return (int)((pa - LIT_PA_BASE) / LIT_REGION);
 }
 
 int lit_sym_of_va(const struct litmus *lt, uint64_t va)
 {
 	if (va < LIT_VA_BASE || va >= lit_va(lt->nsym))
 		return -1;
-	return (int)((va - LIT_VA_BASE) / LIT_PAGE);
+	return (int)((va - LIT_VA_BASE) / LIT_REGION);
 }
 
 static const char *const attr_names[] = {"", "Normal, iNC, oNC", "Device-GRE", "Device-nGnRE",
 					 "Device-nGnRnE"};
 
-void lit_val_str(const struct litmus *lt, uint64_t v, bool as_desc, char *buf, size_t len)
+void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t *tables, char *buf,
+		 size_t len)
 {
 	int s;
 
@@ -75,19 +76,31 @@ void lit_val_str(const struct litmus *lt, uint64_t v, bool as_desc, char *buf, s
 		snprintf(buf, len, "label:\"P%u:%s\"", th, name);
 		return;
 	}
-	if (!as_desc) {
+	if (!level) {
 		if ((s = lit_sym_of_va(lt, v)) >= 0 && v == lit_va(s))
 			snprintf(buf, len, "%s", lt->sym[s]);
 		else
 			snprintf(buf, len, "%" PRId64, (int64_t)v);
 		return;
 	}
+	uint64_t oa = v & DESC_OA_MASK;
+	if (level < 3 && mmu_desc_is_table(v, level)) {
+		for (s = 0; tables && s < lt->nsym; s++)
+			if (tables[s] && oa == tables[s]) {
+				snprintf(buf, len, "TABLE(%s)", lt->sym[s]);
+				return;
+			}
+		snprintf(buf, len, "(table:%#" PRIx64 ")", oa);
+		return;
+	}
 	/* herd's form: only the fields that differ from the defaults */
 	GString *g = g_string_new("(oa:");
-	uint64_t oa = v & DESC_OA_MASK;
-	s = sym_of_pa(lt, oa & ~(LIT_PAGE - 1));
+	s = sym_of_pa(lt, oa);
 	if (s >= 0 && oa == lit_pa(s))
 		g_string_append_printf(g, "PA(%s)", lt->sym[s]);
+	else if (s >= 0)
+		g_string_append_printf(g, "PA(%s)+%" PRIu64, lt->sym[s],
+				       (uint64_t)((oa - lit_pa(s)) / LIT_PAGE));
 	else
 		g_string_append_printf(g, "%#" PRIx64, oa);
 	if (!(v & DESC_VALID))
@@ -102,6 +115,8 @@ void lit_val_str(const struct litmus *lt, uint64_t v, bool as_desc, char *buf, s
 		g_string_append(g, ", el0:0");
 	if (v & DESC_CONT)
 		g_string_append(g, ", contig:1");
+	if (level < 3)
+		g_string_append_printf(g, ", level:%d", level);
 	for (size_t a = 1; a < G_N_ELEMENTS(attr_index); a++)
 		if (((v & DESC_ATTRINDX_MASK) >> 2) == attr_index[a])
 			g_string_append_printf(g, ", attrs:(%s)", attr_names[a]);

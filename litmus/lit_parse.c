@@ -60,7 +60,8 @@ static bool parse_init_item(struct pctx *c, char *item, int line)
 		return lit_fail(c, line, "physical locations cannot be initialised");
 	if (in.val.kind == LV_DESC && in.val.d.oa_sym < 0 && !in.loc.is_reg)
 		in.val.d.oa_sym = in.loc.addr.sym; /* pte_x=(af:0) maps x's own page */
-	if (!in.loc.is_reg && in.loc.addr.kind == LV_PTE && in.val.kind != LV_DESC)
+	if (!in.loc.is_reg && in.loc.addr.kind == LV_PTE && in.val.kind != LV_DESC &&
+	    in.val.kind != LV_TABLE)
 		return lit_fail(c, line, "a descriptor location takes a (...) value");
 	lt->init = g_renew(struct lit_init, lt->init, lt->ninit + 1);
 	lt->init[lt->ninit++] = in;
@@ -232,6 +233,8 @@ static struct lit_prop *parse_fault(struct tok *t, char *args, int line)
 			p->fkind = 2;
 		else if (!strcmp(kind, "MMU:Permission"))
 			p->fkind = 3;
+		else if (!strcmp(kind, "MMU:TLBConflict"))
+			p->fkind = 4;
 		else {
 			lit_fail(c, line, "unsupported fault kind '%s'", kind);
 			return NULL;
@@ -589,7 +592,7 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 			goto out;
 		}
 	}
-	/* The levels/blocks extension is parsed but not run yet (docs/litmus.md). */
+	/* 1 GiB blocks (PUD(x), level:1) are parsed but not run yet (docs/litmus.md). */
 	for (int i = 0; i < lt->ninit + lt->nprops; i++) {
 		const struct lit_val *v =
 			i < lt->ninit ? &lt->init[i].val : &lt->props[i - lt->ninit]->val;
@@ -597,12 +600,11 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 			i < lt->ninit ? &lt->init[i].loc : &lt->props[i - lt->ninit]->loc;
 		int line =
 			i < lt->ninit ? lt->init[i].line : lit_line_at(text, (size_t)(fin - text));
-		bool ext =
-			(v->kind == LV_PTE && v->level != 3) ||
-			(v->kind == LV_DESC && (v->d.level != 3 || v->d.contig || v->d.oa_page)) ||
-			(!l->is_reg && l->addr.kind == LV_PTE && l->addr.level != 3);
+		bool ext = (v->kind == LV_PTE && v->level == 1) ||
+			   (v->kind == LV_DESC && v->d.level == 1) ||
+			   (!l->is_reg && l->addr.kind == LV_PTE && l->addr.level == 1);
 		if (ext) {
-			lit_fail(&c, line, "levels, blocks and the contiguous bit are not run yet");
+			lit_fail(&c, line, "PUD(x) and 1 GiB blocks (level:1) are not run yet");
 			goto out;
 		}
 	}

@@ -77,6 +77,9 @@ static void val_str(const struct litmus *lt, const struct lit_val *v, GString *g
 			g_string_append_printf(g, ", level:%d", v->d.level);
 		g_string_append_c(g, ')');
 		break;
+	case LV_TABLE:
+		g_string_append_printf(g, "TABLE(%s)", lt->sym[v->sym]);
+		break;
 	default:
 		addr_str(lt, v, a, sizeof(a));
 		g_string_append(g, a);
@@ -88,7 +91,7 @@ static void prop_str(const struct litmus *lt, const struct lit_prop *p, GString 
 {
 	char l[64];
 	static const char *const kinds[] = {"", "MMU:Translation", "MMU:AccessFlag",
-					    "MMU:Permission"};
+					    "MMU:Permission", "MMU:TLBConflict"};
 
 	switch (p->kind) {
 	case LP_TRUE:

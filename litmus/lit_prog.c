@@ -315,6 +315,7 @@ static bool parse_ins(struct ins_ctx *ic, char *text, struct lit_ins *in)
 			in->op = ldst[i].op;
 			in->acq = ldst[i].acq;
 			in->rel = ldst[i].rel;
+			in->acq_pc = !strcmp(mn, "LDAPR");
 			if (in->op == LOP_STXR) {
 				if (n < 3 || !want_reg(ic, o[0], &in->rs, NULL))
 					return c->failed ? false

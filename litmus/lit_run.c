@@ -30,7 +30,9 @@ struct lit_fault {
 /* One CPU's architectural state: registers, flags, where it is. */
 struct lit_cpu {
 	uint64_t x[32];
-	bool z; /* PSTATE.Z, all EQ/NE need */
+	cpu_dep_t dep[32]; /* what each register's value was computed from (cpu.h) */
+	bool z;		   /* PSTATE.Z, all EQ/NE need */
+	cpu_dep_t zdep;	   /* what the flags were computed from: B.EQ's control dependency */
 	uint64_t elr;
 	int th, pc; /* thread (column) and instruction being executed */
 	uint64_t excl_addr, excl_val;
@@ -41,6 +43,9 @@ struct lit_cpu {
 
 struct lit_state {
 	const struct litmus *lt;
+	/* Where each location's descriptors live: slot[sym][2] PMD(x), [3] PTE(x). */
+	uint64_t slot[LIT_MAX_SYMS][4];
+	uint64_t table[LIT_MAX_SYMS]; /* x's level-3 table: TABLE(x) */
 	struct lit_cpu cpu[LIT_MAX_THREADS];
 	struct lit_fault faults[LIT_MAX_FAULTS];
 	int nfaults;
@@ -48,12 +53,12 @@ struct lit_state {
 
 uint64_t lit_va(int sym)
 {
-	return LIT_VA_BASE + (uint64_t)sym * LIT_PAGE;
+	return LIT_VA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
 uint64_t lit_pa(int sym)
 {
-	return LIT_PA_BASE + (uint64_t)sym * LIT_PAGE;
+	return LIT_PA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
 /* ---- setup ------------------------------------------------------------------------ */
@@ -66,9 +71,36 @@ static const struct lit_scn *lscn(struct sim *sim)
 /* The kernel VA of the descriptor mapping @sym at @level (the linear-map alias). */
 static uint64_t desc_va(struct sim *sim, int sym, int level)
 {
-	uint64_t pa = mmu_slot_pa(sim, lit_va(sym), level);
+	const struct lit_state *st = sim->scn_state;
 
-	return pa == (uint64_t)-1 ? 0 : mmu_phys_to_virt(pa);
+	return mmu_phys_to_virt(st->slot[sym][level]);
+}
+
+static bool val_names(const struct lit_val *v, int sym)
+{
+	return v->sym == sym && (v->kind == LV_TABLE || (v->kind == LV_PTE && v->level == 2));
+}
+
+/*
+ * Does the test name PMD(@sym), TABLE(@sym) or a block of @sym's? Then
+ * its whole 2 MiB region is mapped (page by page, or by the block).
+ */
+static bool sym_is_region(const struct litmus *lt, int sym)
+{
+	for (int i = 0; i < lt->ninit; i++) {
+		const struct lit_init *in = &lt->init[i];
+		if (val_names(&in->val, sym) || (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
+		    (in->val.kind == LV_DESC && in->val.d.oa_sym == sym &&
+		     (in->val.d.level != 3 || in->val.d.oa_page)))
+			return true;
+	}
+	for (int i = 0; i < lt->nprops; i++) {
+		const struct lit_prop *p = lt->props[i];
+		if (p->kind == LP_EQ && (val_names(&p->val, sym) || (!p->loc.is_reg &&
+								      val_names(&p->loc.addr, sym))))
+			return true;
+	}
+	return false;
 }
 
 static uint64_t val_place(struct sim *sim, const struct lit_val *v)
@@ -82,6 +114,8 @@ static uint64_t val_place(struct sim *sim, const struct lit_val *v)
 		return lit_pa(v->sym);
 	case LV_PTE:
 		return desc_va(sim, v->sym, v->level);
+	case LV_TABLE:
+		return mmu_mk_table(((const struct lit_state *)sim->scn_state)->table[v->sym]);
 	case LV_DESC:
 		return lit_desc_encode(&v->d);
 	case LV_LABEL:
@@ -110,7 +144,9 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 	if (mmu_install(sim, err, errlen))
 		return -1;
 	for (int i = 0; i < lt->nsym; i++) {
+		unsigned pages = sym_is_region(lt, i) ? LIT_REGION / LIT_PAGE : 1;
 		def.oa_sym = i;
+		def.oa_page = 0;
 		uint64_t d = lit_desc_encode(&def);
 
 		/* Boot map with the default, then put herd's initial value in the slot. */
@@ -119,9 +155,16 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot map location %s", lt->sym[i]);
 			return -1;
 		}
-		pmem_write(sim->mem, mmu_slot_pa(sim, lit_va(i), 3), 8, d);
+		st->slot[i][3] = mmu_slot_pa(sim, lit_va(i), 3);
+		st->slot[i][2] = mmu_slot_pa(sim, lit_va(i), 2);
+		st->table[i] = st->slot[i][3] & ~(LIT_PAGE - 1);
+		/* A region's other pages, as a split's new table maps them. */
+		for (unsigned p = 0; p < pages; p++) {
+			def.oa_page = (int)p;
+			pmem_write(sim->mem, st->slot[i][3] + 8 * p, 8, lit_desc_encode(&def));
+		}
+		chk_page_alloc(sim, lit_pa(i), pages);
 	}
-	chk_page_alloc(sim, LIT_PA_BASE, (uint64_t)lt->nsym);
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
 		uint64_t v = val_place(sim, &in->val);
@@ -131,8 +174,7 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 			continue;
 		}
 		const struct lit_val *a = &in->loc.addr;
-		uint64_t pa = a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level)
-						: lit_pa(a->sym);
+		uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
 		pmem_write(sim->mem, pa, 8, v);
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
@@ -164,13 +206,18 @@ static void wr(struct lit_cpu *lc, int r, bool wide, uint64_t v)
 		lc->x[r] = wide ? v : (uint32_t)v;
 }
 
-static uint64_t ea(const struct lit_cpu *lc, const struct lit_ins *in)
+/* The effective address; *@dep gains the dependencies of its registers. */
+static uint64_t ea(const struct lit_cpu *lc, const struct lit_ins *in, cpu_dep_t *dep)
 {
 	uint64_t a = rd(lc, in->rn, true);
 
+	if (in->rn >= 0 && in->rn != LIT_REG_ZR)
+		*dep = cpu_dep_join(*dep, lc->dep[in->rn]);
 	if (in->has_imm)
-		a += (uint64_t)in->imm;
-	else if (in->rm >= 0)
+		return a + (uint64_t)in->imm;
+	if (in->rm >= 0 && in->rm != LIT_REG_ZR)
+		*dep = cpu_dep_join(*dep, lc->dep[in->rm]);
+	if (in->rm >= 0)
 		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false)
 			      : rd(lc, in->rm, true);
 	return a;
@@ -237,6 +284,58 @@ static uint64_t amo(enum lit_amo op, uint64_t old, uint64_t v)
 	}
 }
 
+/* The ordering of an explicit access: LDAR/LDAPR/STLR, an atomic's A/L suffix. */
+static enum cpu_order order(const struct lit_ins *in)
+{
+	if (in->acq && in->rel)
+		return CPU_AL;
+	if (in->acq)
+		return in->acq_pc ? CPU_ACQ_PC : CPU_ACQ;
+	return in->rel ? CPU_REL : CPU_PLAIN;
+}
+
+/* The memory side of DMB <option>: SY, ISH, OSH and NSH order everything here. */
+static enum cpu_barrier dmb_kind(enum lit_bar b)
+{
+	switch (b) {
+	case BAR_ST:
+	case BAR_ISHST:
+		return CPU_DMB_ISHST;
+	case BAR_LD:
+	case BAR_ISHLD:
+		return CPU_DMB_ISHLD;
+	default:
+		return CPU_DMB_ISH;
+	}
+}
+
+/* The register's value and the dependency it carries (herd's syntactic dependencies). */
+static uint64_t rdd(const struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
+{
+	if (r >= 0 && r != LIT_REG_ZR)
+		*dep = cpu_dep_join(*dep, lc->dep[r]);
+	return rd(lc, r, wide);
+}
+
+static void wrd(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
+{
+	wr(lc, r, wide, v);
+	if (r >= 0 && r != LIT_REG_ZR)
+		lc->dep[r] = dep;
+}
+
+/*
+ * An atomic read-modify-write with the instruction's ordering; @noret: the
+ * old value goes to XZR (STADD, CAS/SWP into XZR: no acquire, C6.2).
+ */
+static uint64_t rmw(struct sim_cpu *cpu, const struct lit_ins *in, enum cpu_rmw_op op,
+		    uint64_t a, cpu_dep_t ad, uint64_t cmp, uint64_t v, cpu_dep_t vd, bool noret)
+{
+	unsigned size = in->wide ? 8 : 4;
+
+	return cpu_rmw(cpu, op | (noret ? CPU_RMW_NORET : 0), a, size, cmp, v, order(in), ad, vd);
+}
+
 /* Executes lc->th's instruction lc->pc; returns false when the thread ends. */
 static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 {
@@ -244,14 +343,15 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 	const struct lit_ins *in = &th->ins[lc->pc];
 	unsigned size = in->wide ? 8 : 4;
 	uint64_t a, b, v, old;
+	cpu_dep_t ad = 0, dd = 0; /* address and data dependencies */
 	int next = lc->pc + 1;
 
 	switch (in->op) {
 	case LOP_NOP:
 		break;
 	case LOP_MOV:
-		wr(lc, in->rd, in->wide,
-		   in->has_imm ? (uint64_t)in->imm : rd(lc, in->rn, in->wide));
+		v = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rn, in->wide, &dd);
+		wrd(lc, in->rd, in->wide, v, dd);
 		break;
 	case LOP_ADD:
 	case LOP_SUB:
@@ -261,8 +361,10 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 	case LOP_BIC:
 	case LOP_LSR:
 	case LOP_LSL:
-		a = rd(lc, in->rn, in->wide);
-		b = in->has_imm ? (uint64_t)in->imm : rd(lc, in->rm, in->wide && !in->sxtw);
+		/* EOR W2,W1,W1 is 0 and still depends on W1, as in herd. */
+		a = rdd(lc, in->rn, in->wide, &dd);
+		b = in->has_imm ? (uint64_t)in->imm
+				: rdd(lc, in->rm, in->wide && !in->sxtw, &dd);
 		if (in->sxtw)
 			b = (uint64_t)(int64_t)(int32_t)b;
 		v = in->op == LOP_ADD	? a + b
@@ -273,96 +375,134 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		    : in->op == LOP_BIC ? a & ~b
 		    : in->op == LOP_LSR ? a >> (b & (in->wide ? 63 : 31))
 					: a << (b & (in->wide ? 63 : 31));
-		wr(lc, in->rd, in->wide, v);
+		wrd(lc, in->rd, in->wide, v, dd);
 		break;
 	case LOP_CMP:
-		a = rd(lc, in->rn, in->wide);
-		b = in->has_imm ? (uint64_t)in->imm : rd(lc, in->rm, in->wide);
+		a = rdd(lc, in->rn, in->wide, &dd);
+		b = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rm, in->wide, &dd);
 		lc->z = (in->wide ? a - b : (uint32_t)(a - b)) == 0;
+		lc->zdep = dd;
 		break;
 	case LOP_CSEL:
-		wr(lc, in->rd, in->wide,
-		   lc->z == (in->cond == COND_EQ) ? rd(lc, in->rn, in->wide)
-						  : rd(lc, in->rm, in->wide));
+		/*
+		 * herd: the result depends on both sources and not on the flags
+		 * (MP+rel+CSEL: a CSEL of two constants carries no address
+		 * dependency, Allowed).
+		 */
+		a = rdd(lc, in->rn, in->wide, &dd);
+		b = rdd(lc, in->rm, in->wide, &dd);
+		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ) ? a : b, dd);
 		break;
 	case LOP_CSET:
-		wr(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ));
+		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ), 0);
 		break;
 	case LOP_ADR:
-		wr(lc, in->rd, true,
-		   LIT_LABEL_TAG | (uint64_t)in->target_th << 16 | (uint64_t)in->target);
+		wrd(lc, in->rd, true,
+		    LIT_LABEL_TAG | (uint64_t)in->target_th << 16 | (uint64_t)in->target, 0);
 		break;
 	case LOP_B:
 		next = in->target;
 		break;
 	case LOP_BCOND:
+		cpu_ctrl_dep(cpu, lc->zdep);
 		if (lc->z == (in->cond == COND_EQ))
 			next = in->target;
 		break;
 	case LOP_CBZ:
 	case LOP_CBNZ:
-		if ((rd(lc, in->rn, in->wide) == 0) == (in->op == LOP_CBZ))
+		v = rdd(lc, in->rn, in->wide, &dd);
+		cpu_ctrl_dep(cpu, dd);
+		if ((v == 0) == (in->op == LOP_CBZ))
 			next = in->target;
 		break;
 	case LOP_LDR:
-		wr(lc, in->rd, in->wide, cpu_load(cpu, ea(lc, in), size));
+		a = ea(lc, in, &ad);
+		v = cpu_load_x(cpu, a, size, order(in), ad);
+		wrd(lc, in->rd, in->wide, v, cpu_dep(cpu));
 		break;
 	case LOP_STR:
-		cpu_store(cpu, ea(lc, in), size, rd(lc, in->rd, in->wide));
+		a = ea(lc, in, &ad);
+		v = rdd(lc, in->rd, in->wide, &dd);
+		cpu_store_x(cpu, a, size, v, order(in), ad, dd);
 		break;
 	case LOP_LDXR:
-		a = ea(lc, in);
-		v = cpu_load(cpu, a, size);
+		a = ea(lc, in, &ad);
+		v = cpu_load_x(cpu, a, size, order(in), ad);
 		lc->excl = true;
 		lc->excl_addr = a;
 		lc->excl_val = v;
-		wr(lc, in->rd, in->wide, v);
+		wrd(lc, in->rd, in->wide, v, cpu_dep(cpu));
 		break;
 	case LOP_STXR:
-		/* The monitor as a compare: it fails if the location changed since LDXR. */
-		a = ea(lc, in);
-		v = 1;
+		/*
+		 * The monitor as a compare-and-swap on the value LDXR read: it
+		 * fails if the location changed since (no ABA). The status
+		 * register carries no dependency.
+		 */
+		a = ea(lc, in, &ad);
+		v = rdd(lc, in->rd, in->wide, &dd);
+		b = 1;
 		if (lc->excl && lc->excl_addr == a &&
-		    cpu_cmpxchg(cpu, a, size, lc->excl_val, rd(lc, in->rd, in->wide)) ==
+		    rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, lc->excl_val, v, dd, true) ==
 			    lc->excl_val)
-			v = 0;
+			b = 0;
 		lc->excl = false;
-		wr(lc, in->rs, false, v);
+		wrd(lc, in->rs, false, b, 0);
 		break;
 	case LOP_SWP:
-		old = cpu_xchg(cpu, ea(lc, in), size, rd(lc, in->rs, in->wide));
-		wr(lc, in->rd, in->wide, old);
+		a = ea(lc, in, &ad);
+		v = rdd(lc, in->rs, in->wide, &dd);
+		old = rmw(cpu, in, CPU_RMW_XCHG, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
+		wrd(lc, in->rd, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_CAS:
-		old = cpu_cmpxchg(cpu, ea(lc, in), size, rd(lc, in->rs, in->wide),
-				  rd(lc, in->rd, in->wide));
-		wr(lc, in->rs, in->wide, old);
+		a = ea(lc, in, &ad);
+		/*
+		 * The compare value decides whether the write happens, but herd
+		 * counts no dependency from it to the write (MP+rel+CAS-addr).
+		 */
+		b = rd(lc, in->rs, in->wide);
+		v = rdd(lc, in->rd, in->wide, &dd);
+		old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, b, v, dd, in->rs == LIT_REG_ZR);
+		wrd(lc, in->rs, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_LDOP:
-		a = ea(lc, in);
-		if (in->amo == AMO_ADD) {
-			old = cpu_fetch_add(cpu, a, size, rd(lc, in->rs, in->wide));
+		a = ea(lc, in, &ad);
+		v = rdd(lc, in->rs, in->wide, &dd);
+		if (in->amo != AMO_EOR) {
+			enum cpu_rmw_op op = in->amo == AMO_ADD	  ? CPU_RMW_ADD
+					     : in->amo == AMO_SET ? CPU_RMW_OR
+								  : CPU_RMW_ANDNOT;
+			old = rmw(cpu, in, op, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
 		} else {
-			/* One atomic step when nobody intervenes; retried otherwise. */
-			uint64_t seen = cpu_load(cpu, a, size);
+			/* No exclusive-or in the CPU API: compare-and-swap until it holds. */
+			uint64_t seen = cpu_load_x(cpu, a, size, CPU_PLAIN, ad);
 			for (;;) {
-				uint64_t nv = amo(in->amo, seen, rd(lc, in->rs, in->wide));
-				old = cpu_cmpxchg(cpu, a, size, seen, in->wide ? nv : (uint32_t)nv);
+				uint64_t nv = amo(in->amo, seen, v);
+				old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, seen,
+					  in->wide ? nv : (uint32_t)nv, dd, in->rd == LIT_REG_ZR);
 				if (old == seen)
 					break;
 				seen = old;
 			}
 		}
-		wr(lc, in->rd, in->wide, old);
+		wrd(lc, in->rd, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_DMB:
-		break; /* memory is sequentially consistent here (see docs/litmus.md) */
+		cpu_barrier(cpu, dmb_kind(in->bar));
+		break;
 	case LOP_DSB:
+		/*
+		 * The MMU side of DSB ST and DSB LD is dsb_ishst(); the memory
+		 * side of DSB LD orders loads as DMB LD does.
+		 */
 		if (in->bar == BAR_ST || in->bar == BAR_ISHST || in->bar == BAR_LD ||
 		    in->bar == BAR_ISHLD)
 			dsb_ishst(cpu);
 		else
 			dsb_ish(cpu);
+		if (in->bar == BAR_LD || in->bar == BAR_ISHLD)
+			cpu_barrier(cpu, CPU_DMB_ISHLD);
 		break;
 	case LOP_ISB:
 		isb(cpu);
@@ -374,7 +514,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		lc->elr = rd(lc, in->rn, true);
 		break;
 	case LOP_MRS:
-		wr(lc, in->rd, true, lc->elr);
+		wrd(lc, in->rd, true, lc->elr, 0);
 		break;
 	case LOP_ERET: {
 		unsigned t = (unsigned)(lc->elr >> 16) & 0xff;
@@ -383,6 +523,8 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 			lc->th = th->owner;
 			return false; /* returns nowhere we know: the thread ends */
 		}
+		/* An exception return is context synchronising. */
+		cpu_barrier(cpu, CPU_ISB);
 		lc->th = (int)t;
 		next = (int)(lc->elr & 0xffff);
 		break;
@@ -406,7 +548,7 @@ static void record_fault(struct sim *sim, struct lit_state *st, unsigned cpu, st
 		/* a descriptor through its linear-map alias: fault(P0,pte_x) */
 		uint64_t pa = mmu_virt_to_phys(va) & ~7ull;
 		for (int s = 0; s < lt->nsym; s++)
-			if (mmu_slot_pa(sim, lit_va(s), 3) == pa) {
+			if (st->slot[s][3] == pa || st->slot[s][2] == pa) {
 				f.sym = s;
 				f.pte = true;
 			}
@@ -433,6 +575,7 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 		if (h < 0 || lc->th != (int)cpu->id)
 			return;
 		lc->elr = LIT_LABEL_TAG | (uint64_t)cpu->id << 16 | (uint64_t)lc->pc;
+		cpu_barrier(cpu, CPU_ISB); /* exception entry is context synchronising */
 		lc->th = h;
 		lc->pc = 0;
 		if (!lt->th[h].nins)
@@ -451,8 +594,7 @@ static uint64_t loc_value(struct sim *sim, const struct lit_state *st, const str
 	if (l->is_reg)
 		return st->cpu[l->thread].x[l->reg];
 	const struct lit_val *a = &l->addr;
-	uint64_t pa =
-		a->kind == LV_PTE ? mmu_slot_pa(sim, lit_va(a->sym), a->level) : lit_pa(a->sym);
+	uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
 	/* ints are 4 bytes in herd's tests unless they are descriptors */
 	return pmem_read(sim->mem, pa, a->kind == LV_PTE ? 8 : 4);
 }
@@ -528,7 +670,12 @@ static void append_locs(struct sim *sim, const struct lit_state *st, const struc
 		if (!strcmp(seen->pdata[i], name))
 			return;
 	g_ptr_array_add(seen, g_strdup(name));
-	lit_val_str(lt, loc_value(sim, st, &p->loc), p->val.kind == LV_DESC, val, sizeof(val));
+	lit_val_str(lt, loc_value(sim, st, &p->loc),
+		    p->val.kind == LV_DESC    ? p->val.d.level
+		    : p->val.kind == LV_TABLE ? 2
+		    : !p->loc.is_reg && p->loc.addr.kind == LV_PTE ? p->loc.addr.level
+								   : 0,
+		    st->table, val, sizeof(val));
 	g_string_append_printf(g, "%s=%s; ", name, val);
 }
 
@@ -546,7 +693,8 @@ static void lit_check(struct sim *sim)
 		const struct lit_loc *l = &lt->locs[i];
 		lit_loc_str(lt, l, name, sizeof(name));
 		g_ptr_array_add(seen, g_strdup(name));
-		lit_val_str(lt, loc_value(sim, st, l), !l->is_reg && l->addr.kind == LV_PTE, val,
+		lit_val_str(lt, loc_value(sim, st, l),
+			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table, val,
 			    sizeof(val));
 		g_string_append_printf(g, "%s=%s; ", name, val);
 	}
@@ -607,9 +755,18 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	if ((lt->tthm_hd || lt->tthm_ha) &&
 	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
 		return -1;
+	/* Variant=ets2: FEAT_ETS2 (no access uses a walk older than its last context sync). */
+	if (lt->var_ets2 && set_opt(lt, opt, "ets2", "1", err, errlen))
+		return -1;
+	/*
+	 * FEAT_BBM level 2 (D8.16.2): a lookup meeting two sizes may take a
+	 * TLB conflict abort, unless the CPU is one of Linux's BBML2_NOABORT.
+	 */
 	if (lt->var_bbm2 &&
 	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
-	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen)))
+	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen) ||
+	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err,
+		     errlen)))
 		return -1;
 	return 0;
 }

@@ -3,8 +3,10 @@
  * lit_run: a litmus test as a scenario. Each Pn runs on simulated CPU n,
  * interpreted instruction by instruction through the CPU/MMU API (loads and
  * stores translate through the TLB and walker, TLBI/DSB/ISB are the MMU's);
- * each x is a page of its own at LIT_VA(x) -> LIT_PA(x), mapped by a
- * last-level descriptor PTE(x) that the threads may rewrite. At the end the
+ * each x is the first page of a 2 MiB region of its own, LIT_VA(x) ->
+ * LIT_PA(x), mapped by a last-level descriptor PTE(x) that the threads may
+ * rewrite; a location the test names PMD(x) or TABLE(x) of has its whole
+ * region mapped by its level-3 table, or by a 2 MiB block in PMD(x). At the end the
  * scenario's check() evaluates the test's condition on the final state.
  *
  * Contract: lit_scenario() builds a scenario (not registered: a litmus
@@ -20,6 +22,7 @@
 #define LIT_VA_BASE   0xffff8000c0000000ull /* VMALLOC_START + 1 GiB: 2 MiB aligned */
 #define LIT_PA_BASE   0x4000000ull	    /* 64 MiB */
 #define LIT_PAGE      0x1000ull
+#define LIT_REGION    0x200000ull /* each location's own 2 MiB: a PMD block can map it */
 #define LIT_LABEL_TAG 0x4c4c000000000000ull /* label:"Pn:L": tag | thread << 16 | index */
 
 /* The outcome of one execution. */
@@ -49,7 +52,12 @@ int lit_sym_of_va(const struct litmus *lt, uint64_t va);
 uint64_t lit_pa(int sym);
 /* The descriptor value herd's (oa:..., ...) stands for. */
 uint64_t lit_desc_encode(const struct lit_desc *d);
-/* Formats @v as herd would: a number, a location name, a descriptor, a label. */
-void lit_val_str(const struct litmus *lt, uint64_t v, bool as_desc, char *buf, size_t len);
+/*
+ * Formats @v as herd would: a number, a location name, a label, or (@level
+ * 1-3) a descriptor of that level; @tables[sym] (or NULL) is the PA of
+ * sym's level-3 table, which a table descriptor's TABLE(sym) names.
+ */
+void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t *tables, char *buf,
+		 size_t len);
 
 #endif

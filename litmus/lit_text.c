@@ -217,6 +217,13 @@ bool lit_val_parse(struct pctx *c, char *s, int line, struct lit_val *v)
 		v->label = -1;
 		return parse_label_ref(c, q + 1, line, &v->thread, v->lname, sizeof(v->lname));
 	}
+	char *a = lit_call_arg(s, "TABLE");
+	if (a) {
+		v->kind = LV_TABLE;
+		v->level = 2;
+		v->sym = lit_sym(c, a, line);
+		return v->sym >= 0;
+	}
 	if (isdigit((unsigned char)s[0]) || s[0] == '-') {
 		v->kind = LV_INT;
 		if (!lit_int(s, &v->i))

@@ -48,6 +48,7 @@ enum lit_val_kind {
 	LV_PTE,	  /* PTE(x) / pte_x: the (kernel VA of the) descriptor mapping x */
 	LV_DESC,  /* (oa:..., ...): a descriptor value */
 	LV_LABEL, /* label:"P1:L0": the address of an instruction */
+	LV_TABLE, /* our extension, TABLE(x): a table descriptor of x's level-3 table */
 };
 
 struct lit_val {
@@ -129,6 +130,7 @@ struct lit_ins {
 	bool sxtw;     /* [Xn,Wm,SXTW] / ADD ...,SXTW */
 	int post;      /* [Xn],#imm: post-index by imm */
 	bool acq, rel; /* LDAR/LDAPR/STLR and the A/L atomics */
+	bool acq_pc;   /* LDAPR: acquire, RCpc */
 	enum lit_amo amo;
 	enum lit_cond cond;
 	enum lit_bar bar;

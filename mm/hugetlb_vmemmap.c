@@ -13,6 +13,7 @@
 #include "mm_internal.h"
 #include "sim/pmem.h"
 
+#include <errno.h>
 #include <glib.h>
 
 /* Skip the TLB flush when we split the PMD */
@@ -119,7 +120,7 @@ static int vmemmap_split_pmd(struct sim_cpu *cpu, uint64_t pmdp, uint64_t head_p
 	uint64_t pgtable = alloc_pages(cpu, 0);
 
 	if (!pgtable)
-		return -1;
+		return -ENOMEM;
 	mm->stats.pgtable_alloced++;
 	/*
 	 * A detached table: nobody walks it until the PMD points at it. Still
@@ -180,8 +181,9 @@ static int vmemmap_remap_range(struct sim_cpu *cpu, uint64_t start, uint64_t end
 		if (mmu_desc_is_leaf(pmd, 2)) {
 			uint64_t head = (mmu_desc_oa(pmd, 2) >> PAGE_SHIFT);
 
-			if (vmemmap_split_pmd(cpu, pmdp, head, addr & ~(PMD_SIZE - 1), walk))
-				return -1;
+			int ret = vmemmap_split_pmd(cpu, pmdp, head, addr & ~(PMD_SIZE - 1), walk);
+			if (ret)
+				return ret; /* -ENOMEM, or -EAGAIN from try_update_pmd() */
 			pmd = cpu_load64(cpu, pmdp);
 		}
 		if (!walk->remap_pte)
@@ -307,7 +309,7 @@ static int alloc_vmemmap_page_list(struct sim_cpu *cpu, uint64_t start, uint64_t
 			for (unsigned i = 0; i < l->pfn->len; i++)
 				free_pages(cpu, g_array_index(l->pfn, uint64_t, i), 0);
 			g_array_set_size(l->pfn, 0);
-			return -1;
+			return -ENOMEM;
 		}
 		pfn_list_add(l, pfn);
 	}
@@ -410,7 +412,7 @@ static int __hugetlb_vmemmap_optimize_folio(struct sim_cpu *cpu, const struct hs
 	uint64_t head = alloc_pages(cpu, 0);
 	if (!head) {
 		folio_set_optimized(cpu, folio, false);
-		return -1;
+		return -ENOMEM;
 	}
 	vmemmap_copy_page(cpu, head, folio);
 	pfn_list_add(pages, head);
@@ -447,8 +449,11 @@ static void model_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
 
 		if (folio_test_hugetlb_vmemmap_optimized(cpu, folio))
 			continue;
-		/* Splitting needs a page per PMD: stop at the first failure. */
-		if (vmemmap_remap_split(cpu, folio, folio + hugetlb_vmemmap_size(h)))
+		/*
+		 * Splitting needs a page per PMD: stop at the first -ENOMEM, as
+		 * Linux does; a split that gave up (-EAGAIN) only leaves its folio.
+		 */
+		if (vmemmap_remap_split(cpu, folio, folio + hugetlb_vmemmap_size(h)) == -ENOMEM)
 			break;
 	}
 	if (!ops->arch_flushes_tlb)
@@ -458,7 +463,7 @@ static void model_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
 
 		flags &= ~VMEMMAP_SYNCHRONIZE_RCU;
 		/* Out of memory: free what was gathered and try this one again. */
-		if (ret && pages.pfn->len) {
+		if (ret == -ENOMEM && pages.pfn->len) {
 			if (!ops->arch_flushes_tlb)
 				flush_tlb_all(cpu);
 			free_vmemmap_page_list(cpu, &pages);

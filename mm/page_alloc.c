@@ -9,6 +9,7 @@
 #include "sim/pmem.h"
 
 #include <glib.h>
+#include <inttypes.h>
 
 struct buddy {
 	GTree *free[MAX_PAGE_ORDER + 1]; /* PFN -> nothing */
@@ -112,6 +113,27 @@ uint64_t alloc_pages(struct sim_cpu *cpu, unsigned order)
 	return mm_alloc_pages_host(cpu->sim, order);
 }
 
+/*
+ * The first PFN of [pfn, pfn + 2^order) already free, or 0: a free block of
+ * a larger order containing it, or one of a smaller order inside it.
+ */
+static uint64_t buddy_first_free(const struct buddy *b, uint64_t pfn, unsigned order)
+{
+	uint64_t end = pfn + (1ull << order);
+
+	for (unsigned o = 0; o <= MAX_PAGE_ORDER; o++) {
+		uint64_t start = o >= order ? pfn & ~((1ull << o) - 1) : pfn;
+		GTreeNode *n = g_tree_lower_bound(b->free[o], (gpointer)(uintptr_t)start);
+
+		if (!n)
+			continue;
+		uint64_t f = (uintptr_t)g_tree_node_key(n);
+		if (o >= order ? f == start : f < end)
+			return o >= order ? pfn : f;
+	}
+	return 0;
+}
+
 void free_pages(struct sim_cpu *cpu, uint64_t pfn, unsigned order)
 {
 	struct sim *sim = cpu->sim;
@@ -119,6 +141,15 @@ void free_pages(struct sim_cpu *cpu, uint64_t pfn, unsigned order)
 
 	sim_yield(cpu);
 	sim_tick(cpu, COST_page_free);
+	uint64_t twice = buddy_first_free(mm->buddy, pfn, order);
+	if (twice) {
+		/* Linux's free_pages_prepare() finds a free page's flags: bad_page(). */
+		sim_report(sim, cpu, FINDING_ASSERTION, 0, twice << PAGE_SHIFT,
+			   "mm/page_alloc.c free_pages_prepare(): bad_page(): a page freed twice",
+			   "free of pfn %#" PRIx64 " order %u: pfn %#" PRIx64 " is already free",
+			   pfn, order, twice);
+		return;
+	}
 	chk_page_free(sim, pfn << PAGE_SHIFT, 1ull << order);
 	/* Free memory's contents are undefined: drop them (host memory stays small). */
 	cpu_memory_flush(cpu, false);

@@ -384,6 +384,9 @@ static void take_irq(struct sim_cpu *cpu, bool may_defer)
 {
 	struct sim_hooks *h = &cpu->sim->hooks;
 
+	/* Whether it is taken here depends on the line: a read (litmus/dpor.h). */
+	if (h->take_irq)
+		sim_note(cpu, SIM_OBJ_GIC(cpu->id), false);
 	if (!cpu->irq_line || !h->take_irq)
 		return;
 	if (may_defer && cpu->irq_defer) {

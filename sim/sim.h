@@ -367,6 +367,16 @@ struct sim_hooks {
 #define SIM_OBJ_TLB_ALL	  (UINT64_MAX - 3) /* every CPU's TLB (a broadcast, a live table store) */
 #define SIM_OBJ_TLB(c)	  (UINT64_MAX - 4 - (c)) /* CPU c's TLB: its lookups */
 #define SIM_OBJ_IS_TLB(o) ((o) <= SIM_OBJ_TLB_ALL && (o) > SIM_OBJ_TLB(SIM_MAX_CPUS))
+/* --memory arm: the order of its timestamps (written by each store made visible) */
+#define SIM_OBJ_MEM_ORDER SIM_OBJ_TLB(SIM_MAX_CPUS)
+/* --memory arm: the stores a DSB completed (written by a DSB, read by translated loads) */
+#define SIM_OBJ_MEM_DONE (SIM_OBJ_MEM_ORDER - 1)
+/*
+ * CPU c's GIC redistributor and CPU interface, its IRQ line among them:
+ * written by an SGI sent to c, read by every yield point of c (where an
+ * interrupt may be taken).
+ */
+#define SIM_OBJ_GIC(c) (SIM_OBJ_MEM_DONE - 1 - (c))
 struct sim_explorer {
 	/*
 	 * The choice among @n alternatives: for DECIDE_CPU, @ids holds the

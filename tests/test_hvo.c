@@ -16,7 +16,7 @@
 
 /* ---- a one-CPU harness: the updater alone, then look host-side ---------------------- */
 
-enum t_job { T_OPTIMIZE, T_OPTIMIZE_RESTORE, T_BATCH };
+enum t_job { T_OPTIMIZE, T_OPTIMIZE_RESTORE, T_BATCH, T_FREE_TWICE, T_FREE_INSIDE, T_FREE_ONCE };
 
 static struct {
 	enum t_job job;
@@ -62,6 +62,8 @@ static void t_teardown(struct sim *sim)
 
 static void t_main(struct sim_cpu *cpu)
 {
+	uint64_t pfn;
+
 	if (cpu->id) {
 		/* Other CPUs idle, answering pauses and stoppers, until the end. */
 		smp_work_idle(cpu, &t.w);
@@ -81,6 +83,22 @@ static void t_main(struct sim_cpu *cpu)
 		break;
 	case T_BATCH:
 		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		break;
+	case T_FREE_TWICE:
+		pfn = alloc_pages(cpu, 0);
+		free_pages(cpu, pfn, 0);
+		free_pages(cpu, pfn, 0);
+		break;
+	case T_FREE_INSIDE:
+		pfn = alloc_pages(cpu, 2);
+		free_pages(cpu, pfn, 2);
+		free_pages(cpu, pfn + 3, 0); /* one page of the free block */
+		break;
+	case T_FREE_ONCE: /* the same page freed, allocated again, freed */
+		pfn = alloc_pages(cpu, 0);
+		free_pages(cpu, pfn, 0);
+		ck_assert_uint_eq(alloc_pages(cpu, 0), pfn);
+		free_pages(cpu, pfn, 0);
 		break;
 	}
 	smp_work_finish(cpu, &t.w);
@@ -338,6 +356,30 @@ START_TEST(test_d_without_pseudo_nmi_deadlocks_on_irqs_off_spinner)
 }
 END_TEST
 
+/*
+ * A page freed twice is Linux's bad_page() (free_pages_prepare() finds a
+ * free page's flags): an assertion finding naming the page, whether the
+ * second free is the same block or a page inside a free block. Freeing a
+ * page allocated again is no such thing.
+ */
+START_TEST(test_double_free_is_an_assertion)
+{
+	static const enum t_job bad[] = {T_FREE_TWICE, T_FREE_INSIDE};
+
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		struct sim *sim = t_go(bad[i], &hstate_2m, 1, "cpus=1");
+		const struct sim_finding *f = t_finding(sim, FINDING_ASSERTION);
+
+		ck_assert_ptr_nonnull(f);
+		ck_assert_ptr_nonnull(strstr(f->detail, "is already free"));
+		sim_destroy(sim);
+	}
+	struct sim *sim = t_go(T_FREE_ONCE, &hstate_2m, 1, "cpus=1");
+	ck_assert_ptr_null(t_finding(sim, -1));
+	sim_destroy(sim);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hvo");
@@ -358,6 +400,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_a_deadlocks_on_an_interrupt_in_its_break_window);
 	tcase_add_test(tc, test_d_and_b_take_the_same_interrupts_safely);
 	tcase_add_test(tc, test_d_without_pseudo_nmi_deadlocks_on_irqs_off_spinner);
+	tcase_add_test(tc, test_double_free_is_an_assertion);
 	suite_add_tcase(s, tc);
 	return s;
 }

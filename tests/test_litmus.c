@@ -11,6 +11,8 @@
 
 #include <check.h>
 #include <glib.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -82,10 +84,21 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: unsupported variant 'mixed'");
+	expect_error("AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
 }
 END_TEST
 
-static struct lit_result check_text(const char *text, unsigned flags)
+/* The options `bbmsim litmus` runs with: the Arm data memory model, or @memory. */
+static void litmus_options(struct sim_options *opt, const char *memory)
+{
+	char err[200];
+
+	sim_options_default(opt);
+	ck_assert(!sim_options_set(opt, "memory", memory, err, sizeof(err)));
+}
+
+static struct lit_result check_mem(const char *text, unsigned flags, const char *memory)
 {
 	char err[300];
 	struct litmus *lt = parse(text, err, sizeof(err));
@@ -94,13 +107,18 @@ static struct lit_result check_text(const char *text, unsigned flags)
 	struct lit_result r;
 
 	ck_assert_msg(lt, "%s", err);
-	sim_options_default(&opt);
+	litmus_options(&opt, memory);
 	costs_default(&costs);
 	ck_assert_msg(!lit_check_test(lt, &opt, &costs, 200000, flags, &r, err, sizeof(err)), "%s",
 		      err);
-	ck_assert(r.st.complete);
+	ck_assert_msg(r.st.complete, "%lu", (unsigned long)r.st.runs);
 	lit_free(lt);
 	return r;
+}
+
+static struct lit_result check_text(const char *text, unsigned flags)
+{
+	return check_mem(text, flags, "arm");
 }
 
 /* D8.16.1: break, DSB, TLBI, DSB, make: no flag, and no reader sees new then old. */
@@ -179,21 +197,29 @@ static GHashTable *state_set(const struct lit_result *r)
 /* The reduction loses no final state: DPOR and the unreduced search agree. */
 START_TEST(test_dpor_finds_every_state)
 {
-	static const char *const tests[] = {
-		"AArch64 BM\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
-		" 0:X2=(oa:PA(y)); 1:X3=x; }\n P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n"
-		" STR X2,[X0] | LDR W5,[X3] ;\nexists (1:X4=2 /\\ 1:X5=1)\n",
-		"AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
-		" MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
-		" LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n",
-		"AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
-		" 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
-		" STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n",
+	static const struct {
+		const char *memory, *text;
+	} tests[] = {
+		{"sc", "AArch64 BM\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
+		       " 0:X2=(oa:PA(y)); 1:X3=x; }\n P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n"
+		       " STR X2,[X0] | LDR W5,[X3] ;\nexists (1:X4=2 /\\ 1:X5=1)\n"},
+		{"sc", "AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
+		       " MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
+		       " LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n"},
+		{"sc", "AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
+		       " 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
+		       " STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n"},
+		/* --memory arm: its read-from and propagate decisions, barriers, dependencies */
+		{"arm", "AArch64 CoRR\n{ 0:X1=x; 1:X1=x; }\n P0 | P1 ;\n MOV W0,#1 | LDR W0,[X1] ;\n"
+			" STR W0,[X1] | LDR W2,[X1] ;\nexists (1:X0=1 /\\ 1:X2=0)\n"},
+		{"arm", "AArch64 W+W+R\n{ 0:X1=x; 0:X3=y; 1:X1=y; }\n P0 | P1 ;\n"
+			" MOV W0,#1 | LDR W0,[X1] ;\n STR W0,[X1] | ;\n STR W0,[X3] | ;\n"
+			"exists (1:X0=1)\n"},
 	};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
-		struct lit_result a = check_text(tests[i], 0);
-		struct lit_result b = check_text(tests[i], DPOR_ALL_DEPENDENT);
+		struct lit_result a = check_mem(tests[i].text, 0, tests[i].memory);
+		struct lit_result b = check_mem(tests[i].text, DPOR_ALL_DEPENDENT, tests[i].memory);
 		GHashTable *sa = state_set(&a), *sb = state_set(&b);
 
 		ck_assert_uint_eq(g_hash_table_size(sa), g_hash_table_size(sb));
@@ -210,6 +236,101 @@ START_TEST(test_dpor_finds_every_state)
 		lit_result_free(&a);
 		lit_result_free(&b);
 	}
+}
+END_TEST
+
+struct scn_outcome {
+	uint64_t with_findings;
+	GHashTable *kinds; /* "kind va pa" */
+};
+
+static bool scn_visit(void *arg, struct sim *sim)
+{
+	struct scn_outcome *o = arg;
+
+	o->with_findings += sim->nr_findings > 0;
+	for (unsigned i = 0; i < sim->nr_findings; i++)
+		g_hash_table_add(o->kinds, g_strdup_printf("%s %" PRIx64 " %" PRIx64,
+							   finding_name(sim->findings[i].kind),
+							   sim->findings[i].va, sim->findings[i].pa));
+	return true;
+}
+
+static struct scn_outcome explore_scn(const char *name, unsigned cpus, unsigned flags,
+				      struct dpor_stats *st)
+{
+	const struct scenario *scn = scenario_find(name);
+	struct scn_outcome o = {.kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+								 NULL)};
+	struct sim_options opt;
+	struct sim_costs costs;
+	char err[300], n[8];
+
+	ck_assert_ptr_nonnull(scn);
+	sim_options_default(&opt);
+	costs_default(&costs);
+	for (const char *const *d = scn->defaults; d && *d; d++) {
+		char *kv = g_strdup(*d), *eq = strchr(kv, '=');
+		*eq = 0;
+		ck_assert(!sim_options_set(&opt, kv, eq + 1, err, sizeof(err)));
+		g_free(kv);
+	}
+	snprintf(n, sizeof(n), "%u", cpus);
+	ck_assert(!sim_options_set(&opt, "cpus", n, err, sizeof(err)));
+	ck_assert_msg(!dpor_explore(scn, &opt, &costs, 200000, flags, scn_visit, &o, st, err,
+				    sizeof(err)),
+		      "%s", err);
+	ck_assert(st->complete);
+	return o;
+}
+
+/*
+ * explore --exhaustive on C scenarios is reduced: with the GIC's state
+ * noted, the reduced search finds every finding the unreduced one does,
+ * in fewer executions (an SGI, a BBM violation, a use after free).
+ */
+START_TEST(test_scenario_reduction_keeps_findings)
+{
+	static const struct {
+		const char *name;
+		unsigned cpus;
+	} scns[] = {{"gic-sgi-coalesce", 2}, {"mmu-bbm-skip", 2}, {"mmu-no-tlbi", 2},
+		    {"demo-counter", 2}};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(scns); i++) {
+		struct dpor_stats sa, sb;
+		struct scn_outcome a = explore_scn(scns[i].name, scns[i].cpus, 0, &sa);
+		struct scn_outcome b =
+			explore_scn(scns[i].name, scns[i].cpus, DPOR_ALL_DEPENDENT, &sb);
+		GHashTableIter it;
+		gpointer k;
+
+		ck_assert_uint_eq(g_hash_table_size(a.kinds), g_hash_table_size(b.kinds));
+		g_hash_table_iter_init(&it, b.kinds);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			ck_assert_msg(g_hash_table_contains(a.kinds, k), "%s: reduction misses %s",
+				      scns[i].name, (char *)k);
+		ck_assert_uint_eq(a.with_findings > 0, b.with_findings > 0);
+		ck_assert_msg(sa.runs < sb.runs, "%s: %" PRIu64 " >= %" PRIu64, scns[i].name,
+			      sa.runs, sb.runs);
+		g_hash_table_destroy(a.kinds);
+		g_hash_table_destroy(b.kinds);
+	}
+}
+END_TEST
+
+/* B2.3: store buffering is allowed on Arm, and forbidden by sequential consistency. */
+START_TEST(test_store_buffering_needs_the_arm_model)
+{
+	static const char sb[] = "AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
+				 " MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
+				 " LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n";
+	struct lit_result arm = check_mem(sb, 0, "arm"), sc = check_mem(sb, 0, "sc");
+
+	ck_assert_uint_gt(arm.positive, 0);
+	ck_assert_uint_eq(sc.positive, 0);
+	lit_result_free(&arm);
+	lit_result_free(&sc);
 }
 END_TEST
 
@@ -248,14 +369,28 @@ START_TEST(test_own_litmus_files)
 		{"BBM+break-make-no-tlbi.litmus", "Allowed", true},
 		{"Perm+rw-ro.litmus", "Allowed", false},
 		{"Fault+invalid.litmus", "Required", false},
-		{"SB+sc.litmus", "Forbidden", false},
+		{"SB.litmus", "Allowed", false},
+		{"SB+dmb.sy.litmus", "Forbidden", false},
+		{"MP+dmb.st+po.litmus", "Allowed", false},
+		{"MP+dmb.st+addr.litmus", "Forbidden", false},
+		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
+		{"HVO+split-nobbm.litmus", "Required", true},
+		{"HVO+split-bbm.litmus", "Allowed", false},
+		{"HVO+split-bbm2.litmus", "Required", false},
+		{"HVO+split-bbm2-abort.litmus", "Allowed", false},
+		{"HVO+split-bbm2-differ.litmus", "Allowed", true},
+		{"HVO+collapse-nobbm.litmus", "Required", true},
+		{"HVO+collapse-bbm.litmus", "Allowed", false},
+		{"HVO+collapse-bbm-tlbiva.litmus", "Allowed", true},
+		{"Contig+nobbm.litmus", "Required", true},
+		{"Contig+bbm.litmus", "Allowed", false},
 	};
 	const char *src = getenv("BBMSIM_SRC");
 	struct sim_options opt;
 	struct sim_costs costs;
 
 	ck_assert_ptr_nonnull(src);
-	sim_options_default(&opt);
+	litmus_options(&opt, "arm");
 	costs_default(&costs);
 	for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
 		char *path = g_strdup_printf("%s/tests/litmus/%s", src, want[i].file), err[300];
@@ -287,6 +422,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_permission_change_is_not_flagged);
 	tcase_add_test(tc, test_fault_handler_runs_and_returns);
 	tcase_add_test(tc, test_dpor_finds_every_state);
+	tcase_add_test(tc, test_store_buffering_needs_the_arm_model);
+	tcase_add_test(tc, test_scenario_reduction_keeps_findings);
 	tcase_add_test(tc, test_own_litmus_files);
 	tcase_add_test(tc, test_witness_trace_replays);
 	suite_add_tcase(s, tc);

@@ -131,6 +131,17 @@ static void mm_destroy(void *state)
 	g_free(m);
 }
 
+/*
+ * The next timestamp. Timestamps order messages of every word, so for
+ * exploration (litmus/dpor.h) two steps taking one do not commute.
+ */
+static uint64_t next_ts(struct mm *m)
+{
+	if (m->sim->cur)
+		sim_note(m->sim->cur, SIM_OBJ_MEM_ORDER, true);
+	return ++m->now;
+}
+
 static void loc_push(struct mm_loc *l, uint64_t ts, uint64_t val)
 {
 	if (l->n == l->cap) {
@@ -181,7 +192,7 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
 		g_hash_table_insert(m->locs, &l->word, l);
 		pmem_set_flags(m->sim->mem, word << 3, MM_F_TRACKED);
 	} else if (l->msg[l->n - 1].val != now) {
-		loc_push(l, ++m->now, now);
+		loc_push(l, next_ts(m), now);
 	}
 	return l;
 }
@@ -209,7 +220,7 @@ static void propagate(struct sim_cpu *cpu, unsigned k)
 	loc_get(m, p.pa);
 	cpu_raw_store(cpu, p.pa, p.size, p.val);
 	/* The bookkeeping before any finding the store hook could raise. */
-	ts = ++m->now;
+	ts = next_ts(m);
 	loc_push(p.loc, ts, pmem_read(m->sim->mem, p.pa & ~7ull, 8));
 	cl = &p.loc->c[cpu->id];
 	cl->coh = vmax(cl->coh, ts);
@@ -518,8 +529,10 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	 * DSB arm64's set_pte() issues: what that DSB completed is seen
 	 * (docs/memmodel.md: stronger than hardware for a TLB hit).
 	 */
-	if (m->sim->hooks.translate)
+	if (m->sim->hooks.translate) {
+		sim_note(cpu, SIM_OBJ_MEM_DONE, false);
 		vpre = vmax(vpre, m->completed);
+	}
 	bound = vmax(vpre, cl->coh);
 	/* The latest message at or before the bound, and every later one. */
 	for (first = l->n - 1; first > 0 && l->msg[first].ts > bound; first--)
@@ -629,7 +642,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
 		cpu_raw_store(cpu, pa, size, new);
-		ts = ++m->now;
+		ts = next_ts(m);
 		loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
 		cl->coh = ts;
 		cl->fwd_ts = ts;
@@ -665,6 +678,15 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	return old;
 }
 
+/* A DSB completes @c's stores: every observer sees them (docs/memmodel.md). */
+static void complete(struct sim_cpu *cpu, struct mm *m, const struct mm_cpu *c)
+{
+	if (c->vwold <= m->completed)
+		return;
+	sim_note(cpu, SIM_OBJ_MEM_DONE, true);
+	m->completed = c->vwold;
+}
+
 /* The paper's fence rules; a store after a DMB ST/SY goes after every earlier one. */
 static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 {
@@ -680,7 +702,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
 		if (b == CPU_DSB_ISH)
-			m->completed = vmax(m->completed, c->vwold);
+			complete(cpu, m, c);
 		break;
 	case CPU_DMB_ISHLD:
 		c->vrnew = vmax(c->vrnew, c->vrold);
@@ -691,12 +713,13 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		propagate_all(cpu);
 		c->vwnew = vmax(c->vwnew, c->vwold);
 		if (b == CPU_DSB_ISHST)
-			m->completed = vmax(m->completed, c->vwold);
+			complete(cpu, m, c);
 		break;
 	case CPU_ISB:
 		c->vrnew = vmax(c->vrnew, c->vcap);
 		break;
 	case CPU_EXC_ENTRY:
+		sim_note(cpu, SIM_OBJ_MEM_DONE, false);
 		v = vmax(c->vcap, m->completed);
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
