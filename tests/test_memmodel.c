@@ -374,7 +374,9 @@ static void lb_run(uint64_t seed, char *digest, bool *feasible, gchar **text)
 	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), 0);
 	snprintf(digest, 65, "%s", sim_digest(sim));
 	*feasible = !sim->infeasible;
-	*text = g_strndup(sim_trace_text(sim, &len), len);
+	const char *trace = sim_trace_text(sim, &len);
+
+	*text = g_strndup(trace, len);
 	sim_destroy(sim);
 }
 
@@ -414,7 +416,8 @@ START_TEST(test_promises_replay)
 		trace_free(t);
 		g_free(text);
 	}
-	ck_assert_msg(seen[0] && seen[1], "no feasible and infeasible run with a promise in 60 seeds");
+	ck_assert_msg(seen[0] && seen[1],
+		      "no feasible and infeasible run with a promise in 60 seeds");
 }
 END_TEST
 
