@@ -619,6 +619,19 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	return v;
 }
 
+uint32_t sim_decide_biased(struct sim *sim, enum sim_decision kind, uint32_t n, uint32_t zero_in,
+			   uint32_t of)
+{
+	struct sched *s = sim->sched;
+	uint32_t v;
+
+	if (n <= 1 || s->strat == STRAT_REPLAY || s->strat == STRAT_EXPLORE)
+		return sim_decide(sim, kind, n);
+	v = rng_below(&s->hw_rng, of) < zero_in ? 0 : 1 + rng_below(&s->hw_rng, n - 1);
+	trace_decision(sim->trace, kind, v);
+	return v;
+}
+
 /* ---- CPU threads and the run ------------------------------------------------------ */
 
 /* @cpu's program is over: hand the token on, or back to the host. */

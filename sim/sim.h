@@ -275,6 +275,13 @@ const char *decision_name(enum sim_decision d);
  * n == 1 is not a choice and is neither drawn nor recorded.
  */
 uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n);
+/*
+ * The same, where the seeded strategies pick 0 (nothing happens) @zero_in
+ * times in @of and 1..n-1 uniformly otherwise; replay and an explorer see
+ * n alternatives as for sim_decide() (no equivalent ones to enumerate).
+ */
+uint32_t sim_decide_biased(struct sim *sim, enum sim_decision kind, uint32_t n, uint32_t zero_in,
+			   uint32_t of);
 
 /* ---- CPUs and the run token ------------------------------------------------ */
 

@@ -376,14 +376,13 @@ static void maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, un
 	if (n == 1)
 		return;
 	/*
-	 * None is 3 in 4 (n - 1 promises weigh 1): a promise at every access
-	 * of a small test makes most runs infeasible, and the outcomes that
-	 * need one need one or two.
+	 * None 3 times in 4 under the seeded strategies: a promise at every
+	 * access of a small test makes most runs infeasible, and the outcomes
+	 * that need one need one or two.
 	 */
-	pick = sim_decide(m->sim, DECIDE_PROMISE, 4 * (n - 1));
-	if (pick < 3 * (n - 1))
+	pick = sim_decide_biased(m->sim, DECIDE_PROMISE, n, 3, 4);
+	if (!pick--)
 		return;
-	pick -= 3 * (n - 1);
 	for (unsigned q = 0; q < m->sim->ncpus; q++) {
 		struct mm_cpu *cq = &m->cpu[q];
 
