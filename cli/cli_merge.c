@@ -309,30 +309,16 @@ static int cmp_mfinding(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-int cmd_merge(int argc, char **argv)
+/* One exploration, every shard exactly once: dies naming the first that is not. */
+static void check_shards(const struct shard *sh, unsigned n)
 {
-	GOptionEntry e[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
-			     "JSON output (the default and only form; accepted for symmetry)",
-			     NULL},
-			    {NULL}};
-
-	parse_args("merge", "RESULT...",
-		   "Join the --json results of explore --shard K/N runs into one report.", e, false,
-		   &argc, &argv);
-	if (argc < 2)
-		die("merge: expected the RESULT files of explore --shard K/N --json");
-	unsigned n = (unsigned)argc - 1;
-	struct shard *sh = g_new0(struct shard, n);
-	for (unsigned i = 0; i < n; i++)
-		load_shard(&sh[i], argv[i + 1]);
-
-	/* One exploration, every shard exactly once. */
+	static const char *const common[] = {"scenario", "seed", "sched", "cpus"};
 	unsigned count = sh[0].count;
+
 	if (count != n)
 		die("merge: %s is shard %u of %u, but %u result%s given", sh[0].path, sh[0].index,
 		    count, n, n == 1 ? " was" : "s were");
 	bool *seen = g_new0(bool, count);
-	static const char *const common[] = {"scenario", "seed", "sched", "cpus"};
 	for (unsigned i = 0; i < n; i++) {
 		if (sh[i].count != count || sh[i].total != sh[0].total ||
 		    sh[i].keep_going != sh[0].keep_going ||
@@ -351,16 +337,24 @@ int cmd_merge(int argc, char **argv)
 		seen[sh[i].index - 1] = true;
 	}
 	g_free(seen);
+}
 
-	/* Every schedule below P ran on some shard. */
-	int64_t prefix = sh[0].total;
-	bool interrupted = false;
+/*
+ * Every shard's findings in schedule order (struct mfinding); *@prefix is P,
+ * the first schedule some shard did not run.
+ */
+static GArray *gather_findings(const struct shard *sh, unsigned n, int64_t *prefix,
+			       bool *interrupted)
+{
 	GArray *all = g_array_new(FALSE, FALSE, sizeof(struct mfinding));
+
+	*prefix = sh[0].total;
+	*interrupted = false;
 	for (unsigned i = 0; i < n; i++) {
 		struct jv *fs = jget(sh[i].root, "findings");
 
-		prefix = MIN(prefix, sh[i].next);
-		interrupted |= jget(sh[i].root, "interrupted") != NULL;
+		*prefix = MIN(*prefix, sh[i].next);
+		*interrupted |= jget(sh[i].root, "interrupted") != NULL;
 		for (unsigned k = 0; k < fs->items->len; k++) {
 			struct jv *f = fs->items->pdata[k];
 			struct jv *kind = jget(f, "kind"), *va = jget(f, "va"), *pa = jget(f, "pa");
@@ -375,29 +369,64 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 	g_array_sort(all, cmp_mfinding);
+	return all;
+}
 
-	/* What one machine would have reported: in schedule order, up to its stop. */
+/*
+ * What one machine would have reported, in schedule order up to its stop:
+ * the findings' text into @fjs; returns how many, *@ran the schedules run.
+ */
+static unsigned single_machine(const struct shard *s0, GArray *all, int64_t prefix, GString *fjs,
+			       int64_t *ran)
+{
 	GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
-	GString *fjs = g_string_new(NULL);
-	int64_t ran = prefix;
 	unsigned nfound = 0;
-	bool keep_going = sh[0].keep_going;
+
+	*ran = prefix;
 	for (unsigned i = 0; i < all->len; i++) {
 		struct mfinding *m = &g_array_index(all, struct mfinding, i);
 
 		if (m->schedule >= prefix)
 			break;
-		if (keep_going && g_hash_table_contains(keys, m->key))
+		if (s0->keep_going && g_hash_table_contains(keys, m->key))
 			continue;
 		g_hash_table_add(keys, m->key);
 		if (nfound++)
 			g_string_append_c(fjs, ',');
 		g_string_append_len(fjs, m->v->start, m->v->end - m->v->start);
-		if (!keep_going || nfound >= sh[0].max_findings) {
-			ran = m->schedule + 1;
+		if (!s0->keep_going || nfound >= s0->max_findings) {
+			*ran = m->schedule + 1;
 			break;
 		}
 	}
+	g_hash_table_destroy(keys);
+	return nfound;
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	GOptionEntry e[] = {{"json", 0, 0, G_OPTION_ARG_NONE, &opt_json,
+			     "JSON output (the default and only form; accepted for symmetry)",
+			     NULL},
+			    {NULL}};
+
+	parse_args("merge", "RESULT...",
+		   "Join the --json results of explore --shard K/N runs into one report.", e, false,
+		   &argc, &argv);
+	if (argc < 2)
+		die("merge: expected the RESULT files of explore --shard K/N --json");
+	unsigned n = (unsigned)argc - 1;
+	struct shard *sh = g_new0(struct shard, n);
+	for (unsigned i = 0; i < n; i++)
+		load_shard(&sh[i], argv[i + 1]);
+	check_shards(sh, n);
+
+	/* Every schedule below P ran on some shard. */
+	int64_t prefix, ran;
+	bool interrupted;
+	GArray *all = gather_findings(sh, n, &prefix, &interrupted);
+	GString *fjs = g_string_new(NULL);
+	unsigned nfound = single_machine(&sh[0], all, prefix, fjs, &ran);
 
 	struct shard *s0 = &sh[0];
 	GString *s = g_string_new("{");
@@ -418,7 +447,6 @@ int cmd_merge(int argc, char **argv)
 
 	g_string_free(s, TRUE);
 	g_string_free(fjs, TRUE);
-	g_hash_table_destroy(keys);
 	for (unsigned i = 0; i < all->len; i++)
 		g_free(g_array_index(all, struct mfinding, i).key);
 	g_array_free(all, TRUE);

@@ -242,8 +242,9 @@ void lit_report_json(const struct litmus *lt, const struct lit_result *r, GStrin
 	json_s(o, lit_kind(lt, r));
 	g_string_append_printf(o,
 			       ",\"executions\":%" PRIu64 ",\"complete\":%s,\"races\":%" PRIu64
-			       ",\"findings\":[",
-			       r->st.runs, r->st.complete ? "true" : "false", r->st.races);
+			       ",\"blocked\":%" PRIu64 ",\"findings\":[",
+			       r->st.runs, r->st.complete ? "true" : "false", r->st.races,
+			       r->st.blocked);
 	for (guint i = 0; i < r->findings->len; i++) {
 		if (i)
 			g_string_append_c(o, ',');

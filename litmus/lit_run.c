@@ -33,9 +33,18 @@ struct lit_cpu {
 	cpu_dep_t dep[32]; /* what each register's value was computed from (cpu.h) */
 	bool z;		   /* PSTATE.Z, all EQ/NE need */
 	cpu_dep_t zdep;	   /* what the flags were computed from: B.EQ's control dependency */
+	/*
+	 * Pick dependencies (herd's CSEL on flags computed from a load):
+	 * they order later stores, faults and, through an ISB, later loads,
+	 * as a control dependency does, but not a load whose address they
+	 * reach (MP+rel+CSEL Allowed, MP+rel+pickctrlW-mmufault-po Forbidden).
+	 */
+	cpu_dep_t pick[32], zpick;
+	cpu_dep_t pacc; /* the picks of the registers the instruction reads so far */
 	uint64_t elr;
 	int th, pc; /* thread (column) and instruction being executed */
 	uint64_t excl_addr, excl_val;
+	cpu_dep_t fault_dep; /* the address dependency of the access under way */
 	bool excl;
 	jmp_buf fault_jb;
 	struct mmu_fault fault;
@@ -206,20 +215,30 @@ static void wr(struct lit_cpu *lc, int r, bool wide, uint64_t v)
 		lc->x[r] = wide ? v : (uint32_t)v;
 }
 
-/* The effective address; *@dep gains the dependencies of its registers. */
-static uint64_t ea(const struct lit_cpu *lc, const struct lit_ins *in, cpu_dep_t *dep)
+/*
+ * The effective address; *@dep gains the dependencies of its registers,
+ * which a fault of the access carries too (lc->fault_dep).
+ */
+static uint64_t ea(struct lit_cpu *lc, const struct lit_ins *in, cpu_dep_t *dep)
 {
 	uint64_t a = rd(lc, in->rn, true);
 
-	if (in->rn >= 0 && in->rn != LIT_REG_ZR)
+	if (in->rn >= 0 && in->rn != LIT_REG_ZR) {
 		*dep = cpu_dep_join(*dep, lc->dep[in->rn]);
-	if (in->has_imm)
+		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[in->rn]);
+	}
+	if (in->has_imm) {
+		lc->fault_dep = cpu_dep_join(*dep, lc->pacc);
 		return a + (uint64_t)in->imm;
-	if (in->rm >= 0 && in->rm != LIT_REG_ZR)
+	}
+	if (in->rm >= 0 && in->rm != LIT_REG_ZR) {
 		*dep = cpu_dep_join(*dep, lc->dep[in->rm]);
+		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[in->rm]);
+	}
 	if (in->rm >= 0)
 		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false)
 			      : rd(lc, in->rm, true);
+	lc->fault_dep = cpu_dep_join(*dep, lc->pacc);
 	return a;
 }
 
@@ -310,18 +329,38 @@ static enum cpu_barrier dmb_kind(enum lit_bar b)
 }
 
 /* The register's value and the dependency it carries (herd's syntactic dependencies). */
-static uint64_t rdd(const struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
+static uint64_t rdd(struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
 {
-	if (r >= 0 && r != LIT_REG_ZR)
+	if (r >= 0 && r != LIT_REG_ZR) {
 		*dep = cpu_dep_join(*dep, lc->dep[r]);
+		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[r]);
+	}
 	return rd(lc, r, wide);
 }
 
+/* A computed value: the dependencies and the picks of what it was computed from. */
 static void wrd(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
 {
 	wr(lc, r, wide, v);
-	if (r >= 0 && r != LIT_REG_ZR)
+	if (r >= 0 && r != LIT_REG_ZR) {
 		lc->dep[r] = dep;
+		lc->pick[r] = lc->pacc;
+	}
+}
+
+/* A value read from memory: the load's dependency, no pick. */
+static void wrl(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
+{
+	wrd(lc, r, wide, v, dep);
+	if (r >= 0 && r != LIT_REG_ZR)
+		lc->pick[r] = 0;
+}
+
+/* Before an access: its registers' picks order it as a control dependency would. */
+static void pick_order(struct sim_cpu *cpu, const struct lit_cpu *lc)
+{
+	if (lc->pacc)
+		cpu_ctrl_dep(cpu, lc->pacc);
 }
 
 /*
@@ -346,6 +385,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 	cpu_dep_t ad = 0, dd = 0; /* address and data dependencies */
 	int next = lc->pc + 1;
 
+	lc->pacc = 0;
 	switch (in->op) {
 	case LOP_NOP:
 		break;
@@ -382,6 +422,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		b = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rm, in->wide, &dd);
 		lc->z = (in->wide ? a - b : (uint32_t)(a - b)) == 0;
 		lc->zdep = dd;
+		lc->zpick = lc->pacc;
 		break;
 	case LOP_CSEL:
 		/*
@@ -391,9 +432,11 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		 */
 		a = rdd(lc, in->rn, in->wide, &dd);
 		b = rdd(lc, in->rm, in->wide, &dd);
+		lc->pacc = cpu_dep_join(lc->pacc, cpu_dep_join(lc->zdep, lc->zpick));
 		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ) ? a : b, dd);
 		break;
 	case LOP_CSET:
+		lc->pacc = cpu_dep_join(lc->zdep, lc->zpick);
 		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ), 0);
 		break;
 	case LOP_ADR:
@@ -404,34 +447,37 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		next = in->target;
 		break;
 	case LOP_BCOND:
-		cpu_ctrl_dep(cpu, lc->zdep);
+		cpu_ctrl_dep(cpu, cpu_dep_join(lc->zdep, lc->zpick));
 		if (lc->z == (in->cond == COND_EQ))
 			next = in->target;
 		break;
 	case LOP_CBZ:
 	case LOP_CBNZ:
 		v = rdd(lc, in->rn, in->wide, &dd);
-		cpu_ctrl_dep(cpu, dd);
+		cpu_ctrl_dep(cpu, cpu_dep_join(dd, lc->pacc));
 		if ((v == 0) == (in->op == LOP_CBZ))
 			next = in->target;
 		break;
 	case LOP_LDR:
 		a = ea(lc, in, &ad);
+		pick_order(cpu, lc);
 		v = cpu_load_x(cpu, a, size, order(in), ad);
-		wrd(lc, in->rd, in->wide, v, cpu_dep(cpu));
+		wrl(lc, in->rd, in->wide, v, cpu_dep(cpu));
 		break;
 	case LOP_STR:
 		a = ea(lc, in, &ad);
 		v = rdd(lc, in->rd, in->wide, &dd);
+		pick_order(cpu, lc);
 		cpu_store_x(cpu, a, size, v, order(in), ad, dd);
 		break;
 	case LOP_LDXR:
 		a = ea(lc, in, &ad);
+		pick_order(cpu, lc);
 		v = cpu_load_x(cpu, a, size, order(in), ad);
 		lc->excl = true;
 		lc->excl_addr = a;
 		lc->excl_val = v;
-		wrd(lc, in->rd, in->wide, v, cpu_dep(cpu));
+		wrl(lc, in->rd, in->wide, v, cpu_dep(cpu));
 		break;
 	case LOP_STXR:
 		/*
@@ -441,19 +487,21 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		 */
 		a = ea(lc, in, &ad);
 		v = rdd(lc, in->rd, in->wide, &dd);
+		pick_order(cpu, lc);
 		b = 1;
 		if (lc->excl && lc->excl_addr == a &&
 		    rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, lc->excl_val, v, dd, true) ==
 			    lc->excl_val)
 			b = 0;
 		lc->excl = false;
-		wrd(lc, in->rs, false, b, 0);
+		wrl(lc, in->rs, false, b, 0);
 		break;
 	case LOP_SWP:
 		a = ea(lc, in, &ad);
 		v = rdd(lc, in->rs, in->wide, &dd);
+		pick_order(cpu, lc);
 		old = rmw(cpu, in, CPU_RMW_XCHG, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
-		wrd(lc, in->rd, in->wide, old, cpu_dep(cpu));
+		wrl(lc, in->rd, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_CAS:
 		a = ea(lc, in, &ad);
@@ -463,12 +511,14 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		 */
 		b = rd(lc, in->rs, in->wide);
 		v = rdd(lc, in->rd, in->wide, &dd);
+		pick_order(cpu, lc);
 		old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, b, v, dd, in->rs == LIT_REG_ZR);
-		wrd(lc, in->rs, in->wide, old, cpu_dep(cpu));
+		wrl(lc, in->rs, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_LDOP:
 		a = ea(lc, in, &ad);
 		v = rdd(lc, in->rs, in->wide, &dd);
+		pick_order(cpu, lc);
 		if (in->amo != AMO_EOR) {
 			enum cpu_rmw_op op = in->amo == AMO_ADD	  ? CPU_RMW_ADD
 					     : in->amo == AMO_SET ? CPU_RMW_OR
@@ -486,7 +536,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 				seen = old;
 			}
 		}
-		wrd(lc, in->rd, in->wide, old, cpu_dep(cpu));
+		wrl(lc, in->rd, in->wide, old, cpu_dep(cpu));
 		break;
 	case LOP_DMB:
 		cpu_barrier(cpu, dmb_kind(in->bar));
@@ -514,7 +564,7 @@ static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		lc->elr = rd(lc, in->rn, true);
 		break;
 	case LOP_MRS:
-		wrd(lc, in->rd, true, lc->elr, 0);
+		wrl(lc, in->rd, true, lc->elr, 0);
 		break;
 	case LOP_ERET: {
 		unsigned t = (unsigned)(lc->elr >> 16) & 0xff;
@@ -575,7 +625,14 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 		if (h < 0 || lc->th != (int)cpu->id)
 			return;
 		lc->elr = LIT_LABEL_TAG | (uint64_t)cpu->id << 16 | (uint64_t)lc->pc;
-		cpu_barrier(cpu, CPU_ISB); /* exception entry is context synchronising */
+		/*
+		 * The fault is taken once the access's address is known, and
+		 * exception entry is context synchronising: what the handler
+		 * does is ordered after the address's dependencies (herd's
+		 * order-via-faults tests, MP+rel+addr-mmufault-po Forbidden).
+		 */
+		cpu_ctrl_dep(cpu, lc->fault_dep);
+		cpu_barrier(cpu, CPU_ISB);
 		lc->th = h;
 		lc->pc = 0;
 		if (!lt->th[h].nins)

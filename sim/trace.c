@@ -319,6 +319,111 @@ static int parse_num(const char *s, uint64_t *v)
 		goto fail;                                              \
 	} while (0)
 
+/* In a line parser: the message for PERR(), and -1. */
+#define WHY(...)                                    \
+	do {                                        \
+		snprintf(why, whylen, __VA_ARGS__); \
+		return -1;                          \
+	} while (0)
+
+/* A header line "FIELD VALUE" other than "---": into @t, or -1 with @why. */
+static int header_field(struct trace *t, char *line, char *why, size_t whylen)
+{
+	char *sp = strchr(line, ' ');
+	const char *val = sp ? sp + 1 : "";
+
+	if (sp)
+		*sp = 0;
+	if (!strcmp(line, "bbmsim")) {
+		if (strcmp(val, BBMSIM_VERSION))
+			WHY("recorded by bbmsim %.40s, this is bbmsim %s", val, BBMSIM_VERSION);
+	} else if (!strcmp(line, "scenario")) {
+		g_free(t->scenario);
+		t->scenario = g_strdup(val);
+	} else if (!strcmp(line, "scenario-data")) {
+		size_t n = strlen(val);
+
+		if (!t->data)
+			t->data = g_string_new(NULL);
+		if (n % 2 || strspn(val, "0123456789abcdef") != n)
+			WHY("bad scenario-data line");
+		for (size_t i = 0; i < n; i += 2) {
+			unsigned b;
+			sscanf(val + i, "%2x", &b);
+			if (!b)
+				WHY("bad scenario-data line");
+			g_string_append_c(t->data, (char)b);
+		}
+	} else if (!strcmp(line, "seed")) {
+		if (parse_num(val, &t->seed))
+			WHY("bad seed '%.60s'", val);
+	} else if (!strcmp(line, "sched")) {
+		g_strlcpy(t->sched, val, sizeof(t->sched));
+	} else if (!strcmp(line, "option")) {
+		if (!strchr(val, '='))
+			WHY("bad option '%.60s'", val);
+		g_ptr_array_add(t->options, g_strdup(val));
+	} else if (!strcmp(line, "cost")) {
+		if (!strchr(val, '='))
+			WHY("bad cost '%.60s'", val);
+		g_ptr_array_add(t->costs, g_strdup(val));
+	} else if (!strcmp(line, "costs-digest")) {
+		g_strlcpy(t->costs_digest, val, sizeof(t->costs_digest));
+	} else {
+		WHY("unknown header field '%.60s'", line);
+	}
+	return 0;
+}
+
+/* A body line: a decision into @ents, a finding or the end into @t; -1 with @why. */
+static int body_line(struct trace *t, GArray *ents, char *line, unsigned lineno, bool *have_end,
+		     char *why, size_t whylen)
+{
+	char word[32];
+	uint64_t a, b;
+	struct entry e = {.line = lineno};
+
+	if (!strncmp(line, "finding ", 8)) {
+		g_string_append(t->findings, line);
+		g_string_append_c(t->findings, '\n');
+		return 0;
+	}
+	if (!strncmp(line, "metric ", 7) || !strncmp(line, "infeasible ", 11))
+		return 0; /* an output of the run, not a decision */
+	if (!strncmp(line, "end", 3) && (line[3] == ' ' || !line[3])) {
+		*have_end = true;
+		t->end = g_strdup(line);
+		return 0;
+	}
+	char *sp1 = strchr(line, ' ');
+	if (!sp1 || (size_t)(sp1 - line) >= sizeof(word))
+		WHY("malformed decision '%.60s'", line);
+	memcpy(word, line, (size_t)(sp1 - line));
+	word[sp1 - line] = 0;
+	if (!strcmp(word, "cpu")) {
+		char *sp2 = strchr(sp1 + 1, ' ');
+		if (!sp2)
+			WHY("malformed 'cpu ID COUNT'");
+		*sp2 = 0;
+		if (parse_num(sp1 + 1, &a) || parse_num(sp2 + 1, &b) || a >= SIM_MAX_CPUS || b == 0)
+			WHY("malformed 'cpu ID COUNT'");
+		e.kind = ENT_CPU;
+		e.value = (uint32_t)a;
+		e.count = b;
+	} else {
+		int k = decision_by_name(word);
+		if (k < 0 || k == DECIDE_CPU)
+			WHY("unknown decision '%.40s'", word);
+		if (parse_num(sp1 + 1, &a) || a > UINT32_MAX)
+			WHY("malformed value for %s", word);
+		e.kind = ENT_DECISION;
+		e.decision = k;
+		e.value = (uint32_t)a;
+	}
+	g_array_append_val(ents, e);
+	return 0;
+}
+
 struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct trace *t = g_new0(struct trace, 1);
@@ -326,6 +431,7 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 	const char *p = text, *end = text + len;
 	unsigned lineno = 0;
 	bool in_body = false, have_magic = false, have_end = false;
+	char why[200];
 
 	t->options = g_ptr_array_new_with_free_func(g_free);
 	t->costs = g_ptr_array_new_with_free_func(g_free);
@@ -364,98 +470,17 @@ struct trace *trace_parse(const char *text, size_t len, char *err, size_t errlen
 			continue;
 		}
 		if (!in_body) {
-			char *sp = strchr(line, ' ');
-			const char *val = sp ? sp + 1 : "";
-
-			if (sp)
-				*sp = 0;
 			if (!strcmp(line, "---")) {
 				if (!t->scenario)
 					PERR("header has no scenario");
 				in_body = true;
-			} else if (!strcmp(line, "bbmsim")) {
-				if (strcmp(val, BBMSIM_VERSION))
-					PERR("recorded by bbmsim %.40s, this is bbmsim %s", val,
-					     BBMSIM_VERSION);
-			} else if (!strcmp(line, "scenario")) {
-				g_free(t->scenario);
-				t->scenario = g_strdup(val);
-			} else if (!strcmp(line, "scenario-data")) {
-				size_t n = strlen(val);
-				if (!t->data)
-					t->data = g_string_new(NULL);
-				if (n % 2 || strspn(val, "0123456789abcdef") != n)
-					PERR("bad scenario-data line");
-				for (size_t i = 0; i < n; i += 2) {
-					unsigned b;
-					sscanf(val + i, "%2x", &b);
-					if (!b)
-						PERR("bad scenario-data line");
-					g_string_append_c(t->data, (char)b);
-				}
-			} else if (!strcmp(line, "seed")) {
-				if (parse_num(val, &t->seed))
-					PERR("bad seed '%.60s'", val);
-			} else if (!strcmp(line, "sched")) {
-				g_strlcpy(t->sched, val, sizeof(t->sched));
-			} else if (!strcmp(line, "option")) {
-				if (!strchr(val, '='))
-					PERR("bad option '%.60s'", val);
-				g_ptr_array_add(t->options, g_strdup(val));
-			} else if (!strcmp(line, "cost")) {
-				if (!strchr(val, '='))
-					PERR("bad cost '%.60s'", val);
-				g_ptr_array_add(t->costs, g_strdup(val));
-			} else if (!strcmp(line, "costs-digest")) {
-				g_strlcpy(t->costs_digest, val, sizeof(t->costs_digest));
-			} else {
-				PERR("unknown header field '%.60s'", line);
+			} else if (header_field(t, line, why, sizeof(why))) {
+				PERR("%s", why);
 			}
 			continue;
 		}
-
-		char word[32];
-		uint64_t a, b;
-		struct entry e = {.line = lineno};
-		if (!strncmp(line, "finding ", 8)) {
-			g_string_append(t->findings, line);
-			g_string_append_c(t->findings, '\n');
-			continue;
-		}
-		if (!strncmp(line, "metric ", 7) || !strncmp(line, "infeasible ", 11))
-			continue; /* an output of the run, not a decision */
-		if (!strncmp(line, "end", 3) && (line[3] == ' ' || !line[3])) {
-			have_end = true;
-			t->end = g_strdup(line);
-			continue;
-		}
-		char *sp1 = strchr(line, ' ');
-		if (!sp1 || (size_t)(sp1 - line) >= sizeof(word))
-			PERR("malformed decision '%.60s'", line);
-		memcpy(word, line, (size_t)(sp1 - line));
-		word[sp1 - line] = 0;
-		if (!strcmp(word, "cpu")) {
-			char *sp2 = strchr(sp1 + 1, ' ');
-			if (!sp2)
-				PERR("malformed 'cpu ID COUNT'");
-			*sp2 = 0;
-			if (parse_num(sp1 + 1, &a) || parse_num(sp2 + 1, &b) || a >= SIM_MAX_CPUS ||
-			    b == 0)
-				PERR("malformed 'cpu ID COUNT'");
-			e.kind = ENT_CPU;
-			e.value = (uint32_t)a;
-			e.count = b;
-		} else {
-			int k = decision_by_name(word);
-			if (k < 0 || k == DECIDE_CPU)
-				PERR("unknown decision '%.40s'", word);
-			if (parse_num(sp1 + 1, &a) || a > UINT32_MAX)
-				PERR("malformed value for %s", word);
-			e.kind = ENT_DECISION;
-			e.decision = k;
-			e.value = (uint32_t)a;
-		}
-		g_array_append_val(ents, e);
+		if (body_line(t, ents, line, lineno, &have_end, why, sizeof(why)))
+			PERR("%s", why);
 	}
 	if (!have_magic) {
 		snprintf(err, errlen, "trace: empty file");
