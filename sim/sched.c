@@ -665,6 +665,18 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		baton_pass(&s->host_go);
 }
 
+void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg)
+{
+	g_assert(cpu->ncleanup < SIM_MAX_CLEANUPS);
+	cpu->cleanup[cpu->ncleanup++] = (struct sim_cleanup){fn, arg};
+}
+
+void sim_cleanup_pop(struct sim_cpu *cpu, void *arg)
+{
+	g_assert(cpu->ncleanup && cpu->cleanup[cpu->ncleanup - 1].arg == arg);
+	cpu->ncleanup--;
+}
+
 /* A CPU's life on its thread or fiber: its program, then the token handed on. */
 static void cpu_body(struct sim_cpu *cpu)
 {
@@ -679,6 +691,12 @@ static void cpu_body(struct sim_cpu *cpu)
 			if (sim->memory->finished)
 				sim->memory->finished(cpu);
 		}
+	}
+	/* Unwound by a stopping run: what its frames held. */
+	while (cpu->ncleanup) {
+		struct sim_cleanup c = cpu->cleanup[--cpu->ncleanup];
+
+		c.fn(c.arg);
 	}
 	cpu_finished(sim, cpu);
 }

@@ -25,6 +25,8 @@
 #define SIM_MAX_CPUS   1024
 /* Findings a run keeps in full under --keep-going; more are only counted. */
 #define SIM_FINDINGS_KEPT 1000
+/* Host resources one CPU's program may hold at once (sim_cleanup_push()). */
+#define SIM_MAX_CLEANUPS 8
 
 struct sim;
 struct sim_cpu;
@@ -327,6 +329,11 @@ struct sim_cpu {
 	struct sim_fiber *fiber;
 	uint32_t pct_prio;
 	jmp_buf *unwind;
+	struct sim_cleanup {
+		void (*fn)(void *arg);
+		void *arg;
+	} cleanup[SIM_MAX_CLEANUPS];
+	unsigned ncleanup;
 };
 
 /*
@@ -560,6 +567,18 @@ static inline void sim_wait_done(struct sim_cpu *cpu)
 
 /* Makes a waiting CPU runnable (an interrupt line went up, ...). */
 void sim_kick(struct sim_cpu *cpu);
+
+/*
+ * Host memory a CPU's program holds across yield points (HVO's list of
+ * pages to free): a run that stops unwinds the CPU past the code that
+ * would free it, so the engine calls @fn(@arg) then, newest first. Push
+ * after allocating; sim_cleanup_pop() before freeing it yourself. Like
+ * pthread_cleanup_push()/pop(), but the records live in struct sim_cpu,
+ * not on the stack the unwinding abandons.
+ */
+void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg);
+/* Drops the newest record, which must be for @arg. */
+void sim_cleanup_pop(struct sim_cpu *cpu, void *arg);
 
 /*
  * Host-side annotation of the timeline (perfetto): a named span on @cpu
