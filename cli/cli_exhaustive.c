@@ -28,7 +28,7 @@ static bool exh_visit(void *arg, struct sim *sim)
 {
 	struct exh *x = arg;
 
-	if (!sim->nr_findings)
+	if (sim->infeasible || !sim->nr_findings) /* no execution, or a clean one */
 		return true;
 	x->with_findings++;
 	for (unsigned i = 0; i < sim->nr_findings; i++) {

@@ -43,6 +43,12 @@ static bool visit(void *arg, struct sim *sim)
 	struct lit_exec *e = &g->exec;
 	bool bbm = false;
 
+	/* A run whose promise was not kept is no execution (docs/memmodel.md). */
+	if (sim->infeasible) {
+		r->infeasible++;
+		memset(e, 0, sizeof(*e));
+		return true;
+	}
 	for (unsigned i = 0; i < sim->nr_findings; i++) {
 		if (sim->findings[i].kind == FINDING_BBM_VIOLATION)
 			bbm = true;
@@ -184,12 +190,12 @@ void lit_report_text(const struct litmus *lt, const struct lit_result *r, GStrin
 	g_string_append_printf(o, "Condition %s (%s)\n", quant_name(lt), cond);
 	g_string_append_printf(o, "Observation %s %s %" PRIu64 " %" PRIu64 "\n", lt->name,
 			       lit_observation(r), r->positive, r->negative);
-	g_string_append_printf(o,
-			       "Explored %" PRIu64 " executions (DPOR)%s, %" PRIu64
-			       " filtered, %" PRIu64 " without an end\n",
-			       r->st.runs,
-			       r->st.complete ? "" : ", stopped at --max-runs: incomplete",
-			       r->filtered, r->unfinished);
+	g_string_append_printf(
+		o,
+		"Explored %" PRIu64 " executions (DPOR)%s, %" PRIu64 " filtered, %" PRIu64
+		" without an end, %" PRIu64 " infeasible (a promise not kept)\n",
+		r->st.runs, r->st.complete ? "" : ", stopped at --max-runs: incomplete",
+		r->filtered, r->unfinished, r->infeasible);
 	for (guint i = 0; i < r->findings->len; i++)
 		g_string_append_printf(o, "Finding %s\n", (const char *)r->findings->pdata[i]);
 	g_string_append_c(o, '\n');
@@ -229,9 +235,9 @@ void lit_report_json(const struct litmus *lt, const struct lit_result *r, GStrin
 	g_string_append_printf(o,
 			       "],\"ok\":%s,\"positive\":%" PRIu64 ",\"negative\":%" PRIu64
 			       ",\"filtered\":%" PRIu64 ",\"unfinished\":%" PRIu64
-			       ",\"bbm_flag\":%s,\"condition\":",
+			       ",\"infeasible\":%" PRIu64 ",\"bbm_flag\":%s,\"condition\":",
 			       ok(lt, r) ? "true" : "false", r->positive, r->negative, r->filtered,
-			       r->unfinished, r->bbm ? "true" : "false");
+			       r->unfinished, r->infeasible, r->bbm ? "true" : "false");
 	GString *c = g_string_new(quant_name(lt));
 	g_string_append_printf(c, " (%s)", cond);
 	json_s(o, c->str);

@@ -27,6 +27,7 @@ struct lit_state_count {
 struct lit_result {
 	GPtrArray *states; /* struct lit_state_count *, sorted by state at the end */
 	uint64_t positive, negative, filtered, unfinished;
+	uint64_t infeasible; /* runs that were no execution (--memory arm promises) */
 	bool bbm;	     /* an allowed execution breaks the BBM rule */
 	GPtrArray *findings; /* "kind: rule: detail", distinct, first seen first */
 	char *witness_trace; /* the first execution where the proposition holds */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * A litmus test as a scenario: memory laid out as herd7 assumes it (each
- * location a page, mapped by its own last-level descriptor), every thread
- * interpreted on its own simulated CPU through the ordinary CPU and MMU
- * calls, and the final state read back for the condition.
+ * location a page, mapped by its own last-level descriptor; ours: a 2 MiB
+ * region each), every thread interpreted on its own simulated CPU
+ * (lit_exec.c), and the final state read back for the condition.
  */
+#include "lit_exec.h"
 #include "lit_run.h"
 
 #include "sim/arm/checker.h"
@@ -18,47 +19,6 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-
-#define LIT_MAX_FAULTS 16
-
-struct lit_fault {
-	int thread, pc, sym; /* sym -1: not a litmus location */
-	bool pte;
-	enum mmu_fault_type type;
-};
-
-/* One CPU's architectural state: registers, flags, where it is. */
-struct lit_cpu {
-	uint64_t x[32];
-	cpu_dep_t dep[32]; /* what each register's value was computed from (cpu.h) */
-	bool z;		   /* PSTATE.Z, all EQ/NE need */
-	cpu_dep_t zdep;	   /* what the flags were computed from: B.EQ's control dependency */
-	/*
-	 * Pick dependencies (herd's CSEL on flags computed from a load):
-	 * they order later stores, faults and, through an ISB, later loads,
-	 * as a control dependency does, but not a load whose address they
-	 * reach (MP+rel+CSEL Allowed, MP+rel+pickctrlW-mmufault-po Forbidden).
-	 */
-	cpu_dep_t pick[32], zpick;
-	cpu_dep_t pacc; /* the picks of the registers the instruction reads so far */
-	uint64_t elr;
-	int th, pc; /* thread (column) and instruction being executed */
-	uint64_t excl_addr, excl_val;
-	cpu_dep_t fault_dep; /* the address dependency of the access under way */
-	bool excl;
-	jmp_buf fault_jb;
-	struct mmu_fault fault;
-};
-
-struct lit_state {
-	const struct litmus *lt;
-	/* Where each location's descriptors live: slot[sym][2] PMD(x), [3] PTE(x). */
-	uint64_t slot[LIT_MAX_SYMS][4];
-	uint64_t table[LIT_MAX_SYMS]; /* x's level-3 table: TABLE(x) */
-	struct lit_cpu cpu[LIT_MAX_THREADS];
-	struct lit_fault faults[LIT_MAX_FAULTS];
-	int nfaults;
-};
 
 uint64_t lit_va(int sym)
 {
@@ -98,15 +58,16 @@ static bool sym_is_region(const struct litmus *lt, int sym)
 {
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
-		if (val_names(&in->val, sym) || (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
+		if (val_names(&in->val, sym) ||
+		    (!in->loc.is_reg && val_names(&in->loc.addr, sym)) ||
 		    (in->val.kind == LV_DESC && in->val.d.oa_sym == sym &&
 		     (in->val.d.level != 3 || in->val.d.oa_page)))
 			return true;
 	}
 	for (int i = 0; i < lt->nprops; i++) {
 		const struct lit_prop *p = lt->props[i];
-		if (p->kind == LP_EQ && (val_names(&p->val, sym) || (!p->loc.is_reg &&
-								      val_names(&p->loc.addr, sym))))
+		if (p->kind == LP_EQ &&
+		    (val_names(&p->val, sym) || (!p->loc.is_reg && val_names(&p->loc.addr, sym))))
 			return true;
 	}
 	return false;
@@ -187,8 +148,16 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 		pmem_write(sim->mem, pa, 8, v);
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
+		uint64_t vals[16];
+		unsigned n = c < (unsigned)lt->nprocs
+				     ? lit_promise_values(lt, (int)c, st->cpu[c].x, vals, 16)
+				     : 0;
+
 		st->cpu[c].th = (int)c;
 		mmu_set_fault_handler(&sim->cpus[c], lit_on_fault, &st->cpu[c]);
+		/* Every branch passes its dependency (step()): its stores may be promised. */
+		if (n)
+			cpu_promise_values(&sim->cpus[c], vals, n);
 	}
 	return 0;
 }
@@ -198,393 +167,6 @@ static void lit_teardown(struct sim *sim)
 	mmu_teardown(sim);
 	g_free(sim->scn_state);
 	sim->scn_state = NULL;
-}
-
-/* ---- the interpreter ---------------------------------------------------------------------- */
-
-static uint64_t rd(const struct lit_cpu *lc, int r, bool wide)
-{
-	uint64_t v = r == LIT_REG_ZR || r < 0 ? 0 : lc->x[r];
-
-	return wide ? v : (uint32_t)v;
-}
-
-static void wr(struct lit_cpu *lc, int r, bool wide, uint64_t v)
-{
-	if (r >= 0 && r != LIT_REG_ZR)
-		lc->x[r] = wide ? v : (uint32_t)v;
-}
-
-/*
- * The effective address; *@dep gains the dependencies of its registers,
- * which a fault of the access carries too (lc->fault_dep).
- */
-static uint64_t ea(struct lit_cpu *lc, const struct lit_ins *in, cpu_dep_t *dep)
-{
-	uint64_t a = rd(lc, in->rn, true);
-
-	if (in->rn >= 0 && in->rn != LIT_REG_ZR) {
-		*dep = cpu_dep_join(*dep, lc->dep[in->rn]);
-		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[in->rn]);
-	}
-	if (in->has_imm) {
-		lc->fault_dep = cpu_dep_join(*dep, lc->pacc);
-		return a + (uint64_t)in->imm;
-	}
-	if (in->rm >= 0 && in->rm != LIT_REG_ZR) {
-		*dep = cpu_dep_join(*dep, lc->dep[in->rm]);
-		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[in->rm]);
-	}
-	if (in->rm >= 0)
-		a += in->sxtw ? (uint64_t)(int64_t)(int32_t)rd(lc, in->rm, false)
-			      : rd(lc, in->rm, true);
-	lc->fault_dep = cpu_dep_join(*dep, lc->pacc);
-	return a;
-}
-
-/* TLBI Xt holds VA[55:12] in bits 43:0; bit 55 extends into the top byte. */
-static uint64_t tlbi_va(uint64_t xt)
-{
-	uint64_t va = (xt & ((1ull << 44) - 1)) << 12;
-
-	if (va & (1ull << 55))
-		va |= 0xff00000000000000ull;
-	return va;
-}
-
-static void do_tlbi(struct sim_cpu *cpu, enum lit_tlbi op, uint64_t va)
-{
-	switch (op) {
-	case TLBI_VAE1IS:
-		tlbi_vae1is(cpu, va);
-		break;
-	case TLBI_VALE1IS:
-		tlbi_vale1is(cpu, va);
-		break;
-	case TLBI_VAAE1IS:
-		tlbi_vaae1is(cpu, va);
-		break;
-	case TLBI_VAALE1IS:
-		tlbi_vaale1is(cpu, va);
-		break;
-	case TLBI_VMALLE1IS:
-		tlbi_vmalle1is(cpu);
-		break;
-	case TLBI_VAE1:
-		tlbi_vae1(cpu, va);
-		break;
-	case TLBI_VALE1:
-		tlbi_vale1(cpu, va);
-		break;
-	case TLBI_VAAE1:
-		tlbi_vaae1(cpu, va);
-		break;
-	case TLBI_VAALE1:
-		tlbi_vaale1(cpu, va);
-		break;
-	case TLBI_VMALLE1:
-		tlbi_vmalle1(cpu);
-		break;
-	}
-}
-
-static uint64_t amo(enum lit_amo op, uint64_t old, uint64_t v)
-{
-	switch (op) {
-	case AMO_ADD:
-		return old + v;
-	case AMO_CLR:
-		return old & ~v;
-	case AMO_SET:
-		return old | v;
-	case AMO_EOR:
-	default:
-		return old ^ v;
-	}
-}
-
-/* The ordering of an explicit access: LDAR/LDAPR/STLR, an atomic's A/L suffix. */
-static enum cpu_order order(const struct lit_ins *in)
-{
-	if (in->acq && in->rel)
-		return CPU_AL;
-	if (in->acq)
-		return in->acq_pc ? CPU_ACQ_PC : CPU_ACQ;
-	return in->rel ? CPU_REL : CPU_PLAIN;
-}
-
-/* The memory side of DMB <option>: SY, ISH, OSH and NSH order everything here. */
-static enum cpu_barrier dmb_kind(enum lit_bar b)
-{
-	switch (b) {
-	case BAR_ST:
-	case BAR_ISHST:
-		return CPU_DMB_ISHST;
-	case BAR_LD:
-	case BAR_ISHLD:
-		return CPU_DMB_ISHLD;
-	default:
-		return CPU_DMB_ISH;
-	}
-}
-
-/* The register's value and the dependency it carries (herd's syntactic dependencies). */
-static uint64_t rdd(struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
-{
-	if (r >= 0 && r != LIT_REG_ZR) {
-		*dep = cpu_dep_join(*dep, lc->dep[r]);
-		lc->pacc = cpu_dep_join(lc->pacc, lc->pick[r]);
-	}
-	return rd(lc, r, wide);
-}
-
-/* A computed value: the dependencies and the picks of what it was computed from. */
-static void wrd(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
-{
-	wr(lc, r, wide, v);
-	if (r >= 0 && r != LIT_REG_ZR) {
-		lc->dep[r] = dep;
-		lc->pick[r] = lc->pacc;
-	}
-}
-
-/* A value read from memory: the load's dependency, no pick. */
-static void wrl(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
-{
-	wrd(lc, r, wide, v, dep);
-	if (r >= 0 && r != LIT_REG_ZR)
-		lc->pick[r] = 0;
-}
-
-/* Before an access: its registers' picks order it as a control dependency would. */
-static void pick_order(struct sim_cpu *cpu, const struct lit_cpu *lc)
-{
-	if (lc->pacc)
-		cpu_ctrl_dep(cpu, lc->pacc);
-}
-
-/*
- * An atomic read-modify-write with the instruction's ordering; @noret: the
- * old value goes to XZR (STADD, CAS/SWP into XZR: no acquire, C6.2).
- */
-static uint64_t rmw(struct sim_cpu *cpu, const struct lit_ins *in, enum cpu_rmw_op op,
-		    uint64_t a, cpu_dep_t ad, uint64_t cmp, uint64_t v, cpu_dep_t vd, bool noret)
-{
-	unsigned size = in->wide ? 8 : 4;
-
-	return cpu_rmw(cpu, op | (noret ? CPU_RMW_NORET : 0), a, size, cmp, v, order(in), ad, vd);
-}
-
-/* Executes lc->th's instruction lc->pc; returns false when the thread ends. */
-static bool step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
-{
-	const struct lit_thread *th = &st->lt->th[lc->th];
-	const struct lit_ins *in = &th->ins[lc->pc];
-	unsigned size = in->wide ? 8 : 4;
-	uint64_t a, b, v, old;
-	cpu_dep_t ad = 0, dd = 0; /* address and data dependencies */
-	int next = lc->pc + 1;
-
-	lc->pacc = 0;
-	switch (in->op) {
-	case LOP_NOP:
-		break;
-	case LOP_MOV:
-		v = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rn, in->wide, &dd);
-		wrd(lc, in->rd, in->wide, v, dd);
-		break;
-	case LOP_ADD:
-	case LOP_SUB:
-	case LOP_AND:
-	case LOP_ORR:
-	case LOP_EOR:
-	case LOP_BIC:
-	case LOP_LSR:
-	case LOP_LSL:
-		/* EOR W2,W1,W1 is 0 and still depends on W1, as in herd. */
-		a = rdd(lc, in->rn, in->wide, &dd);
-		b = in->has_imm ? (uint64_t)in->imm
-				: rdd(lc, in->rm, in->wide && !in->sxtw, &dd);
-		if (in->sxtw)
-			b = (uint64_t)(int64_t)(int32_t)b;
-		v = in->op == LOP_ADD	? a + b
-		    : in->op == LOP_SUB ? a - b
-		    : in->op == LOP_AND ? a & b
-		    : in->op == LOP_ORR ? a | b
-		    : in->op == LOP_EOR ? a ^ b
-		    : in->op == LOP_BIC ? a & ~b
-		    : in->op == LOP_LSR ? a >> (b & (in->wide ? 63 : 31))
-					: a << (b & (in->wide ? 63 : 31));
-		wrd(lc, in->rd, in->wide, v, dd);
-		break;
-	case LOP_CMP:
-		a = rdd(lc, in->rn, in->wide, &dd);
-		b = in->has_imm ? (uint64_t)in->imm : rdd(lc, in->rm, in->wide, &dd);
-		lc->z = (in->wide ? a - b : (uint32_t)(a - b)) == 0;
-		lc->zdep = dd;
-		lc->zpick = lc->pacc;
-		break;
-	case LOP_CSEL:
-		/*
-		 * herd: the result depends on both sources and not on the flags
-		 * (MP+rel+CSEL: a CSEL of two constants carries no address
-		 * dependency, Allowed).
-		 */
-		a = rdd(lc, in->rn, in->wide, &dd);
-		b = rdd(lc, in->rm, in->wide, &dd);
-		lc->pacc = cpu_dep_join(lc->pacc, cpu_dep_join(lc->zdep, lc->zpick));
-		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ) ? a : b, dd);
-		break;
-	case LOP_CSET:
-		lc->pacc = cpu_dep_join(lc->zdep, lc->zpick);
-		wrd(lc, in->rd, in->wide, lc->z == (in->cond == COND_EQ), 0);
-		break;
-	case LOP_ADR:
-		wrd(lc, in->rd, true,
-		    LIT_LABEL_TAG | (uint64_t)in->target_th << 16 | (uint64_t)in->target, 0);
-		break;
-	case LOP_B:
-		next = in->target;
-		break;
-	case LOP_BCOND:
-		cpu_ctrl_dep(cpu, cpu_dep_join(lc->zdep, lc->zpick));
-		if (lc->z == (in->cond == COND_EQ))
-			next = in->target;
-		break;
-	case LOP_CBZ:
-	case LOP_CBNZ:
-		v = rdd(lc, in->rn, in->wide, &dd);
-		cpu_ctrl_dep(cpu, cpu_dep_join(dd, lc->pacc));
-		if ((v == 0) == (in->op == LOP_CBZ))
-			next = in->target;
-		break;
-	case LOP_LDR:
-		a = ea(lc, in, &ad);
-		pick_order(cpu, lc);
-		v = cpu_load_x(cpu, a, size, order(in), ad);
-		wrl(lc, in->rd, in->wide, v, cpu_dep(cpu));
-		break;
-	case LOP_STR:
-		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rd, in->wide, &dd);
-		pick_order(cpu, lc);
-		cpu_store_x(cpu, a, size, v, order(in), ad, dd);
-		break;
-	case LOP_LDXR:
-		a = ea(lc, in, &ad);
-		pick_order(cpu, lc);
-		v = cpu_load_x(cpu, a, size, order(in), ad);
-		lc->excl = true;
-		lc->excl_addr = a;
-		lc->excl_val = v;
-		wrl(lc, in->rd, in->wide, v, cpu_dep(cpu));
-		break;
-	case LOP_STXR:
-		/*
-		 * The monitor as a compare-and-swap on the value LDXR read: it
-		 * fails if the location changed since (no ABA). The status
-		 * register carries no dependency.
-		 */
-		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rd, in->wide, &dd);
-		pick_order(cpu, lc);
-		b = 1;
-		if (lc->excl && lc->excl_addr == a &&
-		    rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, lc->excl_val, v, dd, true) ==
-			    lc->excl_val)
-			b = 0;
-		lc->excl = false;
-		wrl(lc, in->rs, false, b, 0);
-		break;
-	case LOP_SWP:
-		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rs, in->wide, &dd);
-		pick_order(cpu, lc);
-		old = rmw(cpu, in, CPU_RMW_XCHG, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
-		wrl(lc, in->rd, in->wide, old, cpu_dep(cpu));
-		break;
-	case LOP_CAS:
-		a = ea(lc, in, &ad);
-		/*
-		 * The compare value decides whether the write happens, but herd
-		 * counts no dependency from it to the write (MP+rel+CAS-addr).
-		 */
-		b = rd(lc, in->rs, in->wide);
-		v = rdd(lc, in->rd, in->wide, &dd);
-		pick_order(cpu, lc);
-		old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, b, v, dd, in->rs == LIT_REG_ZR);
-		wrl(lc, in->rs, in->wide, old, cpu_dep(cpu));
-		break;
-	case LOP_LDOP:
-		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rs, in->wide, &dd);
-		pick_order(cpu, lc);
-		if (in->amo != AMO_EOR) {
-			enum cpu_rmw_op op = in->amo == AMO_ADD	  ? CPU_RMW_ADD
-					     : in->amo == AMO_SET ? CPU_RMW_OR
-								  : CPU_RMW_ANDNOT;
-			old = rmw(cpu, in, op, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
-		} else {
-			/* No exclusive-or in the CPU API: compare-and-swap until it holds. */
-			uint64_t seen = cpu_load_x(cpu, a, size, CPU_PLAIN, ad);
-			for (;;) {
-				uint64_t nv = amo(in->amo, seen, v);
-				old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, seen,
-					  in->wide ? nv : (uint32_t)nv, dd, in->rd == LIT_REG_ZR);
-				if (old == seen)
-					break;
-				seen = old;
-			}
-		}
-		wrl(lc, in->rd, in->wide, old, cpu_dep(cpu));
-		break;
-	case LOP_DMB:
-		cpu_barrier(cpu, dmb_kind(in->bar));
-		break;
-	case LOP_DSB:
-		/*
-		 * The MMU side of DSB ST and DSB LD is dsb_ishst(); the memory
-		 * side of DSB LD orders loads as DMB LD does.
-		 */
-		if (in->bar == BAR_ST || in->bar == BAR_ISHST || in->bar == BAR_LD ||
-		    in->bar == BAR_ISHLD)
-			dsb_ishst(cpu);
-		else
-			dsb_ish(cpu);
-		if (in->bar == BAR_LD || in->bar == BAR_ISHLD)
-			cpu_barrier(cpu, CPU_DMB_ISHLD);
-		break;
-	case LOP_ISB:
-		isb(cpu);
-		break;
-	case LOP_TLBI:
-		do_tlbi(cpu, in->tlbi, tlbi_va(rd(lc, in->rn, true)));
-		break;
-	case LOP_MSR:
-		lc->elr = rd(lc, in->rn, true);
-		break;
-	case LOP_MRS:
-		wrl(lc, in->rd, true, lc->elr, 0);
-		break;
-	case LOP_ERET: {
-		unsigned t = (unsigned)(lc->elr >> 16) & 0xff;
-		if ((lc->elr & 0xffff000000000000ull) != LIT_LABEL_TAG ||
-		    t != (unsigned)th->owner) {
-			lc->th = th->owner;
-			return false; /* returns nowhere we know: the thread ends */
-		}
-		/* An exception return is context synchronising. */
-		cpu_barrier(cpu, CPU_ISB);
-		lc->th = (int)t;
-		next = (int)(lc->elr & 0xffff);
-		break;
-	}
-	}
-	/* Post-index: the base moves after the access. */
-	if (in->post)
-		wr(lc, in->rn, true, rd(lc, in->rn, true) + (uint64_t)(int64_t)in->post);
-	lc->pc = next;
-	return lc->pc < st->lt->th[lc->th].nins;
 }
 
 static void record_fault(struct sim *sim, struct lit_state *st, unsigned cpu, struct lit_cpu *lc)
@@ -640,7 +222,7 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 	} else if (!lt->th[cpu->id].nins) {
 		return;
 	}
-	while (step(cpu, st, lc))
+	while (lit_step(cpu, st, lc))
 		;
 }
 
@@ -728,8 +310,8 @@ static void append_locs(struct sim *sim, const struct lit_state *st, const struc
 			return;
 	g_ptr_array_add(seen, g_strdup(name));
 	lit_val_str(lt, loc_value(sim, st, &p->loc),
-		    p->val.kind == LV_DESC    ? p->val.d.level
-		    : p->val.kind == LV_TABLE ? 2
+		    p->val.kind == LV_DESC			   ? p->val.d.level
+		    : p->val.kind == LV_TABLE			   ? 2
 		    : !p->loc.is_reg && p->loc.addr.kind == LV_PTE ? p->loc.addr.level
 								   : 0,
 		    st->table, val, sizeof(val));
@@ -751,8 +333,8 @@ static void lit_check(struct sim *sim)
 		lit_loc_str(lt, l, name, sizeof(name));
 		g_ptr_array_add(seen, g_strdup(name));
 		lit_val_str(lt, loc_value(sim, st, l),
-			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table, val,
-			    sizeof(val));
+			    !l->is_reg && l->addr.kind == LV_PTE ? l->addr.level : 0, st->table,
+			    val, sizeof(val));
 		g_string_append_printf(g, "%s=%s; ", name, val);
 	}
 	append_locs(sim, st, lt->cond, g, seen);
@@ -822,8 +404,7 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	if (lt->var_bbm2 &&
 	    (set_opt(lt, opt, "bbm_level", "2", err, errlen) ||
 	     set_opt(lt, opt, "bbml2_noabort", lt->var_bbm2_noabort ? "1" : "0", err, errlen) ||
-	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err,
-		     errlen)))
+	     set_opt(lt, opt, "tlb_conflict_abort", lt->var_bbm2_noabort ? "0" : "1", err, errlen)))
 		return -1;
 	return 0;
 }

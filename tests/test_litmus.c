@@ -373,6 +373,8 @@ START_TEST(test_own_litmus_files)
 		{"SB+dmb.sy.litmus", "Forbidden", false},
 		{"MP+dmb.st+po.litmus", "Allowed", false},
 		{"MP+dmb.st+addr.litmus", "Forbidden", false},
+		{"LB.litmus", "Allowed", false},
+		{"LB+datas.litmus", "Forbidden", false},
 		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
 		{"HVO+split-nobbm.litmus", "Required", true},
 		{"HVO+split-bbm.litmus", "Allowed", false},

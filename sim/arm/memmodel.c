@@ -65,7 +65,7 @@ static void mm_destroy(void *state)
  * The next timestamp. Timestamps order messages of every word, so for
  * exploration (litmus/dpor.h) two steps taking one do not commute.
  */
-static uint64_t next_ts(struct mm *m)
+uint64_t mm_next_ts(struct mm *m)
 {
 	if (m->sim->cur)
 		sim_note(m->sim->cur, SIM_OBJ_MEM_ORDER, true);
@@ -122,7 +122,7 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
 		g_hash_table_insert(m->locs, &l->word, l);
 		pmem_set_flags(m->sim->mem, word << 3, MM_F_TRACKED);
 	} else if (l->msg[l->n - 1].val != now) {
-		mm_loc_push(l, next_ts(m), now);
+		mm_loc_push(l, mm_next_ts(m), now);
 	}
 	return l;
 }
@@ -150,7 +150,7 @@ static void propagate(struct sim_cpu *cpu, unsigned k)
 	loc_get(m, p.pa);
 	cpu_raw_store(cpu, p.pa, p.size, p.val);
 	/* The bookkeeping before any finding the store hook could raise. */
-	ts = next_ts(m);
+	ts = mm_next_ts(m);
 	mm_loc_push(p.loc, ts, pmem_read(m->sim->mem, p.pa & ~7ull, 8));
 	cl = &p.loc->c[cpu->id];
 	cl->coh = vmax(cl->coh, ts);
@@ -416,7 +416,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
 		cpu_raw_store(cpu, pa, size, new);
-		ts = next_ts(m);
+		ts = mm_next_ts(m);
 		mm_loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
 		cl->coh = ts;
 		cl->fwd_ts = ts;

@@ -81,6 +81,8 @@ static inline struct mm *mm_of(struct sim_cpu *cpu)
 	return cpu->sim->memory_state;
 }
 
+/* The next timestamp; for exploration, two steps taking one do not commute. */
+uint64_t mm_next_ts(struct mm *m);
 /* Appends message (@ts, @val) to @l's list. */
 void mm_loc_push(struct mm_loc *l, uint64_t ts, uint64_t val);
 

@@ -61,7 +61,9 @@ void mm_maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsign
 		}
 		v = cq->pvals[pick] & size_mask(size);
 		word = (l->msg[l->n - 1].val & ~(size_mask(size) << shift)) | v << shift;
-		mm_loc_push(l, ++m->now, word);
+		mm_loc_push(l, mm_next_ts(m), word);
+		/* q's promises change under q's feet: no step commutes with this one */
+		sim_note(cpu, SIM_OBJ_GLOBAL, true);
 		l->msg[l->n - 1].prom = q + 1;
 		cq->prom[cq->nprom++] = (struct mm_promise){
 			.loc = l, .pa = pa, .val = v, .ts = m->now, .size = size};
