@@ -28,9 +28,16 @@ struct pfn_list {
 	GArray *pfn;
 };
 
-static void pfn_list_init(struct pfn_list *l)
+static void pfn_array_free(void *a)
+{
+	g_array_free(a, TRUE);
+}
+
+/* Freed by pfn_list_destroy(), or by the engine if the run stops first. */
+static void pfn_list_init(struct sim_cpu *cpu, struct pfn_list *l)
 {
 	l->pfn = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+	sim_cleanup_push(cpu, pfn_array_free, l->pfn);
 }
 
 static void pfn_list_add(struct pfn_list *l, uint64_t pfn)
@@ -55,8 +62,9 @@ static void pfn_list_del(struct pfn_list *l, uint64_t pfn)
 		}
 }
 
-static void pfn_list_destroy(struct pfn_list *l)
+static void pfn_list_destroy(struct sim_cpu *cpu, struct pfn_list *l)
 {
+	sim_cleanup_pop(cpu, l->pfn);
 	g_array_free(l->pfn, TRUE);
 }
 
@@ -327,10 +335,10 @@ static int vmemmap_remap_alloc(struct sim_cpu *cpu, uint64_t start, uint64_t end
 	};
 	int ret = -1;
 
-	pfn_list_init(&pages);
+	pfn_list_init(cpu, &pages);
 	if (!alloc_vmemmap_page_list(cpu, start, end, &pages))
 		ret = vmemmap_remap_range(cpu, start, end, &walk);
-	pfn_list_destroy(&pages);
+	pfn_list_destroy(cpu, &pages);
 	return ret;
 }
 
@@ -429,10 +437,10 @@ static int model_optimize_folio(struct sim_cpu *cpu, const struct hstate *h, uin
 {
 	struct pfn_list pages;
 
-	pfn_list_init(&pages);
+	pfn_list_init(cpu, &pages);
 	int ret = __hugetlb_vmemmap_optimize_folio(cpu, h, folio, &pages, VMEMMAP_SYNCHRONIZE_RCU);
 	free_vmemmap_page_list(cpu, &pages);
-	pfn_list_destroy(&pages);
+	pfn_list_destroy(cpu, &pages);
 	return ret;
 }
 
@@ -443,7 +451,7 @@ static void model_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
 	unsigned flags = VMEMMAP_REMAP_NO_TLB_FLUSH | VMEMMAP_SYNCHRONIZE_RCU;
 	struct pfn_list pages;
 
-	pfn_list_init(&pages);
+	pfn_list_init(cpu, &pages);
 	for (unsigned i = 0; i < l->nr; i++) {
 		uint64_t folio = l->folio[i];
 
@@ -473,7 +481,7 @@ static void model_optimize_folios(struct sim_cpu *cpu, const struct hstate *h,
 	if (!ops->arch_flushes_tlb)
 		flush_tlb_all(cpu);
 	free_vmemmap_page_list(cpu, &pages);
-	pfn_list_destroy(&pages);
+	pfn_list_destroy(cpu, &pages);
 }
 
 const struct hvo_impl hvo_impl_model = {

@@ -221,6 +221,12 @@ uint64_t mm_nr_free_pages(struct sim *sim);
 uint64_t page_flags(struct sim_cpu *cpu, uint64_t page);
 /* compound_head() with HVO's fake-head handling (page_fixed_fake_head). */
 uint64_t compound_head(struct sim_cpu *cpu, uint64_t page);
+/*
+ * The same, with the dependency the head carries in *@dep: it is computed
+ * from a READ_ONCE() of compound_head, so Linux's accesses to the head
+ * (page->flags, _refcount) are address-dependent on that load.
+ */
+uint64_t compound_head_dep(struct sim_cpu *cpu, uint64_t page, cpu_dep_t *dep);
 bool page_fixed_fake_head_test(struct sim_cpu *cpu, uint64_t page, uint64_t *head);
 /* Adds @nr to the refcount unless it is @unless; true if it did (an atomic). */
 bool page_ref_add_unless(struct sim_cpu *cpu, uint64_t page, int nr, int unless);

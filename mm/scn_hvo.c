@@ -123,7 +123,8 @@ static void read_struct_page(struct sim_cpu *cpu, struct scn_hvo *st, uint64_t p
 	uint64_t page = pfn_to_page(pfn);
 
 	rcu_read_lock(cpu);
-	uint64_t head = compound_head(cpu, page);
+	cpu_dep_t dep;
+	uint64_t head = compound_head_dep(cpu, page, &dep);
 	/*
 	 * A page already freed is its own head with no flags
 	 * (free_pages_prepare()), which a PFN walker may well see.
@@ -136,7 +137,8 @@ static void read_struct_page(struct sim_cpu *cpu, struct scn_hvo *st, uint64_t p
 		sim_report(cpu->sim, cpu, FINDING_ASSERTION, page, 0,
 			   "compound_head() of a huge page's struct page is its head",
 			   "compound_head(pfn %#" PRIx64 ") = %#" PRIx64, pfn, head);
-	uint64_t flags = page_flags(cpu, head);
+	/* head->flags: address-dependent on the compound_head load, as in Linux */
+	uint64_t flags = cpu_load_x(cpu, head + PAGE_OFF_FLAGS, 8, CPU_PLAIN, dep);
 	/* ...and a head freed after its tail was read has no flags either. */
 	if (!(flags & (1ull << PG_head)) && !st->freeing)
 		sim_report(cpu->sim, cpu, FINDING_ASSERTION, head, 0,

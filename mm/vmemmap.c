@@ -156,15 +156,26 @@ bool page_fixed_fake_head_test(struct sim_cpu *cpu, uint64_t page, uint64_t *hea
 	return true;
 }
 
-uint64_t compound_head(struct sim_cpu *cpu, uint64_t page)
+uint64_t compound_head_dep(struct sim_cpu *cpu, uint64_t page, cpu_dep_t *dep)
 {
 	uint64_t head = cpu_load64(cpu, page + PAGE_OFF_CHEAD);
 
+	*dep = cpu_dep(cpu);
 	if (head & 1)
 		return head - 1;
-	if (page_fixed_fake_head_test(cpu, page, &head))
+	if (page_fixed_fake_head_test(cpu, page, &head)) {
+		*dep = cpu_dep(cpu); /* the next page's compound_head, its last load */
 		return head;
+	}
+	*dep = 0;
 	return page;
+}
+
+uint64_t compound_head(struct sim_cpu *cpu, uint64_t page)
+{
+	cpu_dep_t dep;
+
+	return compound_head_dep(cpu, page, &dep);
 }
 
 bool page_ref_add_unless(struct sim_cpu *cpu, uint64_t page, int nr, int unless)

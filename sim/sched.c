@@ -619,6 +619,19 @@ uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n)
 	return v;
 }
 
+uint32_t sim_decide_biased(struct sim *sim, enum sim_decision kind, uint32_t n, uint32_t zero_in,
+			   uint32_t of)
+{
+	struct sched *s = sim->sched;
+	uint32_t v;
+
+	if (n <= 1 || s->strat == STRAT_REPLAY || s->strat == STRAT_EXPLORE)
+		return sim_decide(sim, kind, n);
+	v = rng_below(&s->hw_rng, of) < zero_in ? 0 : 1 + rng_below(&s->hw_rng, n - 1);
+	trace_decision(sim->trace, kind, v);
+	return v;
+}
+
 /* ---- CPU threads and the run ------------------------------------------------------ */
 
 /* @cpu's program is over: hand the token on, or back to the host. */
@@ -652,6 +665,18 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		baton_pass(&s->host_go);
 }
 
+void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg)
+{
+	g_assert(cpu->ncleanup < SIM_MAX_CLEANUPS);
+	cpu->cleanup[cpu->ncleanup++] = (struct sim_cleanup){fn, arg};
+}
+
+void sim_cleanup_pop(struct sim_cpu *cpu, void *arg)
+{
+	g_assert(cpu->ncleanup && cpu->cleanup[cpu->ncleanup - 1].arg == arg);
+	cpu->ncleanup--;
+}
+
 /* A CPU's life on its thread or fiber: its program, then the token handed on. */
 static void cpu_body(struct sim_cpu *cpu)
 {
@@ -666,6 +691,12 @@ static void cpu_body(struct sim_cpu *cpu)
 			if (sim->memory->finished)
 				sim->memory->finished(cpu);
 		}
+	}
+	/* Unwound by a stopping run: what its frames held. */
+	while (cpu->ncleanup) {
+		struct sim_cleanup c = cpu->cleanup[--cpu->ncleanup];
+
+		c.fn(c.arg);
 	}
 	cpu_finished(sim, cpu);
 }

@@ -25,6 +25,8 @@
 #define SIM_MAX_CPUS   1024
 /* Findings a run keeps in full under --keep-going; more are only counted. */
 #define SIM_FINDINGS_KEPT 1000
+/* Host resources one CPU's program may hold at once (sim_cleanup_push()). */
+#define SIM_MAX_CLEANUPS 8
 
 struct sim;
 struct sim_cpu;
@@ -275,6 +277,13 @@ const char *decision_name(enum sim_decision d);
  * n == 1 is not a choice and is neither drawn nor recorded.
  */
 uint32_t sim_decide(struct sim *sim, enum sim_decision kind, uint32_t n);
+/*
+ * The same, where the seeded strategies pick 0 (nothing happens) @zero_in
+ * times in @of and 1..n-1 uniformly otherwise; replay and an explorer see
+ * n alternatives as for sim_decide() (no equivalent ones to enumerate).
+ */
+uint32_t sim_decide_biased(struct sim *sim, enum sim_decision kind, uint32_t n, uint32_t zero_in,
+			   uint32_t of);
 
 /* ---- CPUs and the run token ------------------------------------------------ */
 
@@ -320,6 +329,11 @@ struct sim_cpu {
 	struct sim_fiber *fiber;
 	uint32_t pct_prio;
 	jmp_buf *unwind;
+	struct sim_cleanup {
+		void (*fn)(void *arg);
+		void *arg;
+	} cleanup[SIM_MAX_CLEANUPS];
+	unsigned ncleanup;
 };
 
 /*
@@ -553,6 +567,18 @@ static inline void sim_wait_done(struct sim_cpu *cpu)
 
 /* Makes a waiting CPU runnable (an interrupt line went up, ...). */
 void sim_kick(struct sim_cpu *cpu);
+
+/*
+ * Host memory a CPU's program holds across yield points (HVO's list of
+ * pages to free): a run that stops unwinds the CPU past the code that
+ * would free it, so the engine calls @fn(@arg) then, newest first. Push
+ * after allocating; sim_cleanup_pop() before freeing it yourself. Like
+ * pthread_cleanup_push()/pop(), but the records live in struct sim_cpu,
+ * not on the stack the unwinding abandons.
+ */
+void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg);
+/* Drops the newest record, which must be for @arg. */
+void sim_cleanup_pop(struct sim_cpu *cpu, void *arg);
 
 /*
  * Host-side annotation of the timeline (perfetto): a named span on @cpu

@@ -43,6 +43,63 @@ static const struct scenario t_deadlock = {
 SCENARIO_REGISTER(t_deadlock)
 
 /*
+ * Host memory held across a yield point is released when a finding stops
+ * the run and unwinds the CPU (sim_cleanup_push()), newest first, and is
+ * not released by the engine when the program pops it itself.
+ */
+static unsigned t_released[3], t_release_order, t_flag_fail;
+
+static void t_release(void *arg)
+{
+	t_released[(uintptr_t)arg] = ++t_release_order;
+}
+
+static void t_cleanup_main(struct sim_cpu *cpu)
+{
+	if (cpu->id)
+		return;
+	sim_cleanup_push(cpu, t_release, (void *)(uintptr_t)0);
+	sim_cleanup_push(cpu, t_release, (void *)(uintptr_t)1);
+	sim_cleanup_pop(cpu, (void *)(uintptr_t)1); /* the program frees it itself */
+	sim_cleanup_push(cpu, t_release, (void *)(uintptr_t)2);
+	cpu_store64(cpu, t_flag, 1);
+	if (t_flag_fail)
+		sim_report(cpu->sim, cpu, FINDING_ASSERTION, 0, 0, "test", "stop here");
+	sim_cleanup_pop(cpu, (void *)(uintptr_t)2);
+	sim_cleanup_pop(cpu, (void *)(uintptr_t)0);
+}
+
+static const struct scenario t_cleanup = {
+	.name = "t-cleanup",
+	.summary = "test: host memory released when a run stops",
+	.default_cpus = 1,
+	.expect = -1,
+	.setup = t_setup,
+	.cpu_main = t_cleanup_main,
+};
+SCENARIO_REGISTER(t_cleanup)
+
+START_TEST(test_cleanup_on_unwind_only)
+{
+	for (t_flag_fail = 0; t_flag_fail < 2; t_flag_fail++) {
+		memset(t_released, 0, sizeof(t_released));
+		t_release_order = 0;
+		struct sim *sim = t_run("t-cleanup", "");
+
+		ck_assert_uint_eq(sim->nr_findings, t_flag_fail);
+		ck_assert_uint_eq(t_released[1], 0);
+		if (t_flag_fail) { /* stopped: 2 then 0 */
+			ck_assert_uint_eq(t_released[2], 1);
+			ck_assert_uint_eq(t_released[0], 2);
+		} else {
+			ck_assert_uint_eq(t_released[0] + t_released[2], 0);
+		}
+		sim_destroy(sim);
+	}
+}
+END_TEST
+
+/*
  * cpu1 keeps storing 1 where cpu0 waits for 2, and cpu0 waits the plain
  * way (woken by any store, as WFE is): wake-ups that never satisfy it.
  */
@@ -653,6 +710,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_options_range_checked);
 	tcase_add_test(tc, test_pmem_sparse_terabytes);
 	tcase_add_test(tc, test_pmem_copy_and_compare_pages);
+	tcase_add_test(tc, test_cleanup_on_unwind_only);
 	suite_add_tcase(s, tc);
 	return s;
 }

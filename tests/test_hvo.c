@@ -8,6 +8,7 @@
 #include "mm/mm.h"
 #include "sim/arm/checker.h"
 #include "sim/pmem.h"
+#include "t_hvo.h"
 #include "testlib.h"
 
 #include <check.h>
@@ -19,70 +20,40 @@
 enum t_job { T_OPTIMIZE, T_OPTIMIZE_RESTORE, T_BATCH, T_FREE_TWICE, T_FREE_INSIDE, T_FREE_ONCE };
 
 static struct {
-	enum t_job job;
-	const struct hstate *h;
-	unsigned n;
-	struct folio_list folios;
 	uint64_t orig_pa[8]; /* first vmemmap pages of folio 0 before */
 	uint64_t heads_seen[8];
-	struct smp_workload w;
 } t;
 
-static int t_setup(struct sim *sim, char *err, size_t errlen)
+static void t_hvo_after_setup(struct sim *sim)
 {
-	struct smp_config cfg;
-
-	sim->scn_state = &t; /* so that sim_destroy() calls t_teardown() */
-	if (mmu_install(sim, err, errlen))
-		return -1;
-	smp_config_default(sim, &cfg);
-	if (smp_setup(sim, &cfg, err, errlen) || mm_setup(sim, err, errlen))
-		return -1;
-	smp_workload_init(sim, &t.w);
-	memset(&t.folios, 0, sizeof(t.folios));
-	for (unsigned i = 0; i < t.n; i++)
-		folio_list_add(&t.folios, mm_boot_huge_page(sim, t.h));
 	for (unsigned k = 0; k < 8; k++) {
 		struct mmu_result r;
 		struct mmu_fault f;
 
-		ck_assert_int_eq(mmu_walk_host(sim, t.folios.folio[0] + k * PAGE_SIZE, &r, &f), 0);
+		ck_assert_int_eq(mmu_walk_host(sim, t_hvo.folios.folio[0] + k * PAGE_SIZE, &r, &f),
+				 0);
 		t.orig_pa[k] = r.pa;
 	}
-	return 0;
 }
 
-static void t_teardown(struct sim *sim)
+static void t_hvo_job(struct sim_cpu *cpu)
 {
-	mm_teardown(sim);
-	smp_teardown(sim);
-	mmu_teardown(sim);
-	folio_list_free(&t.folios);
-}
+	const struct hstate *h = t_hvo.h;
+	uint64_t folio = t_hvo.folios.folio[0], pfn;
 
-static void t_main(struct sim_cpu *cpu)
-{
-	uint64_t pfn;
-
-	if (cpu->id) {
-		/* Other CPUs idle, answering pauses and stoppers, until the end. */
-		smp_work_idle(cpu, &t.w);
-		smp_work_exit(cpu, &t.w);
-		return;
-	}
-	switch (t.job) {
+	switch (t_hvo.job) {
 	case T_OPTIMIZE:
-		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
+		hugetlb_vmemmap_optimize_folio(cpu, h, folio);
 		/* Fake heads: a tail vmemmap page's first struct page reads as a head. */
 		for (unsigned k = 0; k < 8; k++)
-			t.heads_seen[k] = compound_head(cpu, t.folios.folio[0] + k * PAGE_SIZE);
+			t.heads_seen[k] = compound_head(cpu, folio + k * PAGE_SIZE);
 		break;
 	case T_OPTIMIZE_RESTORE:
-		hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]);
-		hugetlb_vmemmap_restore_folio(cpu, t.h, t.folios.folio[0]);
+		hugetlb_vmemmap_optimize_folio(cpu, h, folio);
+		hugetlb_vmemmap_restore_folio(cpu, h, folio);
 		break;
 	case T_BATCH:
-		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		hugetlb_vmemmap_optimize_folios(cpu, h, &t_hvo.folios);
 		break;
 	case T_FREE_TWICE:
 		pfn = alloc_pages(cpu, 0);
@@ -101,26 +72,13 @@ static void t_main(struct sim_cpu *cpu)
 		free_pages(cpu, pfn, 0);
 		break;
 	}
-	smp_work_finish(cpu, &t.w);
 }
 
-static const struct scenario t_hvo = {
-	.name = "t-hvo",
-	.summary = "test: the updater alone",
-	.default_cpus = 1,
-	.expect = -1,
-	.setup = t_setup,
-	.cpu_main = t_main,
-	.teardown = t_teardown,
-};
-SCENARIO_REGISTER(t_hvo)
+T_HVO_SCENARIO(t_hvo_scn, "t-hvo")
 
 static struct sim *t_go(enum t_job job, const struct hstate *h, unsigned n, const char *opts)
 {
-	t.job = job;
-	t.h = h;
-	t.n = n;
-	return t_run("t-hvo", opts);
+	return t_hvo_go("t-hvo", job, h, n, opts);
 }
 
 static void leaf(struct sim *sim, uint64_t va, struct mmu_result *r)
@@ -136,7 +94,7 @@ START_TEST(test_optimize_2m_maps_every_vmemmap_page_to_one_copy)
 {
 	struct sim *sim = t_go(T_OPTIMIZE, &hstate_2m, 1, "strategy=D");
 	struct mm *mm = mm_of(sim);
-	uint64_t folio = t.folios.folio[0];
+	uint64_t folio = t_hvo.folios.folio[0];
 	struct mmu_result r0, r;
 
 	ck_assert_uint_eq(sim->nr_findings, 0);
@@ -171,7 +129,7 @@ START_TEST(test_optimize_1g_frees_4096_and_splits_8_pmds)
 {
 	struct sim *sim = t_go(T_OPTIMIZE, &hstate_1g, 1, "strategy=D");
 	struct mm *mm = mm_of(sim);
-	uint64_t folio = t.folios.folio[0];
+	uint64_t folio = t_hvo.folios.folio[0];
 	struct mmu_result r0, r;
 
 	ck_assert_uint_eq(sim->nr_findings, 0);
@@ -194,7 +152,7 @@ START_TEST(test_restore_2m_gives_each_page_its_own_rw_copy)
 {
 	struct sim *sim = t_go(T_OPTIMIZE_RESTORE, &hstate_2m, 1, "strategy=D");
 	struct mm *mm = mm_of(sim);
-	uint64_t folio = t.folios.folio[0];
+	uint64_t folio = t_hvo.folios.folio[0];
 	struct mmu_result r0, r, prev = {0};
 
 	ck_assert_uint_eq(sim->nr_findings, 0);

@@ -9,6 +9,7 @@
 #include "mm/mm.h"
 #include "sim/arm/checker.h"
 #include "sim/pmem.h"
+#include "t_hvo.h"
 #include "testlib.h"
 
 #include <check.h>
@@ -33,77 +34,37 @@ struct outcome {
 	unsigned nr_findings;
 };
 
-static struct {
-	enum t_job job;
-	const struct hstate *h;
-	unsigned n;
-	struct folio_list folios;
-	struct smp_workload w;
-	bool optimized;
-} t;
+static bool t_optimized; /* folio 0, as the job left it */
 
-static int t_setup(struct sim *sim, char *err, size_t errlen)
+static void t_hvo_after_setup(struct sim *sim)
 {
-	struct smp_config cfg;
-
-	sim->scn_state = &t; /* so that sim_destroy() runs t_teardown() */
-	if (mmu_install(sim, err, errlen))
-		return -1;
-	smp_config_default(sim, &cfg);
-	if (smp_setup(sim, &cfg, err, errlen) || mm_setup(sim, err, errlen))
-		return -1;
-	smp_workload_init(sim, &t.w);
-	memset(&t.folios, 0, sizeof(t.folios));
-	for (unsigned i = 0; i < t.n; i++)
-		folio_list_add(&t.folios, mm_boot_huge_page(sim, t.h));
-	return 0;
 }
 
-static void t_teardown(struct sim *sim)
+static void t_hvo_job(struct sim_cpu *cpu)
 {
-	mm_teardown(sim);
-	smp_teardown(sim);
-	mmu_teardown(sim);
-	folio_list_free(&t.folios);
-}
+	const struct hstate *h = t_hvo.h;
+	uint64_t folio = t_hvo.folios.folio[0];
 
-static void t_main(struct sim_cpu *cpu)
-{
-	if (cpu->id) {
-		smp_work_idle(cpu, &t.w);
-		smp_work_exit(cpu, &t.w);
-		return;
-	}
-	switch (t.job) {
+	switch (t_hvo.job) {
 	case T_OPTIMIZE:
-		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]), 0);
+		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, h, folio), 0);
 		break;
 	case T_OPTIMIZE_RESTORE:
-		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, t.h, t.folios.folio[0]), 0);
-		ck_assert_int_eq(hugetlb_vmemmap_restore_folio(cpu, t.h, t.folios.folio[0]), 0);
+		ck_assert_int_eq(hugetlb_vmemmap_optimize_folio(cpu, h, folio), 0);
+		ck_assert_int_eq(hugetlb_vmemmap_restore_folio(cpu, h, folio), 0);
 		break;
 	case T_BATCH:
-		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
+		hugetlb_vmemmap_optimize_folios(cpu, h, &t_hvo.folios);
 		break;
 	case T_BATCH_RESTORE:
-		hugetlb_vmemmap_optimize_folios(cpu, t.h, &t.folios);
-		ck_assert_int_eq(hugetlb_vmemmap_restore_folios(cpu, t.h, &t.folios), t.n);
+		hugetlb_vmemmap_optimize_folios(cpu, h, &t_hvo.folios);
+		ck_assert_int_eq(hugetlb_vmemmap_restore_folios(cpu, h, &t_hvo.folios), t_hvo.n);
 		break;
 	}
-	t.optimized = folio_test_hugetlb_vmemmap_optimized(cpu, t.folios.folio[0]);
-	smp_work_finish(cpu, &t.w);
+	t_optimized = folio_test_hugetlb_vmemmap_optimized(cpu, folio);
 }
 
-static const struct scenario t_lx_hvo = {
-	.name = "t-lx-hvo",
-	.summary = "test: the updater alone, model or linux",
-	.default_cpus = 1,
-	.expect = -1,
-	.setup = t_setup,
-	.cpu_main = t_main,
-	.teardown = t_teardown,
-};
-SCENARIO_REGISTER(t_lx_hvo)
+T_HVO_SCENARIO(t_lx_hvo, "t-lx-hvo")
 
 static void t_outcome(enum t_job job, const struct hstate *h, unsigned n, const char *opts,
 		      struct outcome *o)
@@ -111,12 +72,9 @@ static void t_outcome(enum t_job job, const struct hstate *h, unsigned n, const 
 	struct sim *sim;
 	uint64_t folio, pages = hugetlb_vmemmap_size(h) / PAGE_SIZE;
 
-	t.job = job;
-	t.h = h;
-	t.n = n;
-	sim = t_run("t-lx-hvo", opts);
+	sim = t_hvo_go("t-lx-hvo", job, h, n, opts);
 	memset(o, 0, sizeof(*o));
-	folio = t.folios.folio[0];
+	folio = t_hvo.folios.folio[0];
 	for (uint64_t k = 0; k < pages; k++) {
 		struct mmu_result r;
 		struct mmu_fault f;
@@ -130,7 +88,7 @@ static void t_outcome(enum t_job job, const struct hstate *h, unsigned n, const 
 	}
 	o->stats = mm_of(sim)->stats;
 	o->nr_free = mm_nr_free_pages(sim);
-	o->optimized = t.optimized;
+	o->optimized = t_optimized;
 	o->nr_findings = sim->nr_findings;
 	sim_destroy(sim);
 }

@@ -10,6 +10,7 @@
  */
 #include "t_litmus.h"
 #include "testlib.h"
+#include "sim/trace.h"
 
 #include <check.h>
 
@@ -352,6 +353,134 @@ START_TEST(test_same_seed_same_trace)
 }
 END_TEST
 
+/* Runs LB at @seed; the digest, whether it was feasible, the trace text. */
+static void lb_run(uint64_t seed, char *digest, bool *feasible, gchar **text)
+{
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+	struct sim *sim;
+	size_t len;
+
+	lit_cur = load("LB");
+	sim_options_default(&o);
+	costs_default(&c);
+	sim_opt_set_uint(&o, OPT_cpus, 2);
+	o.seed = seed;
+	snprintf(o.sched, sizeof(o.sched), "random");
+	sim_opt_set_str(&o, OPT_memory, "arm");
+	sim = sim_create(&lit_scn, &o, &c, NULL, err, sizeof(err));
+	ck_assert_msg(sim, "%s", err);
+	ck_assert_int_eq(sim_run(sim, err, sizeof(err)), 0);
+	snprintf(digest, 65, "%s", sim_digest(sim));
+	*feasible = !sim->infeasible;
+	const char *trace = sim_trace_text(sim, &len);
+
+	*text = g_strndup(trace, len);
+	sim_destroy(sim);
+}
+
+/*
+ * Promises are recorded decisions: a run with one, fulfilled or not,
+ * replays to the same digest, and an infeasible run says so in its trace.
+ */
+START_TEST(test_promises_replay)
+{
+	bool seen[2] = {false, false};
+
+	for (uint64_t seed = 1; seed <= 60 && !(seen[0] && seen[1]); seed++) {
+		char digest[65], err[300];
+		bool feasible;
+		gchar *text;
+		struct trace *t;
+		struct sim_options o;
+		struct sim_costs c;
+		struct sim *sim;
+
+		lb_run(seed, digest, &feasible, &text);
+		if (!strstr(text, "\npromise ") || seen[feasible]) {
+			g_free(text);
+			continue;
+		}
+		seen[feasible] = true;
+		ck_assert(feasible == !strstr(text, "\ninfeasible "));
+		t = trace_parse(text, strlen(text), err, sizeof(err));
+		ck_assert_msg(t, "%s", err);
+		ck_assert_msg(!trace_config(t, &o, &c, err, sizeof(err)), "%s", err);
+		sim = sim_create(&lit_scn, &o, &c, t, err, sizeof(err));
+		ck_assert_msg(sim, "%s", err);
+		ck_assert_msg(!sim_run(sim, err, sizeof(err)), "%s", err);
+		ck_assert_str_eq(sim_digest(sim), digest);
+		ck_assert(!sim->infeasible == feasible);
+		sim_destroy(sim);
+		trace_free(t);
+		g_free(text);
+	}
+	ck_assert_msg(seen[0] && seen[1],
+		      "no feasible and infeasible run with a promise in 60 seeds");
+}
+END_TEST
+
+/*
+ * A finding while a promise is outstanding is no finding: the state may be
+ * no real one. CPU 0 declares 1 but never stores it; CPU 1 reports an
+ * assertion when it reads 1 (only a promise can give it).
+ */
+static uint64_t guess_x;
+
+static int guess_setup(struct sim *sim, char *err, size_t errlen)
+{
+	static const uint64_t one = 1;
+
+	guess_x = sim_kdata_alloc(sim, 64, 64);
+	cpu_promise_values(&sim->cpus[0], &one, 1);
+	return 0;
+}
+
+static void guess_main(struct sim_cpu *cpu)
+{
+	if (cpu->id == 0) {
+		cpu_store(cpu, guess_x + 8, 4, 2);
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		if (cpu_load(cpu, guess_x, 4) == 1)
+			sim_report(cpu->sim, cpu, FINDING_ASSERTION, 0, 0, "x is never 1",
+				   "read 1");
+}
+
+static const struct scenario guess_scn = {
+	.name = "test-guess",
+	.est_steps = 10,
+	.setup = guess_setup,
+	.cpu_main = guess_main,
+};
+
+START_TEST(test_finding_under_promise_is_infeasible)
+{
+	struct sim_options o;
+	struct sim_costs c;
+	char err[300];
+	unsigned infeasible = 0;
+
+	sim_options_default(&o);
+	costs_default(&c);
+	sim_opt_set_uint(&o, OPT_cpus, 2);
+	snprintf(o.sched, sizeof(o.sched), "random");
+	sim_opt_set_str(&o, OPT_memory, "arm");
+	for (o.seed = 1; o.seed <= 200; o.seed++) {
+		struct sim *sim = sim_create(&guess_scn, &o, &c, NULL, err, sizeof(err));
+
+		ck_assert_msg(sim, "%s", err);
+		ck_assert_int_eq(sim_run(sim, err, sizeof(err)), 0);
+		ck_assert_uint_eq(sim->nr_findings, 0);
+		infeasible += sim->infeasible != NULL;
+		sim_destroy(sim);
+	}
+	ck_assert_uint_gt(infeasible, 0);
+}
+END_TEST
+
 /* A bad --memory is refused with the reason. */
 START_TEST(test_unknown_model_refused)
 {
@@ -393,6 +522,8 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_atomics);
 	tcase_add_test(tc, test_load_buffering);
 	tcase_add_test(tc, test_cas_result_dependency);
+	tcase_add_test(tc, test_promises_replay);
+	tcase_add_test(tc, test_finding_under_promise_is_infeasible);
 	tcase_add_test(tc, test_same_seed_same_trace);
 	tcase_add_test(tc, test_unknown_model_refused);
 	tcase_add_test(tc, test_catalogue_agrees_with_herd);

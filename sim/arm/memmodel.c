@@ -25,81 +25,11 @@
  * step with the value guessed, fulfilled by the paper's write rule, its
  * certification checked lazily): docs/memmodel.md.
  */
-#include "memmodel.h"
+#include "memmodel_internal.h"
 #include "sim/pmem.h"
 
 #include <glib.h>
 #include <string.h>
-
-/* A page some of whose words the model tracks (pmem's first flag for layers). */
-#define MM_F_TRACKED PMEM_F_LAYER0
-
-struct mm_msg {
-	uint64_t ts;
-	uint64_t val;  /* the whole word after the store */
-	unsigned prom; /* 1 + the CPU whose promise it is, not fulfilled yet; or 0 */
-};
-
-struct mm_cpuloc {
-	uint64_t coh;
-	uint64_t fwd_ts, fwd_view;
-	bool fwd_ex; /* the store was an atomic's: an acquire reading it takes its timestamp */
-};
-
-struct mm_loc {
-	uint64_t word; /* pa >> 3: the hash key */
-	struct mm_msg *msg;
-	unsigned n, cap;
-	struct mm_cpuloc *c; /* per CPU */
-};
-
-struct mm_pending {
-	struct mm_loc *loc;
-	uint64_t pa, val;
-	unsigned size;
-	uint64_t view; /* address and data dependencies */
-	bool rel;      /* STLR: propagates only after every earlier store */
-};
-
-/* A store the CPU has promised and not made yet (the paper's promise set). */
-struct mm_promise {
-	struct mm_loc *loc;
-	uint64_t pa, val, ts;
-	unsigned size;
-};
-
-struct mm_cpu {
-	uint64_t vrold, vwold, vrnew, vwnew, vcap, vrel;
-	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
-	struct mm_pending pend[MM_PENDING_MAX];
-	unsigned npend;
-	/* cpu_promise_values(): what it may promise; its promises outstanding */
-	uint64_t pvals[MM_PROMISE_VALS];
-	unsigned npvals;
-	struct mm_promise prom[MM_PROMISES_MAX];
-	unsigned nprom;
-	bool done; /* its program ended: it promises nothing more */
-};
-
-struct mm {
-	struct sim *sim;
-	GHashTable *locs;   /* word -> struct mm_loc */
-	uint64_t now;	    /* the latest timestamp */
-	uint64_t completed; /* every store before it was completed by a DSB */
-	struct mm_cpu *cpu;
-	unsigned promisers; /* CPUs that declared values they may promise */
-	unsigned nprom;	    /* promises outstanding, machine-wide */
-};
-
-static inline uint64_t vmax(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
-static struct mm *mm_of(struct sim_cpu *cpu)
-{
-	return cpu->sim->memory_state;
-}
 
 static void loc_free(gpointer p)
 {
@@ -135,14 +65,14 @@ static void mm_destroy(void *state)
  * The next timestamp. Timestamps order messages of every word, so for
  * exploration (litmus/dpor.h) two steps taking one do not commute.
  */
-static uint64_t next_ts(struct mm *m)
+uint64_t mm_next_ts(struct mm *m)
 {
 	if (m->sim->cur)
 		sim_note(m->sim->cur, SIM_OBJ_MEM_ORDER, true);
 	return ++m->now;
 }
 
-static void loc_push(struct mm_loc *l, uint64_t ts, uint64_t val)
+void mm_loc_push(struct mm_loc *l, uint64_t ts, uint64_t val)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 4;
@@ -188,11 +118,11 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
 		l = g_new0(struct mm_loc, 1);
 		l->word = word;
 		l->c = g_new0(struct mm_cpuloc, m->sim->ncpus);
-		loc_push(l, 0, now);
+		mm_loc_push(l, 0, now);
 		g_hash_table_insert(m->locs, &l->word, l);
 		pmem_set_flags(m->sim->mem, word << 3, MM_F_TRACKED);
 	} else if (l->msg[l->n - 1].val != now) {
-		loc_push(l, next_ts(m), now);
+		mm_loc_push(l, mm_next_ts(m), now);
 	}
 	return l;
 }
@@ -220,8 +150,8 @@ static void propagate(struct sim_cpu *cpu, unsigned k)
 	loc_get(m, p.pa);
 	cpu_raw_store(cpu, p.pa, p.size, p.val);
 	/* The bookkeeping before any finding the store hook could raise. */
-	ts = next_ts(m);
-	loc_push(p.loc, ts, pmem_read(m->sim->mem, p.pa & ~7ull, 8));
+	ts = mm_next_ts(m);
+	mm_loc_push(p.loc, ts, pmem_read(m->sim->mem, p.pa & ~7ull, 8));
 	cl = &p.loc->c[cpu->id];
 	cl->coh = vmax(cl->coh, ts);
 	cl->fwd_ts = ts;
@@ -342,175 +272,6 @@ static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 	return had;
 }
 
-/* ---- promises (the paper's promise and fulfil steps; docs/memmodel.md) -------------- */
-
-static uint64_t size_mask(unsigned size)
-{
-	return size == 8 ? ~0ull : (1ull << (size * 8)) - 1;
-}
-
-/* @q may promise now: it declared values, its program runs, room is left. */
-static bool may_promise(struct mm *m, unsigned q)
-{
-	return m->cpu[q].npvals && !m->cpu[q].done && m->cpu[q].nprom < MM_PROMISES_MAX;
-}
-
-/*
- * Before @cpu accesses the word of @pa: another CPU q may promise a store
- * (pa, v) for v among its declared values, as if it had promised it just
- * before (a recorded decision, promise). The message is the
- * word's latest at once, so this access may read it or be ordered after
- * it; q must fulfil it before it ends, or the run is infeasible.
- */
-static void maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size)
-{
-	struct mm *m = mm_of(cpu);
-	unsigned n = 1, pick, shift = (unsigned)(pa & 7) * 8;
-	uint64_t v, word;
-
-	if (!m->promisers || (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK))
-		return;
-	for (unsigned q = 0; q < m->sim->ncpus; q++)
-		if (q != cpu->id && may_promise(m, q))
-			n += m->cpu[q].npvals;
-	if (n == 1)
-		return;
-	/*
-	 * None is 3 in 4 (n - 1 promises weigh 1): a promise at every access
-	 * of a small test makes most runs infeasible, and the outcomes that
-	 * need one need one or two.
-	 */
-	/*
-	 * An exhaustive explorer tries every value once: none is one value
-	 * there (the weights would only repeat the same run).
-	 */
-	if (m->sim->explorer) {
-		pick = sim_decide(m->sim, DECIDE_PROMISE, n);
-		if (!pick--)
-			return;
-	} else {
-		pick = sim_decide(m->sim, DECIDE_PROMISE, 4 * (n - 1));
-		if (pick < 3 * (n - 1))
-			return;
-		pick -= 3 * (n - 1);
-	}
-	for (unsigned q = 0; q < m->sim->ncpus; q++) {
-		struct mm_cpu *cq = &m->cpu[q];
-
-		if (q == cpu->id || !may_promise(m, q))
-			continue;
-		if (pick >= cq->npvals) {
-			pick -= cq->npvals;
-			continue;
-		}
-		v = cq->pvals[pick] & size_mask(size);
-		word = (l->msg[l->n - 1].val & ~(size_mask(size) << shift)) | v << shift;
-		loc_push(l, next_ts(m), word);
-		/* q's promises change under q's feet: no step commutes with this one */
-		sim_note(cpu, SIM_OBJ_GLOBAL, true);
-		l->msg[l->n - 1].prom = q + 1;
-		cq->prom[cq->nprom++] = (struct mm_promise){
-			.loc = l, .pa = pa, .val = v, .ts = m->now, .size = size};
-		m->nprom++;
-		cpu_raw_store(cpu, pa, size, v); /* pmem holds the latest message */
-		return;
-	}
-}
-
-/*
- * @cpu's store fulfils one of its promises when it is the promised store
- * and could have been made at the promise's timestamp: the paper's write
- * rule, max(vpre, coh[x]) < ts, vpre = addr ⊔ data ⊔ vcap ⊔ vwnew (⊔ vrold
- * ⊔ vwold for a release, whose earlier stores must all be visible), and
- * no earlier store of its to the word still pending (CoWW).
- */
-static bool fulfil(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size, uint64_t val,
-		   bool rel, uint64_t view)
-{
-	struct mm *m = mm_of(cpu);
-	struct mm_cpu *c = &m->cpu[cpu->id];
-	struct mm_cpuloc *cl = &l->c[cpu->id];
-	uint64_t vpre = vmax(view, vmax(c->vcap, c->vwnew));
-
-	if (rel)
-		vpre = vmax(vpre, vmax(c->vrold, c->vwold));
-	for (unsigned i = 0; i < c->npend; i++)
-		if (c->pend[i].loc == l)
-			return false;
-	if (rel && c->npend)
-		return false;
-	for (unsigned k = 0; k < c->nprom; k++) {
-		struct mm_promise p = c->prom[k];
-
-		if (p.loc != l || p.pa != pa || p.size != size ||
-		    p.val != (val & size_mask(size)) || vmax(vpre, cl->coh) >= p.ts)
-			continue;
-		for (unsigned i = l->n; i-- > 0;)
-			if (l->msg[i].ts == p.ts)
-				l->msg[i].prom = 0;
-		memmove(c->prom + k, c->prom + k + 1, (c->nprom - k - 1) * sizeof(*c->prom));
-		c->nprom--;
-		m->nprom--;
-		cl->coh = p.ts;
-		cl->fwd_ts = p.ts;
-		cl->fwd_view = view;
-		cl->fwd_ex = false;
-		c->vwold = vmax(c->vwold, p.ts);
-		if (rel)
-			c->vrel = vmax(c->vrel, p.ts);
-		return true;
-	}
-	return false;
-}
-
-/*
- * A promise no later store can fulfil (its floor vwnew ⊔ vcap ⊔ coh[x]
- * reached the timestamp) makes the run infeasible now: the paper's
- * certification, checked lazily.
- */
-static void check_promises(struct sim_cpu *cpu)
-{
-	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
-
-	for (unsigned k = 0; k < c->nprom; k++) {
-		const struct mm_promise *p = &c->prom[k];
-
-		if (vmax(vmax(c->vwnew, c->vcap), p->loc->c[cpu->id].coh) >= p->ts)
-			sim_infeasible(cpu->sim, "a promise its CPU can no longer fulfil");
-	}
-}
-
-static void mm_promise_values(struct sim_cpu *cpu, const uint64_t *vals, unsigned n)
-{
-	struct mm *m = mm_of(cpu);
-	struct mm_cpu *c = &m->cpu[cpu->id];
-
-	if (!c->npvals && n)
-		m->promisers++;
-	for (unsigned i = 0; i < n && c->npvals < MM_PROMISE_VALS; i++) {
-		bool dup = false;
-
-		for (unsigned j = 0; j < c->npvals; j++)
-			dup |= c->pvals[j] == vals[i];
-		if (!dup)
-			c->pvals[c->npvals++] = vals[i];
-	}
-}
-
-static void mm_finished(struct sim_cpu *cpu)
-{
-	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
-
-	c->done = true;
-	if (c->nprom)
-		sim_infeasible(cpu->sim, "a CPU ended with a promise unfulfilled");
-}
-
-static bool mm_guessing(struct sim *sim)
-{
-	return ((struct mm *)sim->memory_state)->nprom;
-}
-
 /* ---- the instructions ---------------------------------------------------------------- */
 
 /* The paper's read rule (figure 4, "read"), with the message a decision. */
@@ -531,7 +292,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	l = loc_get(m, pa);
 	propagate_loc(cpu, l);
 	if (!spin)
-		maybe_promise(cpu, l, pa, size);
+		mm_maybe_promise(cpu, l, pa, size);
 	cl = &l->c[cpu->id];
 	vpre = vmax(addr_dep, c->vrnew);
 	if (ord == CPU_ACQ)
@@ -570,7 +331,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 		c->vcap = vmax(c->vcap, view);
 	c->last = view;
 	if (c->nprom)
-		check_promises(cpu);
+		mm_check_promises(cpu);
 	return extract(msg->val, pa, size);
 }
 
@@ -589,9 +350,9 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	if (c->npend == MM_PENDING_MAX)
 		maybe_propagate(cpu, true);
 	l = loc_get(m, pa);
-	maybe_promise(cpu, l, pa, size);
-	if (c->nprom && fulfil(cpu, l, pa, size, val, ord == CPU_REL || ord == CPU_AL,
-			       vmax(addr_dep, data_dep))) {
+	mm_maybe_promise(cpu, l, pa, size);
+	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, ord == CPU_REL || ord == CPU_AL,
+				  vmax(addr_dep, data_dep))) {
 		c->vcap = vmax(c->vcap, addr_dep);
 		return;
 	}
@@ -612,7 +373,7 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	if (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK)
 		propagate_loc(cpu, l);
 	if (c->nprom)
-		check_promises(cpu);
+		mm_check_promises(cpu);
 }
 
 /*
@@ -655,8 +416,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
 		cpu_raw_store(cpu, pa, size, new);
-		ts = next_ts(m);
-		loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
+		ts = mm_next_ts(m);
+		mm_loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
 		cl->coh = ts;
 		cl->fwd_ts = ts;
 		cl->fwd_view = vmax(addr_dep, data_dep);
@@ -687,7 +448,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		c->vwnew = vmax(c->vwnew, v);
 	}
 	if (c->nprom)
-		check_promises(cpu);
+		mm_check_promises(cpu);
 	return old;
 }
 
@@ -739,7 +500,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		break;
 	}
 	if (c->nprom)
-		check_promises(cpu);
+		mm_check_promises(cpu);
 }
 
 static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
@@ -748,7 +509,7 @@ static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
 
 	c->vcap = vmax(c->vcap, dep);
 	if (c->nprom)
-		check_promises(cpu);
+		mm_check_promises(cpu);
 }
 
 static cpu_dep_t mm_dep(struct sim_cpu *cpu)

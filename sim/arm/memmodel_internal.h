@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * memmodel_internal: what the model's two files (memmodel.c: messages,
+ * views, the instructions; mm_promise.c: promises) share. Nobody else.
+ */
+#ifndef BBMSIM_ARM_MEMMODEL_INTERNAL_H
+#define BBMSIM_ARM_MEMMODEL_INTERNAL_H
+
+#include "memmodel.h"
+#include "sim/pmem.h"
+
+#include <glib.h>
+
+/* A page some of whose words the model tracks (pmem's first flag for layers). */
+#define MM_F_TRACKED PMEM_F_LAYER0
+
+struct mm_msg {
+	uint64_t ts;
+	uint64_t val;  /* the whole word after the store */
+	unsigned prom; /* 1 + the CPU whose promise it is, not fulfilled yet; or 0 */
+};
+
+struct mm_cpuloc {
+	uint64_t coh;
+	uint64_t fwd_ts, fwd_view;
+	bool fwd_ex; /* the store was an atomic's: an acquire reading it takes its timestamp */
+};
+
+struct mm_loc {
+	uint64_t word; /* pa >> 3: the hash key */
+	struct mm_msg *msg;
+	unsigned n, cap;
+	struct mm_cpuloc *c; /* per CPU */
+};
+
+struct mm_pending {
+	struct mm_loc *loc;
+	uint64_t pa, val;
+	unsigned size;
+	uint64_t view; /* address and data dependencies */
+	bool rel;      /* STLR: propagates only after every earlier store */
+};
+
+/* A store the CPU has promised and not made yet (the paper's promise set). */
+struct mm_promise {
+	struct mm_loc *loc;
+	uint64_t pa, val, ts;
+	unsigned size;
+};
+
+struct mm_cpu {
+	uint64_t vrold, vwold, vrnew, vwnew, vcap, vrel;
+	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
+	struct mm_pending pend[MM_PENDING_MAX];
+	unsigned npend;
+	/* cpu_promise_values(): what it may promise; its promises outstanding */
+	uint64_t pvals[MM_PROMISE_VALS];
+	unsigned npvals;
+	struct mm_promise prom[MM_PROMISES_MAX];
+	unsigned nprom;
+	bool done; /* its program ended: it promises nothing more */
+};
+
+struct mm {
+	struct sim *sim;
+	GHashTable *locs;   /* word -> struct mm_loc */
+	uint64_t now;	    /* the latest timestamp */
+	uint64_t completed; /* every store before it was completed by a DSB */
+	struct mm_cpu *cpu;
+	unsigned promisers; /* CPUs that declared values they may promise */
+	unsigned nprom;	    /* promises outstanding, machine-wide */
+};
+
+static inline uint64_t vmax(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+static inline struct mm *mm_of(struct sim_cpu *cpu)
+{
+	return cpu->sim->memory_state;
+}
+
+/* The next timestamp; for exploration, two steps taking one do not commute. */
+uint64_t mm_next_ts(struct mm *m);
+/* Appends message (@ts, @val) to @l's list. */
+void mm_loc_push(struct mm_loc *l, uint64_t ts, uint64_t val);
+
+/* mm_promise.c */
+void mm_maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size);
+bool mm_fulfil(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size, uint64_t val,
+	       bool rel, uint64_t view);
+void mm_check_promises(struct sim_cpu *cpu);
+void mm_promise_values(struct sim_cpu *cpu, const uint64_t *vals, unsigned n);
+void mm_finished(struct sim_cpu *cpu);
+bool mm_guessing(struct sim *sim);
+
+#endif
