@@ -11,7 +11,6 @@
 
 static gint64 opt_max_runs = 1000000;
 
-
 /*
  * A scenario stand-in for build_options(): litmus tests run on the Arm
  * data memory model unless --memory sc is given (docs/litmus.md).

@@ -22,7 +22,7 @@
 #define LIT_VA_BASE   0xffff8000c0000000ull /* VMALLOC_START + 1 GiB: 2 MiB aligned */
 #define LIT_PA_BASE   0x4000000ull	    /* 64 MiB */
 #define LIT_PAGE      0x1000ull
-#define LIT_REGION    0x200000ull /* each location's own 2 MiB: a PMD block can map it */
+#define LIT_REGION    0x200000ull	    /* each location's own 2 MiB: a PMD block can map it */
 #define LIT_LABEL_TAG 0x4c4c000000000000ull /* label:"Pn:L": tag | thread << 16 | index */
 
 /* The outcome of one execution. */

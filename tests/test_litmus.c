@@ -84,8 +84,9 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: unsupported variant 'mixed'");
-	expect_error("AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
-		     "t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
+	expect_error(
+		"AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		"t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
 }
 END_TEST
 
@@ -206,12 +207,14 @@ START_TEST(test_dpor_finds_every_state)
 		{"sc", "AArch64 SB\n{ 0:X1=x; 0:X3=y; 1:X1=y; 1:X3=x; }\n P0 | P1 ;\n"
 		       " MOV W0,#1 | MOV W0,#1 ;\n STR W0,[X1] | STR W0,[X1] ;\n"
 		       " LDR W2,[X3] | LDR W2,[X3] ;\nexists (0:X2=0 /\\ 1:X2=0)\n"},
-		{"sc", "AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
-		       " 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
-		       " STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n"},
+		{"sc",
+		 "AArch64 CoRR\n{ [x]=1; [y]=2; [PTE(x)]=(oa:PA(x),db:0);\n"
+		 " 0:X4=(oa:PA(y),db:0); 0:X5=PTE(x); 1:X1=x; }\n P0 | P1 ;\n"
+		 " STR X4,[X5] | LDR W0,[X1] ;\n | LDR W2,[X1] ;\nexists (1:X0=2 /\\ 1:X2=1)\n"},
 		/* --memory arm: its read-from and propagate decisions, barriers, dependencies */
-		{"arm", "AArch64 CoRR\n{ 0:X1=x; 1:X1=x; }\n P0 | P1 ;\n MOV W0,#1 | LDR W0,[X1] ;\n"
-			" STR W0,[X1] | LDR W2,[X1] ;\nexists (1:X0=1 /\\ 1:X2=0)\n"},
+		{"arm",
+		 "AArch64 CoRR\n{ 0:X1=x; 1:X1=x; }\n P0 | P1 ;\n MOV W0,#1 | LDR W0,[X1] ;\n"
+		 " STR W0,[X1] | LDR W2,[X1] ;\nexists (1:X0=1 /\\ 1:X2=0)\n"},
 		{"arm", "AArch64 W+W+R\n{ 0:X1=x; 0:X3=y; 1:X1=y; }\n P0 | P1 ;\n"
 			" MOV W0,#1 | LDR W0,[X1] ;\n STR W0,[X1] | ;\n STR W0,[X3] | ;\n"
 			"exists (1:X0=1)\n"},
@@ -250,9 +253,10 @@ static bool scn_visit(void *arg, struct sim *sim)
 
 	o->with_findings += sim->nr_findings > 0;
 	for (unsigned i = 0; i < sim->nr_findings; i++)
-		g_hash_table_add(o->kinds, g_strdup_printf("%s %" PRIx64 " %" PRIx64,
-							   finding_name(sim->findings[i].kind),
-							   sim->findings[i].va, sim->findings[i].pa));
+		g_hash_table_add(o->kinds,
+				 g_strdup_printf("%s %" PRIx64 " %" PRIx64,
+						 finding_name(sim->findings[i].kind),
+						 sim->findings[i].va, sim->findings[i].pa));
 	return true;
 }
 
@@ -260,8 +264,8 @@ static struct scn_outcome explore_scn(const char *name, unsigned cpus, unsigned 
 				      struct dpor_stats *st)
 {
 	const struct scenario *scn = scenario_find(name);
-	struct scn_outcome o = {.kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-								 NULL)};
+	struct scn_outcome o = {
+		.kinds = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 	struct sim_options opt;
 	struct sim_costs costs;
 	char err[300], n[8];
@@ -294,7 +298,9 @@ START_TEST(test_scenario_reduction_keeps_findings)
 	static const struct {
 		const char *name;
 		unsigned cpus;
-	} scns[] = {{"gic-sgi-coalesce", 2}, {"mmu-bbm-skip", 2}, {"mmu-no-tlbi", 2},
+	} scns[] = {{"gic-sgi-coalesce", 2},
+		    {"mmu-bbm-skip", 2},
+		    {"mmu-no-tlbi", 2},
 		    {"demo-counter", 2}};
 
 	for (size_t i = 0; i < G_N_ELEMENTS(scns); i++) {
