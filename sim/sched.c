@@ -7,6 +7,7 @@
  * hand-off itself.
  */
 #include "engine.h"
+#include "clock_heap.h"
 #include "cpu.h"
 #include "pmem.h"
 #include "rng.h"
@@ -49,8 +50,7 @@ struct sched {
 	 * (clock, key); the key, drawn from the seed whenever a CPU enters the
 	 * heap, orders CPUs whose clocks are equal at random.
 	 */
-	struct heap_ent *heap;
-	unsigned nheap;
+	struct clock_heap heap;
 	uint32_t *key; /* the holder's key, from when it last entered the heap */
 	/* PCT */
 	unsigned depth;
@@ -58,79 +58,21 @@ struct sched {
 	unsigned nchange, next_change;
 };
 
-/* ---- the timed strategy's heap ---- */
-
-/*
- * An entry carries the CPU's clock as it was pushed: a CPU's clock only
- * moves while it holds the token, and the holder is never in the heap, so
- * the copy stays exact and the comparisons stay in one small array.
- */
-struct heap_ent {
-	uint64_t clock;
-	uint64_t tie; /* key << 32 | id */
-};
-
-static inline uint32_t ent_key(const struct heap_ent *e)
-{
-	return (uint32_t)(e->tie >> 32);
-}
-
-static inline uint32_t ent_id(const struct heap_ent *e)
-{
-	return (uint32_t)e->tie;
-}
-
-/* (clock, key, id) in order, as one 128-bit comparison: no branches to mispredict. */
-static bool ent_less(const struct heap_ent *a, const struct heap_ent *b)
-{
-	unsigned __int128 x = (unsigned __int128)a->clock << 64 | a->tie;
-	unsigned __int128 y = (unsigned __int128)b->clock << 64 | b->tie;
-
-	return x < y;
-}
+/* ---- the timed strategy's heap (clock_heap.h) ---- */
 
 static void heap_push(struct sim *sim, unsigned id)
 {
 	struct sched *s = sim->sched;
-	struct heap_ent e = {sim->cpus[id].clock, (uint64_t)(uint32_t)rng_next(&s->rng) << 32 | id};
-	unsigned i = s->nheap++;
 
-	while (i && ent_less(&e, &s->heap[(i - 1) / 2])) {
-		s->heap[i] = s->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	s->heap[i] = e;
-}
-
-static unsigned heap_pop(struct sim *sim)
-{
-	struct sched *s = sim->sched;
-	unsigned top = ent_id(&s->heap[0]), i = 0, n = --s->nheap;
-	struct heap_ent last = s->heap[n];
-
-	for (;;) {
-		unsigned c = 2 * i + 1;
-
-		if (c >= n)
-			break;
-		if (c + 1 < n && ent_less(&s->heap[c + 1], &s->heap[c]))
-			c++;
-		if (!ent_less(&s->heap[c], &last))
-			break;
-		s->heap[i] = s->heap[c];
-		i = c;
-	}
-	if (n)
-		s->heap[i] = last;
-	return top;
+	clock_heap_push(&s->heap,
+			clock_ent_make(sim->cpus[id].clock, (uint32_t)rng_next(&s->rng), id));
 }
 
 /* Pops the earliest CPU, which becomes the holder: its key goes with it. */
 static unsigned take_top(struct sim *sim)
 {
 	struct sched *s = sim->sched;
-	uint32_t key = ent_key(&s->heap[0]);
-	unsigned id = heap_pop(sim);
+	uint32_t key, id = clock_heap_pop(&s->heap, &key);
 
 	s->key[id] = key;
 	return id;
@@ -140,9 +82,9 @@ static unsigned take_top(struct sim *sim)
 static bool holder_first(struct sim *sim, struct sim_cpu *cpu)
 {
 	struct sched *s = sim->sched;
-	struct heap_ent e = {cpu->clock, (uint64_t)s->key[cpu->id] << 32 | cpu->id};
+	struct clock_ent e = clock_ent_make(cpu->clock, s->key[cpu->id], cpu->id);
 
-	return !s->nheap || ent_less(&e, &s->heap[0]);
+	return clock_heap_first(&s->heap, &e);
 }
 
 static void rq_add(struct sched *s, struct sim_cpu *c)
@@ -187,7 +129,7 @@ struct sched *sched_create(struct sim *sim, struct trace *replay, char *err, siz
 	sim->local_points = strcmp(name, "timed") != 0;
 	rng_seed(&s->rng, sim->opt.seed, 1);
 	rng_seed(&s->hw_rng, sim->opt.seed, 2);
-	s->heap = g_new0(struct heap_ent, sim->ncpus);
+	s->heap.e = g_new0(struct clock_ent, sim->ncpus);
 	s->key = g_new0(uint32_t, sim->ncpus);
 	s->runq = g_new0(unsigned, sim->ncpus);
 	s->runq_pos = g_new0(unsigned, sim->ncpus);
@@ -233,7 +175,7 @@ void sched_destroy(struct sched *s)
 		return;
 	g_free(s->runq);
 	g_free(s->runq_pos);
-	g_free(s->heap);
+	g_free(s->heap.e);
 	g_free(s->key);
 	g_free(s->change_at);
 	g_free(s);
@@ -275,7 +217,7 @@ static struct sim_cpu *pick_next(struct sim *sim, struct sim_cpu *cur)
 		struct sim_cpu *only = &sim->cpus[s->runq[0]];
 
 		/* timed: the one runnable CPU takes the token, so leaves the heap */
-		if (s->strat == STRAT_TIMED && s->nheap)
+		if (s->strat == STRAT_TIMED && s->heap.n)
 			take_top(sim);
 		return only;
 	}
@@ -663,18 +605,6 @@ static void cpu_finished(struct sim *sim, struct sim_cpu *cpu)
 		thread_start(next->thread);
 	else
 		baton_pass(&s->host_go);
-}
-
-void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg)
-{
-	g_assert(cpu->ncleanup < SIM_MAX_CLEANUPS);
-	cpu->cleanup[cpu->ncleanup++] = (struct sim_cleanup){fn, arg};
-}
-
-void sim_cleanup_pop(struct sim_cpu *cpu, void *arg)
-{
-	g_assert(cpu->ncleanup && cpu->cleanup[cpu->ncleanup - 1].arg == arg);
-	cpu->ncleanup--;
 }
 
 /* A CPU's life on its thread or fiber: its program, then the token handed on. */

@@ -152,3 +152,15 @@ const char *sim_trace_text(struct sim *sim, size_t *len)
 {
 	return trace_text(sim->trace, len);
 }
+
+void sim_cleanup_push(struct sim_cpu *cpu, void (*fn)(void *arg), void *arg)
+{
+	g_assert(cpu->ncleanup < SIM_MAX_CLEANUPS);
+	cpu->cleanup[cpu->ncleanup++] = (struct sim_cleanup){fn, arg};
+}
+
+void sim_cleanup_pop(struct sim_cpu *cpu, void *arg)
+{
+	g_assert(cpu->ncleanup && cpu->cleanup[cpu->ncleanup - 1].arg == arg);
+	cpu->ncleanup--;
+}

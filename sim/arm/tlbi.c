@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TLB maintenance instructions: TLBI (by VA, range, all; local or
+ * broadcast, the broadcast ones delivered to remote TLBs lazily, see
+ * mmu.c's sync_pending()), DSB (completing them, and what the checker
+ * waits for) and ISB.
+ */
+#include "mmu_internal.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level, bool bcast)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+
+	sim_yield(cpu);
+	sim_note(cpu, SIM_OBJ_CHECKER, true);
+	sim_note(cpu, bcast ? SIM_OBJ_TLB_ALL : SIM_OBJ_TLB(cpu->id), true);
+	uint64_t t0 = cpu->clock;
+	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
+	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
+			"[%#" PRIx64 ", %#" PRIx64 ")%s", start, end,
+			last_level ? " last level" : "");
+	mmu_tlb_invalidate(mc, start, end, last_level);
+	if (bcast) {
+		for (unsigned j = 0; j < sim->ncpus; j++) {
+			struct mmu_cpu *rc = sim->cpus[j].mmu;
+
+			if (j == cpu->id)
+				continue;
+			if (rc->npending == rc->cappending) {
+				rc->cappending = rc->cappending ? rc->cappending * 2 : 16;
+				rc->pending = g_renew(struct tlbi_op, rc->pending, rc->cappending);
+			}
+			rc->pending[rc->npending++] = (struct tlbi_op){
+				.start = start,
+				.end = end,
+				.last_level = last_level,
+				.issuer = cpu->id,
+			};
+		}
+		mc->outstanding++;
+	}
+	chk_tlbi(cpu, start, end, last_level, bcast);
+}
+
+static void tlbi_va(struct sim_cpu *cpu, uint64_t va, bool last_level, bool bcast)
+{
+	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
+
+	mmu_tlbi(cpu, page, page + MMU_PAGE_SIZE, last_level, bcast);
+}
+
+#define TLBIR_BADDR_MASK  ((1ull << 37) - 1)
+#define TLBIR_NUM_SHIFT	  39
+#define TLBIR_SCALE_SHIFT 44
+#define TLBIR_TG_SHIFT	  46
+#define TLBIR_TG_4K	  1ull
+
+uint64_t mmu_tlbi_range_arg(uint64_t va, unsigned scale, unsigned num)
+{
+	return ((va >> MMU_PAGE_SHIFT) & TLBIR_BADDR_MASK) |
+	       ((uint64_t)(num & 31) << TLBIR_NUM_SHIFT) |
+	       ((uint64_t)(scale & 3) << TLBIR_SCALE_SHIFT) | (TLBIR_TG_4K << TLBIR_TG_SHIFT);
+}
+
+void mmu_tlbi_range_bounds(uint64_t arg, uint64_t *start, uint64_t *end)
+{
+	unsigned num = (arg >> TLBIR_NUM_SHIFT) & 31, scale = (arg >> TLBIR_SCALE_SHIFT) & 3;
+	uint64_t base = (arg & TLBIR_BADDR_MASK) << MMU_PAGE_SHIFT; /* VA[48:12] */
+
+	/* Bit 48 of the VA selects TTBR1: sign-extend it. */
+	if (base & (1ull << 48))
+		base |= ~((1ull << 49) - 1);
+	*start = base;
+	*end = base + (((uint64_t)num + 1) << (5 * scale + 1)) * MMU_PAGE_SIZE;
+}
+
+static void tlbi_range(struct sim_cpu *cpu, uint64_t arg, bool last_level, bool bcast)
+{
+	uint64_t start, end;
+
+	mmu_tlbi_range_bounds(arg, &start, &end);
+	mmu_tlbi(cpu, start, end, last_level, bcast);
+}
+
+static void tlbi_all(struct sim_cpu *cpu, bool last_level, bool bcast)
+{
+	mmu_tlbi(cpu, 0, UINT64_MAX, last_level, bcast);
+}
+
+#define MMU_TLBI_CALL_VA(last_level, bcast)    tlbi_va(cpu, va, last_level, bcast)
+#define MMU_TLBI_CALL_ALL(last_level, bcast)   tlbi_all(cpu, last_level, bcast)
+#define MMU_TLBI_CALL_RANGE(last_level, bcast) tlbi_range(cpu, arg, last_level, bcast)
+#define MMU_TLBI(name, operand, last_level, bcast)                   \
+	void tlbi_##name(struct sim_cpu *cpu MMU_TLBI_ARG_##operand) \
+	{                                                            \
+		MMU_TLBI_CALL_##operand(last_level, bcast);          \
+	}
+#include "tlbi.def"
+#undef MMU_TLBI
+
+/*
+ * A DSB with no TLBI (@full) or break of this CPU's in flight changes
+ * nothing another CPU can tell: a local point (sim_yield_local()).
+ */
+static void dsb_point(struct sim_cpu *cpu, bool full)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full)) {
+		sim_yield(cpu);
+		sim_note(cpu, SIM_OBJ_CHECKER, true);
+		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+	} else
+		sim_yield_local(cpu);
+}
+
+void dsb_ish(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+
+	dsb_point(cpu, true);
+	uint64_t t0 = cpu->clock;
+	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
+	if (mc->outstanding) {
+		sim_span_detail(cpu, "dsb ish: TLBIs complete", t0,
+				"%u broadcast TLBI%s performed on every PE", mc->outstanding,
+				mc->outstanding == 1 ? "" : "s");
+		/* The DSB completes only when every remote TLB performed them. */
+		for (unsigned j = 0; j < sim->ncpus; j++) {
+			struct mmu_cpu *rc = sim->cpus[j].mmu;
+
+			unsigned keep = 0;
+
+			/* Perform ours in order, keep the others': one pass, no shifting. */
+			for (unsigned i = 0; i < rc->npending; i++) {
+				struct tlbi_op *op = &rc->pending[i];
+
+				if (op->issuer != cpu->id) {
+					rc->pending[keep++] = *op;
+					continue;
+				}
+				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
+				rc->rinval_seq = rc->m->seq;
+				rc->walk_restart = true;
+			}
+			rc->npending = keep;
+		}
+		mc->outstanding = 0;
+	}
+	cpu_barrier(cpu, CPU_DSB_ISH);
+	chk_dsb(cpu, true);
+}
+
+void dsb_ishst(struct sim_cpu *cpu)
+{
+	dsb_point(cpu, false);
+	sim_tick(cpu, COST_dsb);
+	cpu_barrier(cpu, CPU_DSB_ISHST);
+	chk_dsb(cpu, false);
+}
+
+void isb(struct sim_cpu *cpu)
+{
+	sim_yield_local(cpu);
+	sim_tick(cpu, COST_isb);
+	hw_context_sync(cpu);
+	cpu_barrier(cpu, CPU_ISB);
+}
