@@ -272,6 +272,45 @@ static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 	return had;
 }
 
+/*
+ * Another CPU's store buffer drains on its own, at any time: at this read
+ * of @l, each other CPU's first eligible pending store to it may become
+ * visible (a decision), so that both loads of SB can read 1. Only stores
+ * to the word read matter here: any other is seen by the reads of its own
+ * word, which make the same offer.
+ */
+static void others_propagate(struct sim_cpu *cpu, struct mm_loc *l)
+{
+	struct mm *m = mm_of(cpu);
+
+	for (unsigned q = 0; q < m->sim->ncpus; q++) {
+		struct mm_cpu *cq = &m->cpu[q];
+		unsigned k;
+
+		if (q == cpu->id || !cq->npend)
+			continue;
+		for (k = 0; k < cq->npend; k++)
+			if (cq->pend[k].loc == l)
+				break;
+		if (k == cq->npend || !eligible(cq, k))
+			continue;
+		/* q's store buffer is read and may change: no step commutes with this one. */
+		sim_note(cpu, SIM_OBJ_GLOBAL, true);
+		if (sim_decide(cpu->sim, DECIDE_PROPAGATE, 2)) {
+			/*
+			 * q's store, as q's (the checker's clocks, the wake-ups),
+			 * in cpu's step: its notes would name q's, so they are
+			 * off; GLOBAL above covers them.
+			 */
+			const struct sim_explorer *ex = m->sim->explorer;
+
+			m->sim->explorer = NULL;
+			propagate(&m->sim->cpus[q], k);
+			m->sim->explorer = ex;
+		}
+	}
+}
+
 /* ---- the instructions ---------------------------------------------------------------- */
 
 /* The paper's read rule (figure 4, "read"), with the message a decision. */
@@ -291,6 +330,8 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 		propagate_releases(cpu);
 	l = loc_get(m, pa);
 	propagate_loc(cpu, l);
+	if (!spin)
+		others_propagate(cpu, l);
 	if (!spin)
 		mm_maybe_promise(cpu, l, pa, size);
 	cl = &l->c[cpu->id];
