@@ -196,6 +196,17 @@ static GHashTable *state_set(const struct lit_result *r)
 }
 
 /* The reduction loses no final state: DPOR and the unreduced search agree. */
+/*
+ * The unreduced searches (up to 94,000 executions) check the explorer's
+ * logic, which is single-threaded: under TSan, where each execution's
+ * thread hand-offs cost 40 times more, only the reduced ones run.
+ */
+#ifdef __SANITIZE_THREAD__
+#define T_NO_UNREDUCED 1
+#else
+#define T_NO_UNREDUCED 0
+#endif
+
 START_TEST(test_dpor_finds_every_state)
 {
 	static const struct {
@@ -222,6 +233,11 @@ START_TEST(test_dpor_finds_every_state)
 
 	for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
 		struct lit_result a = check_mem(tests[i].text, 0, tests[i].memory);
+
+		if (T_NO_UNREDUCED) {
+			lit_result_free(&a);
+			continue;
+		}
 		struct lit_result b = check_mem(tests[i].text, DPOR_ALL_DEPENDENT, tests[i].memory);
 		GHashTable *sa = state_set(&a), *sb = state_set(&b);
 
@@ -306,6 +322,11 @@ START_TEST(test_scenario_reduction_keeps_findings)
 	for (size_t i = 0; i < G_N_ELEMENTS(scns); i++) {
 		struct dpor_stats sa, sb;
 		struct scn_outcome a = explore_scn(scns[i].name, scns[i].cpus, 0, &sa);
+
+		if (T_NO_UNREDUCED) {
+			g_hash_table_destroy(a.kinds);
+			continue;
+		}
 		struct scn_outcome b =
 			explore_scn(scns[i].name, scns[i].cpus, DPOR_ALL_DEPENDENT, &sb);
 		GHashTableIter it;
