@@ -84,9 +84,9 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: unsupported variant 'mixed'");
-	expect_error(
-		"AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
-		"t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
+	/* A page past 2 MiB needs the location's GiB (PUD(x) or a level:1 block names it). */
+	expect_error("AArch64 T\n{ [PTE(x)]=(oa:PA(x)+512); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: oa:PA(x)+512 is past x's 2 MiB region (name PUD(x))");
 }
 END_TEST
 
@@ -420,6 +420,12 @@ START_TEST(test_own_litmus_files)
 		{"HVO+collapse-bbm-tlbiva.litmus", "Allowed", true},
 		{"Contig+nobbm.litmus", "Required", true},
 		{"Contig+bbm.litmus", "Allowed", false},
+		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
+		{"PUD+split-nobbm.litmus", "Required", true},
+		{"PUD+split-bbm.litmus", "Allowed", false},
+		{"PUD+split-bbm-no-tlbi.litmus", "Allowed", true},
+		{"PUD+split-bbm2.litmus", "Required", false},
+		{"PUD+split-bbm2-abort.litmus", "Allowed", false},
 	};
 	const char *src = getenv("BBMSIM_SRC");
 	struct sim_options opt;
@@ -445,6 +451,38 @@ START_TEST(test_own_litmus_files)
 }
 END_TEST
 
+/*
+ * PUD(x) is a level-1 block (Arm ARM D8.2: 1 GiB with the 4 KiB granule):
+ * the conflict a level-2 CPU meets after the split is between a 1 GiB and
+ * a 2 MiB entry for the same VA (D8.16.2).
+ */
+START_TEST(test_pud_split_meets_level1_and_level2_entries)
+{
+	const char *src = getenv("BBMSIM_SRC");
+	char *path = g_strdup_printf("%s/tests/litmus/PUD+split-bbm2-abort.litmus", src), err[300];
+	struct litmus *lt = lit_load(path, err, sizeof(err));
+	struct sim_options opt;
+	struct sim_costs costs;
+	struct lit_result r;
+	bool seen = false;
+
+	ck_assert_msg(lt, "%s", err);
+	litmus_options(&opt, "arm");
+	costs_default(&costs);
+	ck_assert(!lit_check_test(lt, &opt, &costs, 200000, 0, &r, err, sizeof(err)));
+	for (guint i = 0; i < r.findings->len; i++) {
+		const char *f = r.findings->pdata[i];
+		if (g_str_has_prefix(f, "tlb-conflict") && strstr(f, "L1 block oa=0x40000000") &&
+		    strstr(f, "L2 block oa=0x40000000"))
+			seen = true;
+	}
+	ck_assert_msg(seen, "no conflict between the 1 GiB and the 2 MiB entry");
+	lit_result_free(&r);
+	lit_free(lt);
+	g_free(path);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("litmus");
@@ -461,6 +499,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_store_buffering_needs_the_arm_model);
 	tcase_add_test(tc, test_scenario_reduction_keeps_findings);
 	tcase_add_test(tc, test_own_litmus_files);
+	tcase_add_test(tc, test_pud_split_meets_level1_and_level2_entries);
 	tcase_add_test(tc, test_witness_trace_replays);
 	suite_add_tcase(s, tc);
 	return s;
