@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The completion of a broadcast TLBI orders the accesses other CPUs made
- * through the translations it removed (Arm ARM D8.13.4: a DSB after a TLBI
+ * through the translations it removed (Arm ARM, completion of TLB maintenance: a DSB after a TLBI
  * completes once every access using the old translation has completed;
  * herd7's TLBI-ob, sim/arm/mm_tlbi.c). Each rule both ways, as litmus
  * programs explored exhaustively under --memory arm; the shapes are those

@@ -6,9 +6,10 @@
  * translations it removed, and everything ordered before those.
  *
  * This is herd7's TLBI-ob (aarch64.cat: "tr-ib^-1; TTD-read-ordered-before
- * & ext"), the Arm ARM's "completion of a TLB maintenance instruction"
- * (D8.13.4, R_NKCPT and around it: a DSB after a TLBI completes only once
- * every memory access using the old translation has completed): in F4
+ * & ext"), the Arm ARM's completion of TLB maintenance (DDI 0487, the
+ * TLB maintenance section; the section number and rule identifier are
+ * not checked here: a DSB after a TLBI completes only once every memory
+ * access using the old translation has completed): in F4
  *
  *   P0: STR pte (db:1); DSB; TLBI VAAE1IS; DSB; LDR y
  *   P1: STR y; DMB ST; STR x (faults on the old db:0 descriptor)
