@@ -254,17 +254,15 @@ void mmu_note_dsb(struct sim_cpu *cpu)
 
 	if (!sim->explorer || !mc->outstanding)
 		return;
-	/* What completing this CPU's broadcast TLBIs performs on each TLB still pending. */
-	for (unsigned j = 0; j < sim->ncpus; j++) {
-		struct mmu_cpu *rc = sim->cpus[j].mmu;
-
-		for (unsigned i = 0; i < rc->npending; i++) {
-			if (rc->pending[i].issuer != cpu->id)
-				continue;
-			mmu_note_tlb_range(cpu, j, rc->pending[i].start, rc->pending[i].end);
-			sim_note(cpu, SIM_OBJ_TLB_SEQ, true); /* its fill and early-walk bounds */
-		}
-	}
+	/*
+	 * Completing this CPU's broadcast TLBIs performs them on every TLB
+	 * still holding them, raises those TLBs' early-walk bounds, and
+	 * orders the accesses other CPUs made through the VAs they cover
+	 * (sim/arm/mm_tlbi.c): the TLB entries of those VAs, everywhere.
+	 */
+	for (unsigned i = 0; i < mc->outstanding; i++)
+		mmu_note_tlb_range(cpu, SIM_OBJ_TLB_VA_ALL, mc->issued[i].start, mc->issued[i].end);
+	sim_note(cpu, SIM_OBJ_TLB_SEQ, true);
 }
 
 int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_result *res,
@@ -363,7 +361,15 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	struct mmu_result r;
 	struct mmu_fault f;
 
-	if (!mmu_translate(cpu, va, write, &r, &f)) {
+	/*
+	 * The access uses the translation in this step, the walk's last: a
+	 * TLBI's completion orders it (sim/arm/mm_tlbi.c) if it comes after.
+	 */
+	int ret = mmu_translate(cpu, va, write, &r, &f);
+
+	if (cpu->sim->explorer)
+		sim_note(cpu, SIM_OBJ_TLB_VA(cpu->id, va, MMU_PAGE_SHIFT), true);
+	if (!ret) {
 		*pa = r.pa;
 		cpu->access.desc_pa = r.desc_pa;
 		cpu->access.desc = r.desc;
