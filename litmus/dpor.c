@@ -275,14 +275,18 @@ static bool conflict(uint64_t x, uint64_t y)
 		unsigned sx = SIM_OBJ_TLB_VA_SHIFT(x), sy = SIM_OBJ_TLB_VA_SHIFT(y);
 		unsigned s = (sx > sy ? sx : sy) - 12;
 
+		if ((cx == SIM_OBJ_TLB_VA_USES) != (cy == SIM_OBJ_TLB_VA_USES))
+			return false;
 		if (cx != cy && cx != SIM_OBJ_TLB_VA_ALL && cy != SIM_OBJ_TLB_VA_ALL)
 			return false;
 		return s >= 36 || (SIM_OBJ_TLB_VA_PAGE(x) >> s) == (SIM_OBJ_TLB_VA_PAGE(y) >> s);
 	}
 	if (SIM_OBJ_IS_TLB_VA(x) && SIM_OBJ_IS_TLB(y))
-		return whole_tlb_reaches(y, SIM_OBJ_TLB_VA_CPU(x));
+		return SIM_OBJ_TLB_VA_CPU(x) != SIM_OBJ_TLB_VA_USES &&
+		       whole_tlb_reaches(y, SIM_OBJ_TLB_VA_CPU(x));
 	if (SIM_OBJ_IS_TLB_VA(y) && SIM_OBJ_IS_TLB(x))
-		return whole_tlb_reaches(x, SIM_OBJ_TLB_VA_CPU(y));
+		return SIM_OBJ_TLB_VA_CPU(y) != SIM_OBJ_TLB_VA_USES &&
+		       whole_tlb_reaches(x, SIM_OBJ_TLB_VA_CPU(y));
 	/* A broadcast reaches every TLB; CPU c's lookups touch only its own. */
 	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) ||
 	       (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));

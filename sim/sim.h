@@ -402,7 +402,13 @@ struct sim_hooks {
  */
 #define SIM_OBJ_TLB_VA_TAG (0xcull << 60)
 #define SIM_OBJ_TLB_VA_ALL 2047u
-#define SIM_OBJ_VA_BITS	   48
+/*
+ * Not a TLB: the accesses made through translations of the block (read by
+ * an access's last step, written by a DSB completing TLBIs of the block,
+ * which orders them); conflicts only with its kind.
+ */
+#define SIM_OBJ_TLB_VA_USES 2046u
+#define SIM_OBJ_VA_BITS	    48
 #define SIM_OBJ_TLB_VA(c, va, shift)                                          \
 	(SIM_OBJ_TLB_VA_TAG | (uint64_t)(c) << 42 | (uint64_t)(shift) << 36 | \
 	 (((va) & ((1ull << SIM_OBJ_VA_BITS) - 1)) >> 12 & ~((1ull << ((shift)-12)) - 1)))

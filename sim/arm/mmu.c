@@ -260,8 +260,11 @@ void mmu_note_dsb(struct sim_cpu *cpu)
 	 * orders the accesses other CPUs made through the VAs they cover
 	 * (sim/arm/mm_tlbi.c): the TLB entries of those VAs, everywhere.
 	 */
-	for (unsigned i = 0; i < mc->outstanding; i++)
+	for (unsigned i = 0; i < mc->outstanding; i++) {
 		mmu_note_tlb_range(cpu, SIM_OBJ_TLB_VA_ALL, mc->issued[i].start, mc->issued[i].end);
+		mmu_note_tlb_range(cpu, SIM_OBJ_TLB_VA_USES, mc->issued[i].start,
+				   mc->issued[i].end);
+	}
 	sim_note(cpu, SIM_OBJ_TLB_SEQ, true);
 }
 
@@ -368,7 +371,7 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	int ret = mmu_translate(cpu, va, write, &r, &f);
 
 	if (cpu->sim->explorer)
-		sim_note(cpu, SIM_OBJ_TLB_VA(cpu->id, va, MMU_PAGE_SHIFT), true);
+		sim_note(cpu, SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_USES, va, MMU_PAGE_SHIFT), false);
 	if (!ret) {
 		*pa = r.pa;
 		cpu->access.desc_pa = r.desc_pa;
