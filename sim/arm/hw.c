@@ -150,7 +150,7 @@ static bool cacheable(uint64_t d, int level)
  * and lost after @bound: into m->cand, oldest level first. @all: invalid
  * and AF=0 values too (a fault is a walk result), else cacheable ones.
  */
-static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all)
+static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all, bool ha)
 {
 	struct mmu *m = mmu_of(sim);
 	uint64_t table = m->ttbr1;
@@ -167,7 +167,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 
 			if (v->until <= bound || !(all || cacheable(v->val, level)))
 				continue;
-			if (all && m->ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
+			if (all && ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
 				continue; /* the walker would have set AF: not a fault */
 			if (n == m->ncap) {
 				m->ncap = m->ncap ? m->ncap * 2 : 16;
@@ -231,7 +231,7 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(sim, va, mc->inval_seq, false), fresh = 0;
+	unsigned n = path_history(sim, va, mc->inval_seq, false, mc->ha), fresh = 0;
 	uint32_t k, idx[TLB_MAX_MATCH];
 	struct mmu_result r;
 	struct mmu_fault f;
@@ -291,7 +291,7 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t bound = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
-	unsigned n = path_history(sim, va, bound, true);
+	unsigned n = path_history(sim, va, bound, true, mc->ha);
 	uint32_t k = sim_decide(sim, DECIDE_EARLY_WALK, 1 + n);
 	const struct hw_cand *c;
 
@@ -434,10 +434,13 @@ void hw_af_spec(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
-	uint32_t k = sim_decide(sim, DECIDE_HW_AF, m->naf0 + 1);
 	uint64_t slot, d, base;
 	int level;
+	uint32_t k;
 
+	if (!((struct mmu_cpu *)cpu->mmu)->ha)
+		return; /* this PE's walks never set AF */
+	k = sim_decide(sim, DECIDE_HW_AF, m->naf0 + 1);
 	if (!k)
 		return;
 	slot = m->af0[k - 1];

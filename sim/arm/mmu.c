@@ -239,7 +239,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		}
 	}
 	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
-	if (write && !mmu_desc_writable(res->desc) && m->hd && (res->desc & DESC_DBM)) {
+	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
 		int r = hw_set_dirty(cpu, va, res, f);
 
 		if (r <= 0)
@@ -287,6 +287,17 @@ void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *ar
 
 	mc->handler = fn;
 	mc->handler_arg = arg;
+}
+
+int mmu_set_hafdbs(struct sim_cpu *cpu, bool ha, bool hd)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if ((ha && !mc->m->ha) || (hd && !mc->m->hd))
+		return -1;
+	mc->hd = hd;
+	mc->ha = ha || hd; /* herd7: "as far as we know hd => ha" */
+	return 0;
 }
 
 int mmu_load_nofault(struct sim_cpu *cpu, uint64_t va, unsigned size, uint64_t *val)
@@ -430,6 +441,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
 		mc->m = m;
+		mc->ha = m->ha;
+		mc->hd = m->hd;
 		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
 			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;

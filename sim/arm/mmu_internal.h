@@ -135,6 +135,7 @@ struct mmu_cpu {
 	unsigned npending, cappending;
 	unsigned outstanding; /* broadcast TLBIs this CPU issued since its last DSB ISH */
 	bool walk_restart;    /* a TLBI reached this TLB while a walk was in flight */
+	bool ha, hd;	      /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
 };
 
 struct chk;
@@ -152,7 +153,11 @@ struct mmu {
 	uint64_t hist_lo, hist_hi;
 	struct hw_cand *cand;
 	unsigned ncap;
-	bool ha, hd; /* FEAT_HAFDBS: hardware Access flag / dirty state updates (--hafdbs) */
+	/*
+	 * FEAT_HAFDBS (--hafdbs): the machine implements hardware Access flag
+	 * / dirty state updates; each PE enables them (struct mmu_cpu).
+	 */
+	bool ha, hd;
 	/*
 	 * With ha: live leaf slots holding a valid AF=0 descriptor, which a
 	 * speculative walk of any CPU may set AF in at any moment.

@@ -86,7 +86,7 @@ restart:
 		 * (setup, inspection) changes nothing.
 		 */
 		if (!(d & DESC_AF)) {
-			if (!mc || !m->ha)
+			if (!mc || !mc->ha)
 				return ptw_fault(f, MMU_FAULT_ACCESS_FLAG, level, d, dpa);
 			d = mmu_hw_set_af(cpu, dpa, d);
 			if (!d || mc->walk_restart)
