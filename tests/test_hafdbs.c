@@ -63,6 +63,112 @@ START_TEST(test_ha_is_per_pe)
 }
 END_TEST
 
+/*
+ * The update is not ordered before the PE's later accesses by DSB ST or
+ * DSB LD (herd7 MP+HA-DSB.ST, MP+HA-DSB.LD: Allowed): P1 sees P0's flag
+ * and still reads the descriptor without AF. A full DSB orders it
+ * (MP+HA-DSB.ISH: Forbidden; aarch64hwreqs.cat DSB-ob).
+ */
+#define MP_HA(bar)                                                                 \
+	"AArch64 MPHA\nTTHM=HA\n"                                                  \
+	"{ pte_x=(oa:phy_x,af:0); 0:X1=x; 0:X3=1; 0:X4=y; 1:X4=y; 1:X1=pte_x; }\n" \
+	" P0 | P1 ;\n LDR W2,[X1] | LDR W3,[X4] ;\n " bar " | DMB LD ;\n"          \
+	" STR W3,[X4] | LDR X2,[X1] ;\n"                                           \
+	"exists (1:X3=1 /\\ 1:X2=(oa:phy_x,af:0))\n"
+
+START_TEST(test_af_update_waits_for_a_full_dsb)
+{
+	ck_assert_uint_gt(positive(MP_HA("DSB ST"), false), 0);
+	ck_assert_uint_gt(positive(MP_HA("DSB LD"), false), 0);
+	ck_assert_uint_gt(positive(MP_HA("DMB SY"), false), 0);
+	ck_assert_uint_eq(positive(MP_HA("DSB ISH"), false), 0);
+}
+END_TEST
+
+/* The same for a dirty state update (herd7 MP+HD-DSB.ST Allowed, MP+HD-DSB.ISH Forbidden). */
+#define MP_HD(bar)                                                                 \
+	"AArch64 MPHD\nTTHM=HD\n"                                                  \
+	"{ pte_x=(oa:phy_x,db:0,dbm:1); 0:X1=x; 0:X2=1; 0:X3=1; 0:X4=y; 1:X4=y;\n" \
+	"  1:X1=pte_x; }\n"                                                        \
+	" P0 | P1 ;\n STR W2,[X1] | LDR W3,[X4] ;\n " bar " | DMB LD ;\n"          \
+	" STR W3,[X4] | LDR X2,[X1] ;\n"                                           \
+	"exists (1:X3=1 /\\ 1:X2=(oa:phy_x,db:0,dbm:1))\n"
+
+START_TEST(test_dirty_update_waits_for_a_full_dsb)
+{
+	ck_assert_uint_gt(positive(MP_HD("DSB ST"), false), 0);
+	ck_assert_uint_eq(positive(MP_HD("DSB ISH"), false), 0);
+}
+END_TEST
+
+/*
+ * Even the updating PE's own later read of the descriptor may come before
+ * the update (herd7 coRR+HA-DSB.LD: Allowed), not after a full DSB
+ * (coRR+HA-DSB.ISH: Forbidden).
+ */
+#define CORR_HA(bar)                                                                \
+	"AArch64 coRRHA\nTTHM=HA\n{ pte_x=(oa:phy_x,af:0); 0:X1=x; 0:X4=pte_x; }\n" \
+	" P0 ;\n LDR W2,[X1] ;\n " bar " ;\n LDR X3,[X4] ;\n"                       \
+	"exists (0:X3=(oa:phy_x,af:0))\n"
+
+START_TEST(test_own_read_may_precede_the_update)
+{
+	ck_assert_uint_gt(positive(CORR_HA("DSB LD"), false), 0);
+	ck_assert_uint_eq(positive(CORR_HA("DSB ISH"), false), 0);
+}
+END_TEST
+
+/*
+ * A speculative walk may set AF in a valid descriptor with no access at
+ * all (herd7 NOP+AF, SpecAF: Allowed); never without HA, never in an
+ * invalid descriptor (STRv0+af: Forbidden).
+ */
+START_TEST(test_speculative_af_without_an_access)
+{
+	ck_assert_uint_gt(positive("AArch64 NOPAF\nTTHM=HA\n{ x=0; pte_x=(af:0); }\n P0 ;\n NOP ;\n"
+				   "exists pte_x=(oa:phy_x,af:1)\n",
+				   false),
+			  0);
+	ck_assert_uint_eq(positive("AArch64 NOPAF0\n{ x=0; pte_x=(af:0); }\n P0 ;\n NOP ;\n"
+				   "exists pte_x=(oa:phy_x,af:1)\n",
+				   false),
+			  0);
+	ck_assert_uint_eq(positive("AArch64 NOPAFV\nTTHM=HA\n{ x=0; pte_x=(af:0,valid:0); }\n"
+				   " P0 ;\n NOP ;\nexists pte_x=(oa:phy_x,af:1,valid:0)\n",
+				   false),
+			  0);
+}
+END_TEST
+
+/*
+ * The update is atomic with the walk's read (aarch64.cat `atomic`): a
+ * write of the descriptor comes after a waiting update (P1's SWP reads
+ * AF set, P0's store done: herd7 STRx+SWPptex+af), or P0's walk reads
+ * what the SWP wrote and faults; never both an old AF=0 read by the SWP
+ * and P0's store through the descriptor it replaced. Nor may a
+ * speculative update come between the walk and its update (herd7
+ * STRx-LDRptex: AF set but not dirty, Forbidden).
+ */
+#define SWP_AF(cond)                                                              \
+	"AArch64 SWPAF\nTTHM=HA\n"                                                \
+	"{ pte_x=(af:0); 0:X2=x; 1:X4=pte_x; 1:X6=(oa:phy_x,af:0,valid:0); }\n"   \
+	" P0 | P1 ;\n MOV W1,#1 | SWP X6,X8,[X4] ;\n L0: | ;\n STR W1,[X2] | ;\n" \
+	"exists (" cond ")\n"
+
+START_TEST(test_update_is_atomic_with_its_walk)
+{
+	ck_assert_uint_gt(positive(SWP_AF("1:X8=(oa:phy_x,af:1) /\\ x=1"), false), 0);
+	ck_assert_uint_gt(positive(SWP_AF("1:X8=(oa:phy_x,af:0) /\\ fault(P0:L0,x)"), false), 0);
+	ck_assert_uint_eq(positive(SWP_AF("1:X8=(oa:phy_x,af:0) /\\ x=1"), false), 0);
+	ck_assert_uint_eq(positive("AArch64 AFnoDB\nTTHM=HA HD\n"
+				   "{ pte_x=(oa:phy_x,af:0,db:0,dbm:1); 0:X2=x; 1:X4=pte_x; }\n"
+				   " P0 | P1 ;\n MOV W1,#1 | ;\n STR W1,[X2] | LDR X3,[X4] ;\n"
+				   "exists (pte_x=(af:1,db:0,dbm:1))\n",
+				   false),
+			  0);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("hafdbs");
@@ -70,6 +176,11 @@ Suite *test_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_ha_is_per_pe);
+	tcase_add_test(tc, test_af_update_waits_for_a_full_dsb);
+	tcase_add_test(tc, test_dirty_update_waits_for_a_full_dsb);
+	tcase_add_test(tc, test_own_read_may_precede_the_update);
+	tcase_add_test(tc, test_speculative_af_without_an_access);
+	tcase_add_test(tc, test_update_is_atomic_with_its_walk);
 	suite_add_tcase(s, tc);
 	return s;
 }

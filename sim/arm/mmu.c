@@ -181,6 +181,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	unsigned n;
 
 	sim_note(cpu, SIM_OBJ_TLB(cpu->id), true); /* for exploration: see litmus/dpor.h */
+	if (m->ha && !m->af0_scanned)
+		hw_af0_scan(sim);
 	if (m->naf0)
 		hw_af_spec(cpu);
 	if (mc->npending)
@@ -255,6 +257,9 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		f->write = true;
 		return -1;
 	}
+	/* An explicit access to a descriptor sees hardware updates, or not yet (hafdbs.c). */
+	if (m->ha && (pmem_flags(sim->mem, res->pa) & PMEM_F_HOOK))
+		hw_access_observe(cpu, res->pa & ~7ull, write);
 	chk_access(cpu, va, res, write);
 	return 0;
 }
@@ -459,6 +464,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	m->prev_store_hook = sim->hooks.store_hook;
 	sim->hooks.store_hook = mmu_store_hook;
 	sim->hooks.context_sync = hw_context_sync;
+	sim->hooks.run_end = hw_run_end;
 	return 0;
 }
 
@@ -486,6 +492,8 @@ void mmu_teardown(struct sim *sim)
 	hw_free(m);
 	if (sim->hooks.context_sync == hw_context_sync)
 		sim->hooks.context_sync = NULL;
+	if (sim->hooks.run_end == hw_run_end)
+		sim->hooks.run_end = NULL;
 	g_hash_table_destroy(m->tables);
 	g_free(m);
 	sim->mmu = NULL;
