@@ -63,6 +63,18 @@ void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 		cpu->sim->memory->written(cpu, pa, len);
 }
 
+void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
+{
+	if (cpu->sim->memory && cpu->sim->memory->fault)
+		cpu->sim->memory->fault(cpu, desc_pa, desc);
+}
+
+void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n)
+{
+	if (cpu->sim->memory && cpu->sim->memory->tlbi_sync)
+		cpu->sim->memory->tlbi_sync(cpu, ranges, n);
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;
@@ -81,12 +93,24 @@ void cpu_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		cpu->sim->memory->barrier(cpu, b);
 }
 
-/* Translates; false when the access is dropped (a --keep-going finding). */
-static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write, uint64_t *pa)
+/*
+ * Translates; false when the access is dropped (a --keep-going finding).
+ * @ord and the dependencies describe the access for the memory model
+ * (cpu->access), should the translation be one a TLBI removes.
+ */
+static bool xlate(struct sim_cpu *cpu, uint64_t addr, unsigned size, bool write, enum cpu_order ord,
+		  cpu_dep_t addr_dep, cpu_dep_t data_dep, uint64_t *pa)
 {
 	struct sim *sim = cpu->sim;
 	int r;
 
+	cpu->access = (struct sim_access){
+		.va = addr,
+		.addr_dep = addr_dep,
+		.data_dep = data_dep,
+		.ord = (uint8_t)ord,
+		.write = write,
+	};
 	if (!sim->hooks.translate) {
 		*pa = addr;
 		return true;
@@ -146,7 +170,7 @@ uint64_t cpu_load_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, enum cpu_
 	uint64_t pa;
 
 	sim_yield(cpu);
-	if (!xlate(cpu, addr, size, false, &pa))
+	if (!xlate(cpu, addr, size, false, ord, addr_dep, 0, &pa))
 		return 0;
 	sim_tick(cpu, COST_load);
 	sim_note(cpu, pa >> 3, false);
@@ -162,7 +186,7 @@ void cpu_store_x(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t val
 	uint64_t pa;
 
 	sim_yield(cpu);
-	if (!xlate(cpu, addr, size, true, &pa))
+	if (!xlate(cpu, addr, size, true, ord, addr_dep, data_dep, &pa))
 		return;
 	sim_tick(cpu, COST_store);
 	if (sim->memory)
@@ -285,7 +309,7 @@ static uint64_t rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsi
 	uint64_t pa, old, new;
 
 	sim_yield(cpu);
-	if (!xlate(cpu, addr, size, true, &pa))
+	if (!xlate(cpu, addr, size, true, ord, addr_dep, data_dep, &pa))
 		return 0;
 	line_atomic(cpu, pa);
 	sim_note(cpu, pa >> 3, true); /* a failed CAS reads only, but conflicts as a write */
@@ -355,7 +379,7 @@ static uint64_t spin(struct sim_cpu *cpu, uint64_t addr, unsigned size, uint64_t
 		uint64_t pa, v;
 
 		sim_yield(cpu);
-		if (!xlate(cpu, addr, size, false, &pa))
+		if (!xlate(cpu, addr, size, false, ord, 0, 0, &pa))
 			return 0;
 		sim_tick(cpu, COST_load);
 		sim_note(cpu, pa >> 3, false);

@@ -169,6 +169,11 @@ uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_
 
 /* ---- for a memory model (sim/arm/memmodel.c) and the engine ------------------------ */
 
+/* [start, end) of virtual addresses. */
+struct cpu_va_range {
+	uint64_t start, end;
+};
+
 /* Operations a memory model provides; @pa is translated, the cost paid. */
 struct cpu_memory_model {
 	const char *name;
@@ -199,6 +204,17 @@ struct cpu_memory_model {
 	void (*finished)(struct sim_cpu *cpu);
 	/* Some promise is not fulfilled yet (the state may be no real one). */
 	bool (*guessing)(struct sim *sim);
+	/*
+	 * The access in progress (cpu->access) faulted on the descriptor
+	 * @desc at @desc_pa: it used that translation all the same.
+	 */
+	void (*fault)(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+	/*
+	 * @cpu's DSB completed its broadcast TLBIs of @ranges: every access of
+	 * another CPU through a translation they removed, and what is ordered
+	 * before it, is now ordered before @cpu's later accesses.
+	 */
+	void (*tlbi_sync)(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 };
 
 /* No dependency known (the model chooses none). */
@@ -220,6 +236,14 @@ void cpu_memory_flush(struct sim_cpu *cpu, bool yielding);
  * new contents are its stores, made now.
  */
 void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
+
+/*
+ * For the MMU: the access in progress (cpu->access) faulted on the
+ * descriptor @desc at @desc_pa; @cpu's DSB completed its broadcast TLBIs
+ * of @ranges (the memory model's hooks fault and tlbi_sync).
+ */
+void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

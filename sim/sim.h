@@ -321,6 +321,20 @@ struct sim_cpu {
 	uint32_t irq_defer;
 	bool irq_late; /* a latency was decided and the interrupt not taken since */
 
+	/*
+	 * The access in progress: what cpu.c knows of it (set before it is
+	 * translated) and the leaf descriptor the MMU translated it through.
+	 * A memory model orders the access before the completion of a
+	 * broadcast TLBI that removes that translation (sim/arm/mm_tlbi.c).
+	 */
+	struct sim_access {
+		uint64_t va, desc_pa, desc;
+		uint64_t addr_dep, data_dep;
+		uint8_t ord; /* enum cpu_order */
+		bool write;
+		bool translated; /* desc_pa and desc are this access's */
+	} access;
+
 	/* Per-layer state. */
 	void *mmu, *gic, *smp, *kern, *scn;
 

@@ -57,6 +57,7 @@ static void mm_destroy(void *state)
 	if (!m)
 		return;
 	g_hash_table_destroy(m->locs);
+	mm_uses_free(m);
 	g_free(m->cpu);
 	g_free(m);
 }
@@ -136,8 +137,7 @@ static uint64_t extract(uint64_t word, uint64_t pa, unsigned size)
 
 /* ---- stores becoming visible --------------------------------------------------------- */
 
-/* Pending store @k of @cpu propagates: it gets the next timestamp. */
-static void propagate(struct sim_cpu *cpu, unsigned k)
+void mm_propagate(struct sim_cpu *cpu, unsigned k)
 {
 	struct mm *m = mm_of(cpu);
 	struct mm_cpu *c = &m->cpu[cpu->id];
@@ -160,12 +160,15 @@ static void propagate(struct sim_cpu *cpu, unsigned k)
 	c->vwold = vmax(c->vwold, ts);
 	if (p.rel)
 		c->vrel = vmax(c->vrel, ts);
+	if (p.use) {
+		p.use->view = vmax(p.use->view, ts);
+		p.use->npend--;
+	}
 	if (p.loc->n > 2 * MM_HISTORY_MAX || (p.loc->n > 8 && !(p.loc->n & 7)))
 		loc_prune(m, p.loc);
 }
 
-/* May pending store @k go now: no earlier one to its word, a release only first. */
-static bool eligible(const struct mm_cpu *c, unsigned k)
+bool mm_eligible(const struct mm_cpu *c, unsigned k)
 {
 	if (c->pend[k].rel && k)
 		return false;
@@ -185,13 +188,13 @@ static void maybe_propagate(struct sim_cpu *cpu, bool must)
 	unsigned idx[MM_PENDING_MAX], n = 0, pick;
 
 	for (unsigned k = 0; k < c->npend; k++)
-		if (eligible(c, k))
+		if (mm_eligible(c, k))
 			idx[n++] = k;
 	if (!n)
 		return;
 	pick = sim_decide(cpu->sim, DECIDE_PROPAGATE, must ? n : n + 1);
 	if (pick < n)
-		propagate(cpu, idx[pick]);
+		mm_propagate(cpu, idx[pick]);
 }
 
 /* Every pending store, in an order decided among those that may go first. */
@@ -233,9 +236,9 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 		/* A release goes after every earlier store. */
 		if (c->pend[k].rel)
 			for (unsigned i = 0; i <= k; i++)
-				propagate(cpu, 0);
+				mm_propagate(cpu, 0);
 		else
-			propagate(cpu, k);
+			mm_propagate(cpu, k);
 		k = 0;
 	}
 }
@@ -292,7 +295,7 @@ static void others_propagate(struct sim_cpu *cpu, struct mm_loc *l)
 		for (k = 0; k < cq->npend; k++)
 			if (cq->pend[k].loc == l)
 				break;
-		if (k == cq->npend || !eligible(cq, k))
+		if (k == cq->npend || !mm_eligible(cq, k))
 			continue;
 		/* q's store buffer is read and may change: no step commutes with this one. */
 		sim_note(cpu, SIM_OBJ_GLOBAL, true);
@@ -305,7 +308,7 @@ static void others_propagate(struct sim_cpu *cpu, struct mm_loc *l)
 			const struct sim_explorer *ex = m->sim->explorer;
 
 			m->sim->explorer = NULL;
-			propagate(&m->sim->cpus[q], k);
+			mm_propagate(&m->sim->cpus[q], k);
 			m->sim->explorer = ex;
 		}
 	}
@@ -371,6 +374,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	if (spin) /* the loop's exit is a branch on the value */
 		c->vcap = vmax(c->vcap, view);
 	c->last = view;
+	mm_use_note(cpu, view, NULL);
 	if (c->nprom)
 		mm_check_promises(cpu);
 	return extract(msg->val, pa, size);
@@ -385,15 +389,16 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 {
 	struct mm *m = mm_of(cpu);
 	struct mm_cpu *c = &m->cpu[cpu->id];
+	bool rel = ord == CPU_REL || ord == CPU_AL;
 	struct mm_loc *l;
+	uint64_t vpre;
 
 	maybe_propagate(cpu, false);
 	if (c->npend == MM_PENDING_MAX)
 		maybe_propagate(cpu, true);
 	l = loc_get(m, pa);
 	mm_maybe_promise(cpu, l, pa, size);
-	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, ord == CPU_REL || ord == CPU_AL,
-				  vmax(addr_dep, data_dep))) {
+	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, rel, vmax(addr_dep, data_dep))) {
 		c->vcap = vmax(c->vcap, addr_dep);
 		return;
 	}
@@ -404,8 +409,13 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 		.val = val,
 		.size = size,
 		.view = vmax(addr_dep, data_dep),
-		.rel = ord == CPU_REL || ord == CPU_AL,
+		.rel = rel,
 	};
+	/* The paper's write rule's vpre: what the store is ordered after. */
+	vpre = vmax(vmax(addr_dep, data_dep), vmax(c->vcap, c->vwnew));
+	if (rel)
+		vpre = vmax(vpre, vmax(c->vrold, c->vwold));
+	mm_use_note(cpu, vpre, &c->pend[c->npend - 1]);
 	/*
 	 * A live translation table's descriptor is written through: the
 	 * checker models when a table store is visible to walkers (DSB), and
@@ -477,6 +487,9 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 			c->last = cmp_dep;
 			c->vcap = vmax(c->vcap, view);
 		}
+		mm_use_note(cpu, vmax(view, ts), NULL);
+	} else {
+		mm_use_note(cpu, view, NULL);
 	}
 	if (acq) {
 		c->vrnew = vmax(c->vrnew, view);
@@ -578,6 +591,8 @@ static const struct cpu_memory_model mm_arm = {
 	.promise_values = mm_promise_values,
 	.finished = mm_finished,
 	.guessing = mm_guessing,
+	.fault = mm_fault,
+	.tlbi_sync = mm_tlbi_sync,
 };
 
 static void __attribute__((constructor)) mm_register(void)

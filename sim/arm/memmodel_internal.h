@@ -33,8 +33,21 @@ struct mm_loc {
 	struct mm_cpuloc *c; /* per CPU */
 };
 
+/*
+ * Accesses a CPU made through one translation (mm_tlbi.c): the page, the
+ * leaf descriptor they used, and what is ordered before them.
+ */
+struct mm_use {
+	uint64_t va; /* page */
+	uint64_t desc_pa, desc;
+	uint64_t view;	/* what the accesses were ordered after, their reads, their stores */
+	unsigned npend; /* their stores not visible yet */
+	bool removed;	/* scratch: a TLBI completing now removed the translation */
+};
+
 struct mm_pending {
 	struct mm_loc *loc;
+	struct mm_use *use; /* the translation the store went through, or NULL */
 	uint64_t pa, val;
 	unsigned size;
 	uint64_t view; /* address and data dependencies */
@@ -58,7 +71,9 @@ struct mm_cpu {
 	unsigned npvals;
 	struct mm_promise prom[MM_PROMISES_MAX];
 	unsigned nprom;
-	bool done; /* its program ended: it promises nothing more */
+	bool done;	     /* its program ended: it promises nothing more */
+	GHashTable *uses;    /* struct mm_use, its own key (mm_tlbi.c) */
+	unsigned uses_prune; /* prune the uses past this many */
 };
 
 struct mm {
@@ -85,6 +100,18 @@ static inline struct mm *mm_of(struct sim_cpu *cpu)
 uint64_t mm_next_ts(struct mm *m);
 /* Appends message (@ts, @val) to @l's list. */
 void mm_loc_push(struct mm_loc *l, uint64_t ts, uint64_t val);
+
+/* Pending store @k of @cpu propagates: it gets the next timestamp. */
+void mm_propagate(struct sim_cpu *cpu, unsigned k);
+/* May pending store @k go now: no earlier one to its word, a release only first. */
+bool mm_eligible(const struct mm_cpu *c, unsigned k);
+
+/* mm_tlbi.c */
+/* The access in progress, if translated, is ordered after @view; @p: its pending store. */
+void mm_use_note(struct sim_cpu *cpu, uint64_t view, struct mm_pending *p);
+void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+void mm_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
+void mm_uses_free(struct mm *m);
 
 /* mm_promise.c */
 void mm_maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size);

@@ -273,9 +273,14 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 
 	if (!mmu_translate(cpu, va, write, &r, &f)) {
 		*pa = r.pa;
+		cpu->access.desc_pa = r.desc_pa;
+		cpu->access.desc = r.desc;
+		cpu->access.translated = true;
 		return 0;
 	}
 	f.write = write;
+	/* The faulting access used the translation it faulted on (herd7's TLBI-ob). */
+	cpu_memory_fault(cpu, f.desc_pa, f.desc);
 	/* The abort's exception entry and return are context synchronisation events. */
 	hw_context_sync(cpu);
 	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY) {
@@ -481,6 +486,7 @@ void mmu_teardown(struct sim *sim)
 			continue;
 		tlb_free(&mc->tlb);
 		g_free(mc->pending);
+		g_free(mc->issued);
 		g_free(mc);
 		sim->cpus[i].mmu = NULL;
 	}

@@ -134,9 +134,12 @@ struct mmu_cpu {
 	struct tlbi_op *pending;
 	unsigned npending, cappending;
 	unsigned outstanding; /* broadcast TLBIs this CPU issued since its last DSB ISH */
-	bool walk_restart;    /* a TLBI reached this TLB while a walk was in flight */
-	bool ha, hd;	      /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
-	unsigned nupd;	      /* its hardware updates not yet visible (hafdbs.c) */
+	/* Their scopes, for the memory model at their completion (cpu_memory_tlbi_sync()). */
+	struct cpu_va_range *issued;
+	unsigned capissued;
+	bool walk_restart; /* a TLBI reached this TLB while a walk was in flight */
+	bool ha, hd;	   /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
+	unsigned nupd;	   /* its hardware updates not yet visible (hafdbs.c) */
 };
 
 struct chk;

@@ -42,7 +42,11 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 				.issuer = cpu->id,
 			};
 		}
-		mc->outstanding++;
+		if (mc->outstanding == mc->capissued) {
+			mc->capissued = mc->capissued ? mc->capissued * 2 : 8;
+			mc->issued = g_renew(struct cpu_va_range, mc->issued, mc->capissued);
+		}
+		mc->issued[mc->outstanding++] = (struct cpu_va_range){start, end};
 	}
 	chk_tlbi(cpu, start, end, last_level, bcast);
 }
@@ -153,6 +157,7 @@ void dsb_ish(struct sim_cpu *cpu)
 			}
 			rc->npending = keep;
 		}
+		cpu_memory_tlbi_sync(cpu, mc->issued, mc->outstanding);
 		mc->outstanding = 0;
 	}
 	cpu_barrier(cpu, CPU_DSB_ISH);
