@@ -144,6 +144,8 @@ uint64_t hw_update(struct sim_cpu *cpu, uint64_t slot, uint64_t old, uint64_t se
 	struct mmu_cpu *mc = cpu->mmu;
 	struct hw_upd *u;
 
+	/* A write to come: it races with every other access of the descriptor. */
+	sim_note(cpu, slot >> 3, true);
 	for (unsigned i = 0; i < m->nupd;) {
 		u = &m->upd[i];
 		if (u->slot == slot && u->cpu == cpu->id) {
