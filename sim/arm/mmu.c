@@ -281,10 +281,16 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	f.write = write;
 	/* The faulting access used the translation it faulted on (herd7's TLBI-ob). */
 	cpu_memory_fault(cpu, f.desc_pa, f.desc);
-	/* The abort's exception entry and return are context synchronisation events. */
+	/*
+	 * The abort's exception entry and return are context synchronisation
+	 * events, for the memory model too (an ISB's ordering; not an
+	 * interrupt's, which also sees what a DSB completed).
+	 */
 	hw_context_sync(cpu);
+	cpu_barrier(cpu, CPU_ISB);
 	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY) {
 		hw_context_sync(cpu);
+		cpu_barrier(cpu, CPU_ISB);
 		return 1;
 	}
 	chk_unhandled_fault(cpu, &f);
