@@ -202,6 +202,13 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 
 		st->cpu[c].th = (int)c;
 		mmu_set_fault_handler(&sim->cpus[c], lit_on_fault, &st->cpu[c]);
+		/* TTHM=Pn:HA / Pn:HD: TCR_EL1.HA/HD are per PE (the machine has --hafdbs). */
+		if ((lt->tthm_ha || lt->tthm_hd) &&
+		    mmu_set_hafdbs(&sim->cpus[c], lt->tthm_ha & (1u << c),
+				   lt->tthm_hd & (1u << c))) {
+			snprintf(err, errlen, "TTHM: the machine has no FEAT_HAFDBS (--hafdbs)");
+			return -1;
+		}
 		/* Every branch passes its dependency (step()): its stores may be promised. */
 		if (n)
 			cpu_promise_values(&sim->cpus[c], vals, n);
@@ -447,7 +454,7 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 			return -1;
 		break;
 	}
-	/* TTHM=HA / HA HD: hardware Access-flag / dirty-state updates (machine-wide here). */
+	/* TTHM=HA / HA HD: the machine has FEAT_HAFDBS; lit_setup() enables it per PE. */
 	if ((lt->tthm_hd || lt->tthm_ha) &&
 	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))
 		return -1;

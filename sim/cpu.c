@@ -350,7 +350,12 @@ uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_
 	line_atomic(cpu, pa);
 	sim_note(cpu, pa >> 3, true);
 	cur = pmem_read(cpu->sim->mem, pa, size);
-	if (cur == (old & size_mask(size)))
+	if (cur != (old & size_mask(size)))
+		return cur;
+	/* A hardware update is a store like any other: a new message, after the old value's. */
+	if (cpu->sim->memory && cpu->sim->memory->hw_store)
+		cpu->sim->memory->hw_store(cpu, pa, size, val);
+	else
 		cpu_raw_store(cpu, pa, size, val);
 	return cur;
 }

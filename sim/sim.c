@@ -94,6 +94,8 @@ int sim_run(struct sim *sim, char *err, size_t errlen)
 	}
 	sim->setup_done = true;
 	sched_run(sim);
+	if (!sim->stopping && sim->hooks.run_end)
+		sim->hooks.run_end(sim);
 	if (!sim->stopping && sim->scn->check)
 		sim->scn->check(sim);
 

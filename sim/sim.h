@@ -373,6 +373,11 @@ struct sim_hooks {
 	/* A store to a page flagged PMEM_F_HOOK (a live translation table, ...). */
 	void (*store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			   uint64_t val);
+	/*
+	 * Every CPU's program is over, before the scenario's check: what the
+	 * hardware still owes (FEAT_HAFDBS updates not yet written).
+	 */
+	void (*run_end)(struct sim *sim);
 	/* A finding was reported: let the layer add its view of the state. */
 	void (*describe)(struct sim *sim, struct sim_cpu *cpu, char *buf, size_t len);
 };

@@ -450,8 +450,8 @@ static bool desc_changed(struct sim *sim, uint64_t desc_pa, uint64_t desc, int l
 	int l;
 	uint64_t base;
 
-	return pmem_read(sim->mem, desc_pa, 8) != desc ||
-	       !mmu_table_info(sim, desc_pa, &l, &base) || l != level;
+	return hw_desc_view(sim, desc_pa) != desc || !mmu_table_info(sim, desc_pa, &l, &base) ||
+	       l != level;
 }
 
 /* The linear map stays mapped over free pages: that is how Linux uses it. */

@@ -11,7 +11,7 @@
  *     another CPU was performed on its TLB.
  *  3. Conflicts: which of several matching entries a lookup uses, or a TLB
  *     conflict abort.
- *  5. FEAT_HAFDBS: hardware Access flag and dirty state updates.
+ *  5. FEAT_HAFDBS: hardware Access flag and dirty state updates (hafdbs.c).
  *
  * Histories are kept per descriptor slot, lazily: a store into a live table
  * records the value it replaced and when (the MMU's store sequence); a CPU
@@ -64,6 +64,7 @@ void hw_free(struct mmu *m)
 		g_hash_table_destroy(m->hist);
 	g_free(m->cand);
 	g_free(m->af0);
+	g_free(m->upd);
 }
 
 /* The oldest bound any CPU still asks with: values replaced before it are dead. */
@@ -108,6 +109,8 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 	m->seq++;
 	if (m->ha)
 		af0_note(m, slot, mmu_desc_is_leaf(new, level) && !(new &DESC_AF));
+	if (m->nupd)
+		hw_update_overwritten(sim, slot);
 	/* Every few thousand stores, drop what no CPU can ask for any more. */
 	if (!(m->seq & 4095)) {
 		uint64_t floor = hist_floor(sim);
@@ -150,7 +153,7 @@ static bool cacheable(uint64_t d, int level)
  * and lost after @bound: into m->cand, oldest level first. @all: invalid
  * and AF=0 values too (a fault is a walk result), else cacheable ones.
  */
-static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all)
+static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all, bool ha)
 {
 	struct mmu *m = mmu_of(sim);
 	uint64_t table = m->ttbr1;
@@ -167,7 +170,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 
 			if (v->until <= bound || !(all || cacheable(v->val, level)))
 				continue;
-			if (all && m->ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
+			if (all && ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
 				continue; /* the walker would have set AF: not a fault */
 			if (n == m->ncap) {
 				m->ncap = m->ncap ? m->ncap * 2 : 16;
@@ -185,7 +188,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 
 bool hw_path_has_history(struct sim *sim, uint64_t va)
 {
-	return path_history(sim, va, 0, true) > 0;
+	return path_history(sim, va, 0, true, false) > 0;
 }
 
 /* Walks on host-side from descriptor @d at @level (read from @dpa); as ptw_walk(). */
@@ -236,7 +239,7 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(sim, va, mc->inval_seq, false), fresh = 0;
+	unsigned n = path_history(sim, va, mc->inval_seq, false, mc->ha), fresh = 0;
 	uint32_t k, idx[TLB_MAX_MATCH];
 	struct mmu_result r;
 	struct mmu_fault f;
@@ -296,7 +299,7 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t bound = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
-	unsigned n = path_history(sim, va, bound, true);
+	unsigned n = path_history(sim, va, bound, true, mc->ha);
 	uint32_t k = sim_decide(sim, DECIDE_EARLY_WALK, 1 + n);
 	const struct hw_cand *c;
 
@@ -347,7 +350,7 @@ static bool entry_stale(struct sim *sim, const struct tlb_entry *e)
 	uint64_t base;
 	int level;
 
-	return pmem_read(sim->mem, e->desc_pa, 8) != e->desc ||
+	return hw_desc_view(sim, e->desc_pa) != e->desc ||
 	       !mmu_table_info(sim, e->desc_pa, &level, &base) || level != e->level;
 }
 
@@ -402,89 +405,4 @@ unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx
 			  n + (!alike && sim_opt_bool(&sim->opt, OPT_tlb_conflict_abort) &&
 			       !(sim_opt_uint(&sim->opt, OPT_bbm_level) == 2 &&
 				 sim_opt_bool(&sim->opt, OPT_bbml2_noabort))));
-}
-
-/* ---- 5. FEAT_HAFDBS: hardware Access flag and dirty state ------------------------ */
-
-void af0_note(struct mmu *m, uint64_t slot, bool af0)
-{
-	unsigned i;
-
-	for (i = 0; i < m->naf0 && m->af0[i] != slot; i++)
-		;
-	if (i < m->naf0 && !af0) {
-		m->af0[i] = m->af0[--m->naf0]; /* order is the decision's, kept deterministic */
-	} else if (i == m->naf0 && af0) {
-		if (m->naf0 == m->capaf0) {
-			m->capaf0 = m->capaf0 ? m->capaf0 * 2 : 8;
-			m->af0 = g_renew(uint64_t, m->af0, m->capaf0);
-		}
-		m->af0[m->naf0++] = slot;
-	}
-}
-
-uint64_t mmu_hw_set_af(struct sim_cpu *cpu, uint64_t dpa, uint64_t d)
-{
-	uint64_t new = d | DESC_AF;
-
-	return cpu_cmpxchg_pa(cpu, dpa, 8, d, new) == d ? new : 0;
-}
-
-/*
- * A speculative walk may reach any live AF=0 leaf and, the hardware
- * managing the flag, set AF there without any access to the page (herd7
- * SpecAF: Allowed). Which one, if any, is this CPU's decision now.
- */
-void hw_af_spec(struct sim_cpu *cpu)
-{
-	struct sim *sim = cpu->sim;
-	struct mmu *m = mmu_of(sim);
-	uint32_t k = sim_decide(sim, DECIDE_HW_AF, m->naf0 + 1);
-	uint64_t slot, d, base;
-	int level;
-
-	if (!k)
-		return;
-	slot = m->af0[k - 1];
-	d = pmem_read(sim->mem, slot, 8);
-	if (!mmu_table_info(sim, slot, &level, &base) || !mmu_desc_is_leaf(d, level) ||
-	    (d & DESC_AF)) {
-		af0_note(m, slot, false); /* its table left the tree */
-		return;
-	}
-	mmu_hw_set_af(cpu, slot, d);
-}
-
-/*
- * A write through a read-only entry with DBM set and hardware dirty state
- * management (--hafdbs afdb): the PE makes the descriptor in memory
- * writable by an atomic update (D8.5 "Hardware management of the dirty
- * state"; herd7 STR-db0+dbm1-HD: Required) instead of faulting. The update
- * is of the descriptor as it is now, not as cached: drop the cached entry,
- * walk, and update what the walk found; 0, or -1 with @f set.
- */
-int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
-{
-	struct sim *sim = cpu->sim;
-	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
-
-	for (;;) {
-		uint64_t new;
-
-		mmu_tlb_invalidate(mc, page, page + MMU_PAGE_SIZE, true);
-		if (ptw_walk(sim, cpu, va, res, f))
-			return -1;
-		if (mmu_desc_writable(res->desc))
-			break;
-		if (!(res->desc & DESC_DBM))
-			return 1; /* a permission fault after all */
-		new = res->desc & ~DESC_AP_RDONLY;
-		if (cpu_cmpxchg_pa(cpu, res->desc_pa, 8, res->desc, new) == res->desc) {
-			res->desc = new;
-			break;
-		}
-	}
-	tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
-	return 0;
 }

@@ -247,15 +247,38 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 {
 	struct mm *m = mm_of(cpu);
+	uint64_t before;
 
 	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE)
 		if (pmem_flags(m->sim->mem, p) & MM_F_TRACKED)
 			goto tracked;
 	return;
 tracked:
+	before = m->now;
 	for (uint64_t w = pa >> 3; w < (pa + len + 7) >> 3; w++)
 		if (g_hash_table_contains(m->locs, &w))
 			loc_get(m, w << 3);
+	/* They are @cpu's writes: its DSB orders them before what follows. */
+	m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, m->now > before ? m->now : 0);
+}
+
+/*
+ * A store by @cpu's walker (a hardware Access-flag or dirty-state update,
+ * cpu_cmpxchg_pa()): visible at once, after the word's present value, and
+ * ordered as the CPU's own write (a DSB orders it before later accesses:
+ * herd7's DSB-ob counts implicit writes before the DSB).
+ */
+static void mm_hw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
+{
+	struct mm *m = mm_of(cpu);
+	struct mm_loc *l = loc_get(m, pa);
+	uint64_t ts;
+
+	cpu_raw_store(cpu, pa, size, val);
+	ts = mm_next_ts(m);
+	mm_loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
+	/* Not the CPU's coherence: its own later read may still precede it (coRR+HA-DSB.LD). */
+	m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, ts);
 }
 
 static bool mm_flush(struct sim_cpu *cpu, bool yielding)
@@ -314,6 +337,32 @@ static void others_propagate(struct sim_cpu *cpu, struct mm_loc *l)
 	}
 }
 
+uint64_t mm_desc_ts(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
+{
+	struct mm_loc *l;
+
+	sim_note(cpu, desc_pa >> 3, false);
+	l = loc_get(mm_of(cpu), desc_pa);
+	for (unsigned i = l->n; i-- > 0;)
+		if (l->msg[i].val == desc)
+			return l->msg[i].ts;
+	return 0;
+}
+
+/*
+ * Through an MMU an access is ordered after the walk that translated it
+ * (herd7's tr-ib), and the walk read the leaf descriptor's value from its
+ * store: the view of that store's message (docs/memmodel.md). The walk's
+ * read also orders what a context synchronisation event and a later store
+ * order (CSE-ob, "tr-ib; po; [Exp & W]"): it joins vcap.
+ */
+static uint64_t xlate_view(struct sim_cpu *cpu)
+{
+	const struct sim_access *a = &cpu->access;
+
+	return a->translated ? mm_desc_ts(cpu, a->desc_pa, a->desc) : 0;
+}
+
 /* ---- the instructions ---------------------------------------------------------------- */
 
 /* The paper's read rule (figure 4, "read"), with the message a decision. */
@@ -325,7 +374,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	bool acq = ord == CPU_ACQ || ord == CPU_ACQ_PC;
 	struct mm_loc *l;
 	struct mm_cpuloc *cl;
-	uint64_t vpre, bound, view;
+	uint64_t vpre, bound, view, tv;
 	unsigned first, pick;
 
 	maybe_propagate(cpu, false);
@@ -341,16 +390,8 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	vpre = vmax(addr_dep, c->vrnew);
 	if (ord == CPU_ACQ)
 		vpre = vmax(vpre, c->vrel);
-	/*
-	 * Through an MMU the access is ordered after the walk that translated
-	 * it, and the walk reads the latest descriptors, each completed by the
-	 * DSB arm64's set_pte() issues: what that DSB completed is seen
-	 * (docs/memmodel.md: stronger than hardware for a TLB hit).
-	 */
-	if (m->sim->hooks.translate) {
-		sim_note(cpu, SIM_OBJ_MEM_DONE, false);
-		vpre = vmax(vpre, m->completed);
-	}
+	tv = xlate_view(cpu);
+	vpre = vmax(vpre, tv);
 	bound = vmax(vpre, cl->coh);
 	/* The latest message at or before the bound, and every later one. */
 	for (first = l->n - 1; first > 0 && l->msg[first].ts > bound; first--)
@@ -366,7 +407,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	view = vmax(vpre, view);
 	cl->coh = vmax(cl->coh, msg->ts);
 	c->vrold = vmax(c->vrold, view);
-	c->vcap = vmax(c->vcap, addr_dep);
+	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
 	if (acq) {
 		c->vrnew = vmax(c->vrnew, view);
 		c->vwnew = vmax(c->vwnew, view);
@@ -391,18 +432,19 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	struct mm_cpu *c = &m->cpu[cpu->id];
 	bool rel = ord == CPU_REL || ord == CPU_AL;
 	struct mm_loc *l;
-	uint64_t vpre;
+	uint64_t vpre, tv;
 
 	maybe_propagate(cpu, false);
 	if (c->npend == MM_PENDING_MAX)
 		maybe_propagate(cpu, true);
 	l = loc_get(m, pa);
+	tv = xlate_view(cpu);
 	mm_maybe_promise(cpu, l, pa, size);
-	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, rel, vmax(addr_dep, data_dep))) {
-		c->vcap = vmax(c->vcap, addr_dep);
+	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, rel, vmax(vmax(addr_dep, data_dep), tv))) {
+		c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
 		return;
 	}
-	c->vcap = vmax(c->vcap, addr_dep);
+	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
 	c->pend[c->npend++] = (struct mm_pending){
 		.loc = l,
 		.pa = pa,
@@ -445,7 +487,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	bool rel = ord == CPU_REL || ord == CPU_AL;
 	struct mm_loc *l;
 	struct mm_cpuloc *cl;
-	uint64_t vpre, view, old, new, ts;
+	uint64_t vpre, view, old, new, ts, tv;
 
 	maybe_propagate(cpu, false);
 	if (rel)
@@ -455,7 +497,8 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	l = loc_get(m, pa);
 	propagate_loc(cpu, l);
 	cl = &l->c[cpu->id];
-	vpre = vmax(addr_dep, c->vrnew);
+	tv = xlate_view(cpu);
+	vpre = vmax(vmax(addr_dep, tv), c->vrnew);
 	if (ord == CPU_ACQ || ord == CPU_AL)
 		vpre = vmax(vpre, c->vrel);
 	view = vmax(vpre, l->msg[l->n - 1].ts);
@@ -463,7 +506,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	cl->coh = vmax(cl->coh, l->msg[l->n - 1].ts);
 	if (!noret)
 		c->vrold = vmax(c->vrold, view);
-	c->vcap = vmax(c->vcap, addr_dep);
+	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
 		cpu_raw_store(cpu, pa, size, new);
@@ -540,8 +583,15 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 	case CPU_DSB_ISHST:
 		propagate_all(cpu);
 		c->vwnew = vmax(c->vwnew, c->vwold);
-		if (b == CPU_DSB_ISHST)
+		/*
+		 * Nothing after a DSB executes before it completes: its stores
+		 * are ordered before every later access, loads too (herd7's
+		 * DSB-ob, "[Exp & W]; po; [dsb.st]; po; [~(Imp & M)]").
+		 */
+		if (b == CPU_DSB_ISHST) {
+			c->vrnew = vmax(c->vrnew, c->vwold);
 			complete(cpu, m, c);
+		}
 		break;
 	case CPU_ISB:
 		c->vrnew = vmax(c->vrnew, c->vcap);
@@ -591,6 +641,7 @@ static const struct cpu_memory_model mm_arm = {
 	.promise_values = mm_promise_values,
 	.finished = mm_finished,
 	.guessing = mm_guessing,
+	.hw_store = mm_hw_store,
 	.fault = mm_fault,
 	.tlbi_sync = mm_tlbi_sync,
 };

@@ -106,6 +106,9 @@ void mm_propagate(struct sim_cpu *cpu, unsigned k);
 /* May pending store @k go now: no earlier one to its word, a release only first. */
 bool mm_eligible(const struct mm_cpu *c, unsigned k);
 
+/* The timestamp of the store of @desc at @desc_pa (its latest such message; 0 if forgotten). */
+uint64_t mm_desc_ts(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+
 /* mm_tlbi.c */
 /* The access in progress, if translated, is ordered after @view; @p: its pending store. */
 void mm_use_note(struct sim_cpu *cpu, uint64_t view, struct mm_pending *p);

@@ -114,7 +114,7 @@ void mm_use_note(struct sim_cpu *cpu, uint64_t view, struct mm_pending *p)
  */
 void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
 {
-	const struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 	const struct sim_access *a = &cpu->access;
 	uint64_t vpre;
 
@@ -123,6 +123,8 @@ void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
 	else
 		vpre = vmax(a->addr_dep, c->vrnew);
 	use_add(cpu, desc_pa, desc, vpre, NULL);
+	/* The walk that faulted read @desc: the exception entry after it orders it (CSE-ob). */
+	c->vcap = vmax(c->vcap, mm_desc_ts(cpu, desc_pa, desc));
 }
 
 static bool in_ranges(uint64_t va, const struct cpu_va_range *r, unsigned n)

@@ -277,6 +277,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	unsigned n;
 
 	note_lookup(cpu, va);
+	if (m->ha && !m->af0_scanned)
+		hw_af0_scan(sim);
 	if (m->naf0)
 		hw_af_spec(cpu);
 	if (mc->npending)
@@ -337,7 +339,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		}
 	}
 	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
-	if (write && !mmu_desc_writable(res->desc) && m->hd && (res->desc & DESC_DBM)) {
+	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
 		int r = hw_set_dirty(cpu, va, res, f);
 
 		if (r <= 0)
@@ -353,6 +355,9 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		f->write = true;
 		return -1;
 	}
+	/* An explicit access to a descriptor sees hardware updates, or not yet (hafdbs.c). */
+	if (m->ha && (pmem_flags(sim->mem, res->pa) & PMEM_F_HOOK))
+		hw_access_observe(cpu, res->pa & ~7ull, write);
 	chk_access(cpu, va, res, write);
 	return 0;
 }
@@ -382,10 +387,16 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	f.write = write;
 	/* The faulting access used the translation it faulted on (herd7's TLBI-ob). */
 	cpu_memory_fault(cpu, f.desc_pa, f.desc);
-	/* The abort's exception entry and return are context synchronisation events. */
+	/*
+	 * The abort's exception entry and return are context synchronisation
+	 * events, for the memory model too (an ISB's ordering; not an
+	 * interrupt's, which also sees what a DSB completed).
+	 */
 	hw_context_sync(cpu);
+	cpu_barrier(cpu, CPU_ISB);
 	if (mc->handler && mc->handler(cpu, &f, mc->handler_arg) == MMU_FAULT_RETRY) {
 		hw_context_sync(cpu);
+		cpu_barrier(cpu, CPU_ISB);
 		return 1;
 	}
 	sim_note(cpu, SIM_OBJ_CHECKER, false); /* a break in progress? */
@@ -399,6 +410,17 @@ void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *ar
 
 	mc->handler = fn;
 	mc->handler_arg = arg;
+}
+
+int mmu_set_hafdbs(struct sim_cpu *cpu, bool ha, bool hd)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if ((ha && !mc->m->ha) || (hd && !mc->m->hd))
+		return -1;
+	mc->hd = hd;
+	mc->ha = ha || hd; /* herd7: "as far as we know hd => ha" */
+	return 0;
 }
 
 int mmu_load_nofault(struct sim_cpu *cpu, uint64_t va, unsigned size, uint64_t *val)
@@ -542,6 +564,8 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 
 		mc->m = m;
+		mc->ha = m->ha;
+		mc->hd = m->hd;
 		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
 			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
@@ -558,6 +582,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	m->prev_store_hook = sim->hooks.store_hook;
 	sim->hooks.store_hook = mmu_store_hook;
 	sim->hooks.context_sync = hw_context_sync;
+	sim->hooks.run_end = hw_run_end;
 	return 0;
 }
 
@@ -586,6 +611,8 @@ void mmu_teardown(struct sim *sim)
 	hw_free(m);
 	if (sim->hooks.context_sync == hw_context_sync)
 		sim->hooks.context_sync = NULL;
+	if (sim->hooks.run_end == hw_run_end)
+		sim->hooks.run_end = NULL;
 	g_hash_table_destroy(m->tables);
 	g_free(m);
 	sim->mmu = NULL;

@@ -198,6 +198,15 @@ typedef enum mmu_fault_action (*mmu_fault_handler_t)(struct sim_cpu *cpu, const 
 
 void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *arg);
 
+/*
+ * This PE's TCR_EL1.HA/HD (FEAT_HAFDBS is per PE: herd7's TTHM=P0:HA):
+ * hardware Access flag updates, and dirty state updates (which imply HA,
+ * as herd7 takes them). Every PE starts with what --hafdbs gives; only
+ * a machine with --hafdbs af|afdb may turn them on. Host context, before
+ * the run. 0, or -1 when the machine lacks the feature.
+ */
+int mmu_set_hafdbs(struct sim_cpu *cpu, bool ha, bool hd);
+
 /* ---- setup (host context) -------------------------------------------------- */
 
 /*

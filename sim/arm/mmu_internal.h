@@ -138,6 +138,8 @@ struct mmu_cpu {
 	struct cpu_va_range *issued;
 	unsigned capissued;
 	bool walk_restart; /* a TLBI reached this TLB while a walk was in flight */
+	bool ha, hd;	   /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
+	unsigned nupd;	   /* its hardware updates not yet visible (hafdbs.c) */
 };
 
 struct chk;
@@ -155,13 +157,21 @@ struct mmu {
 	uint64_t hist_lo, hist_hi;
 	struct hw_cand *cand;
 	unsigned ncap;
-	bool ha, hd; /* FEAT_HAFDBS: hardware Access flag / dirty state updates (--hafdbs) */
+	/*
+	 * FEAT_HAFDBS (--hafdbs): the machine implements hardware Access flag
+	 * / dirty state updates; each PE enables them (struct mmu_cpu).
+	 */
+	bool ha, hd;
 	/*
 	 * With ha: live leaf slots holding a valid AF=0 descriptor, which a
 	 * speculative walk of any CPU may set AF in at any moment.
 	 */
 	uint64_t *af0;
 	unsigned naf0, capaf0;
+	bool af0_scanned; /* the tables' AF=0 leaves at the start are in af0 */
+	/* Hardware updates made by walks and not yet visible (hafdbs.c). */
+	struct hw_upd *upd;
+	unsigned nupd, capupd;
 	void (*prev_store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 				uint64_t val);
 };
@@ -211,6 +221,20 @@ int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struc
 /* A speculative walk may set AF in a live AF=0 leaf (a decision). */
 void hw_af_spec(struct sim_cpu *cpu);
 void af0_note(struct mmu *m, uint64_t slot, bool af0);
+void hw_af0_scan(struct sim *sim);
+/* @cpu's walker read @old at @slot and updates it (FEAT_HAFDBS): the value it uses. */
+uint64_t hw_update(struct sim_cpu *cpu, uint64_t slot, uint64_t old, uint64_t set, uint64_t clr);
+/* A store into @slot: the updates waiting there came before it. */
+void hw_update_overwritten(struct sim *sim, uint64_t slot);
+/* @cpu's walk reads, or @cpu's explicit access reaches, descriptor @slot. */
+void hw_walk_observe(struct sim_cpu *cpu, uint64_t slot);
+void hw_access_observe(struct sim_cpu *cpu, uint64_t slot, bool write);
+/* A full DSB of @cpu: its updates become visible. */
+void hw_dsb(struct sim_cpu *cpu);
+/* Every PE finished (engine hook run_end). */
+void hw_run_end(struct sim *sim);
+/* The descriptor at @slot as PEs see it: memory with a waiting update applied. */
+uint64_t hw_desc_view(struct sim *sim, uint64_t slot);
 
 /*
  * The hardware Access flag update (FEAT_HAFDBS, --hafdbs af): atomically

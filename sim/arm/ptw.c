@@ -20,7 +20,14 @@ static uint64_t ptw_read(struct sim *sim, struct sim_cpu *cpu, uint64_t pa)
 	if (!cpu)
 		return pmem_read(sim->mem, pa, 8);
 	sim_tick(cpu, COST_walk_level);
-	return cpu_load_pa(cpu, pa, 8);
+	if (!mmu_of(sim)->ha)
+		return cpu_load_pa(cpu, pa, 8);
+	/* cpu_load_pa(), with what FEAT_HAFDBS lets this read see (hafdbs.c). */
+	sim_yield(cpu);
+	hw_walk_observe(cpu, pa);
+	sim_tick(cpu, COST_load);
+	sim_note(cpu, pa >> 3, false);
+	return pmem_read(sim->mem, pa, 8);
 }
 
 static int ptw_fault(struct mmu_fault *f, enum mmu_fault_type type, int level, uint64_t desc,
@@ -79,18 +86,16 @@ restart:
 		if (!mmu_desc_is_leaf(d, level))
 			return ptw_fault(f, MMU_FAULT_TRANSLATION, level, d, dpa);
 		/*
-		 * AF == 0 faults, unless the hardware manages the Access flag
-		 * (FEAT_HAFDBS): then the walker sets it by an atomic update of
-		 * the descriptor in memory and goes on; had the descriptor
-		 * changed since it was read, the walk starts over. A host walk
-		 * (setup, inspection) changes nothing.
+		 * AF == 0 faults, unless this PE manages the Access flag
+		 * (FEAT_HAFDBS): then the walker updates the descriptor it
+		 * read, atomically, and goes on with AF set; the write becomes
+		 * visible later (hafdbs.c). A host walk (setup, inspection)
+		 * changes nothing.
 		 */
 		if (!(d & DESC_AF)) {
-			if (!mc || !m->ha)
+			if (!mc || !mc->ha)
 				return ptw_fault(f, MMU_FAULT_ACCESS_FLAG, level, d, dpa);
-			d = mmu_hw_set_af(cpu, dpa, d);
-			if (!d || mc->walk_restart)
-				goto restart;
+			d = hw_update(cpu, dpa, d, DESC_AF, 0);
 		}
 		res->pa = mmu_desc_oa(d, level) + (va & ((1ull << shift) - 1));
 		res->desc = d;

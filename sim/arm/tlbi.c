@@ -118,7 +118,7 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 
-	if ((full && mc->outstanding) || chk_dsb_pending(cpu, full)) {
+	if ((full && (mc->outstanding || mc->nupd)) || chk_dsb_pending(cpu, full)) {
 		sim_yield(cpu);
 		sim_note(cpu, SIM_OBJ_CHECKER, true);
 		mmu_note_dsb(cpu);
@@ -132,6 +132,8 @@ void dsb_ish(struct sim_cpu *cpu)
 	struct mmu_cpu *mc = cpu->mmu;
 
 	dsb_point(cpu, true);
+	if (mc->nupd)
+		hw_dsb(cpu); /* FEAT_HAFDBS updates: DSB-ob orders them (hafdbs.c) */
 	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, mc->outstanding ? COST_dsb_tlbi : COST_dsb);
 	if (mc->outstanding) {
