@@ -127,9 +127,13 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	 * VAs only), and the store sequence and AF=0 set every lookup's gates
 	 * read.
 	 */
-	sim_note(cpu, SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_ALL, va, note_shift(mmu_level_shift(level))),
-		 true);
-	sim_note(cpu, SIM_OBJ_TLB_SEQ, true);
+	if (sim_current(sim)) {
+		/* the running step's: a walker's update may be made in another CPU's */
+		sim_note(sim_current(sim),
+			 SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_ALL, va, note_shift(mmu_level_shift(level))),
+			 true);
+		sim_note(sim_current(sim), SIM_OBJ_TLB_SEQ, true);
+	}
 	hw_desc_stored(sim, slot, level, va, old64, new64);
 	/* Before the checker, which may end the run at this very store. */
 	if (cpu && sim_events_on(sim))
