@@ -114,6 +114,9 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 		sim_note(cur, SIM_OBJ_CONTENTS, true);
 		sim_note(cur, slot >> 3, true);
 	}
+	/* --memory arm: a message of the old value, then one of the new (as cpu_cmpxchg_pa()). */
+	if (sim->memory && sim->memory->track)
+		sim->memory->track(owner, slot);
 	pmem_write(sim->mem, slot, 8, new);
 	if (sim->hooks.store_hook)
 		sim->hooks.store_hook(owner, slot, 8, old, new);
@@ -338,18 +341,52 @@ void hw_access_observe(struct sim_cpu *cpu, uint64_t slot, bool write)
 	spec_af(sim, slot);
 }
 
-/* A DSB (not .LD or .ST) of @cpu: its updates are visible before what follows. */
+/*
+ * A DSB (not .LD or .ST) of @cpu: its updates are visible before what
+ * follows, its own later reads included (coRR+HA-DSB.ISH: Forbidden).
+ * Under --memory arm the update is made as this PE's store (written
+ * through, a descriptor), so the model's DSB orders its later accesses
+ * after it; the access in progress is none of this store's.
+ */
 void hw_dsb(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 
 	for (unsigned i = 0; i < m->nupd;) {
-		if (m->upd[i].cpu == cpu->id)
-			upd_perform(sim, i);
-		else
+		struct hw_upd u = m->upd[i];
+		struct sim_access saved = cpu->access;
+
+		if (u.cpu != cpu->id) {
 			i++;
+			continue;
+		}
+		if (!sim->memory || pmem_read(sim->mem, u.slot, 8) != u.old) {
+			upd_perform(sim, i);
+			continue;
+		}
+		memmove(&m->upd[i], &m->upd[i + 1], (m->nupd - i - 1) * sizeof(*m->upd));
+		m->nupd--;
+		((struct mmu_cpu *)cpu->mmu)->nupd--;
+		cpu->access.translated = false;
+		sim->memory->store(cpu, u.slot, 8, u.new, CPU_PLAIN, 0, 0);
+		cpu->access = saved;
 	}
+}
+
+/*
+ * The descriptor value a walk read, for the memory model's ordering of
+ * the access after it: @desc is what the TLB holds, the update a waiting
+ * one made of what the walk read.
+ */
+uint64_t hw_desc_read(struct sim *sim, uint64_t slot, uint64_t desc)
+{
+	struct mmu *m = mmu_of(sim);
+
+	for (unsigned i = 0; i < m->nupd; i++)
+		if (m->upd[i].slot == slot && m->upd[i].new == desc)
+			return m->upd[i].old;
+	return desc;
 }
 
 /* Every PE has finished: updates still waiting are written, speculative ones decided. */

@@ -274,7 +274,9 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	if (!mmu_translate(cpu, va, write, &r, &f)) {
 		*pa = r.pa;
 		cpu->access.desc_pa = r.desc_pa;
-		cpu->access.desc = r.desc;
+		/* The value the walk read: a hardware update of it may still wait (hafdbs.c). */
+		cpu->access.desc =
+			mmu_of(cpu->sim)->nupd ? hw_desc_read(cpu->sim, r.desc_pa, r.desc) : r.desc;
 		cpu->access.translated = true;
 		return 0;
 	}
