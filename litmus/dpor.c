@@ -259,10 +259,30 @@ static void dpor_access(void *arg, unsigned cpu, uint64_t obj, bool write)
 	g_array_append_val(e->acc, a);
 }
 
+/* Does TLB object @o (whole, SIM_OBJ_TLB(c)/_ALL) reach CPU @c's entries (SIM_OBJ_TLB_VA_ALL: any)? */
+static bool whole_tlb_reaches(uint64_t o, unsigned c)
+{
+	return o == SIM_OBJ_TLB_ALL || c == SIM_OBJ_TLB_VA_ALL || o == SIM_OBJ_TLB(c);
+}
+
 static bool conflict(uint64_t x, uint64_t y)
 {
 	if (x == y)
 		return true;
+	if (SIM_OBJ_IS_TLB_VA(x) && SIM_OBJ_IS_TLB_VA(y)) {
+		/* The same TLB (or every TLB) and overlapping aligned blocks: one holds the other. */
+		unsigned cx = SIM_OBJ_TLB_VA_CPU(x), cy = SIM_OBJ_TLB_VA_CPU(y);
+		unsigned sx = SIM_OBJ_TLB_VA_SHIFT(x), sy = SIM_OBJ_TLB_VA_SHIFT(y);
+		unsigned s = (sx > sy ? sx : sy) - 12;
+
+		if (cx != cy && cx != SIM_OBJ_TLB_VA_ALL && cy != SIM_OBJ_TLB_VA_ALL)
+			return false;
+		return s >= 36 || (SIM_OBJ_TLB_VA_PAGE(x) >> s) == (SIM_OBJ_TLB_VA_PAGE(y) >> s);
+	}
+	if (SIM_OBJ_IS_TLB_VA(x) && SIM_OBJ_IS_TLB(y))
+		return whole_tlb_reaches(y, SIM_OBJ_TLB_VA_CPU(x));
+	if (SIM_OBJ_IS_TLB_VA(y) && SIM_OBJ_IS_TLB(x))
+		return whole_tlb_reaches(x, SIM_OBJ_TLB_VA_CPU(y));
 	/* A broadcast reaches every TLB; CPU c's lookups touch only its own. */
 	return (x == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(y)) ||
 	       (y == SIM_OBJ_TLB_ALL && SIM_OBJ_IS_TLB(x));

@@ -20,9 +20,9 @@ static const unsigned attr_index[] = {
 	[LIT_ATTR_NGNRNE] = MT_DEVICE_nGnRnE,
 };
 
-uint64_t lit_desc_encode(const struct lit_desc *d)
+uint64_t lit_desc_encode(const struct litmus *lt, const struct lit_desc *d)
 {
-	uint64_t oa = d->oa_sym >= 0 ? lit_pa(d->oa_sym) + (uint64_t)d->oa_page * LIT_PAGE : 0;
+	uint64_t oa = d->oa_sym >= 0 ? lit_pa(lt, d->oa_sym) + (uint64_t)d->oa_page * LIT_PAGE : 0;
 	uint64_t v = oa | DESC_SH_INNER | DESC_ATTRINDX(attr_index[d->attr]);
 
 	if (d->level == 3)
@@ -44,25 +44,32 @@ uint64_t lit_desc_encode(const struct lit_desc *d)
 	return v;
 }
 
+static uint64_t region_size(const struct litmus *lt, int sym)
+{
+	return lt->giant[sym] ? LIT_GIANT : LIT_REGION;
+}
+
 static int sym_of_pa(const struct litmus *lt, uint64_t pa)
 {
-	if (pa < LIT_PA_BASE || pa >= lit_pa(lt->nsym))
-		return -1;
-	return (int)((pa - LIT_PA_BASE) / LIT_REGION);
+	for (int s = 0; s < lt->nsym; s++)
+		if (pa >= lit_pa(lt, s) && pa - lit_pa(lt, s) < region_size(lt, s))
+			return s;
+	return -1;
 }
 
 int lit_sym_of_va(const struct litmus *lt, uint64_t va)
 {
-	if (va < LIT_VA_BASE || va >= lit_va(lt->nsym))
-		return -1;
-	return (int)((va - LIT_VA_BASE) / LIT_REGION);
+	for (int s = 0; s < lt->nsym; s++)
+		if (va >= lit_va(lt, s) && va - lit_va(lt, s) < region_size(lt, s))
+			return s;
+	return -1;
 }
 
 static const char *const attr_names[] = {"", "Normal, iNC, oNC", "Device-GRE", "Device-nGnRE",
 					 "Device-nGnRnE"};
 
-void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t *tables, char *buf,
-		 size_t len)
+void lit_val_str(const struct litmus *lt, uint64_t v, int level,
+		 const uint64_t (*tables)[LIT_MAX_SYMS], char *buf, size_t len)
 {
 	int s;
 
@@ -77,7 +84,7 @@ void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t 
 		return;
 	}
 	if (!level) {
-		if ((s = lit_sym_of_va(lt, v)) >= 0 && v == lit_va(s))
+		if ((s = lit_sym_of_va(lt, v)) >= 0 && v == lit_va(lt, s))
 			snprintf(buf, len, "%s", lt->sym[s]);
 		else
 			snprintf(buf, len, "%" PRId64, (int64_t)v);
@@ -85,22 +92,24 @@ void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t 
 	}
 	uint64_t oa = v & DESC_OA_MASK;
 	if (level < 3 && mmu_desc_is_table(v, level)) {
-		for (s = 0; tables && s < lt->nsym; s++)
-			if (tables[s] && oa == tables[s]) {
-				snprintf(buf, len, "TABLE(%s)", lt->sym[s]);
-				return;
-			}
+		for (int l = 1; l <= 2; l++)
+			for (s = 0; tables && s < lt->nsym; s++)
+				if (tables[l][s] && oa == tables[l][s]) {
+					snprintf(buf, len, "%s(%s)", l == 1 ? "PMDTABLE" : "TABLE",
+						 lt->sym[s]);
+					return;
+				}
 		snprintf(buf, len, "(table:%#" PRIx64 ")", oa);
 		return;
 	}
 	/* herd's form: only the fields that differ from the defaults */
 	GString *g = g_string_new("(oa:");
 	s = sym_of_pa(lt, oa);
-	if (s >= 0 && oa == lit_pa(s))
+	if (s >= 0 && oa == lit_pa(lt, s))
 		g_string_append_printf(g, "PA(%s)", lt->sym[s]);
 	else if (s >= 0)
 		g_string_append_printf(g, "PA(%s)+%" PRIu64, lt->sym[s],
-				       (uint64_t)((oa - lit_pa(s)) / LIT_PAGE));
+				       (uint64_t)((oa - lit_pa(lt, s)) / LIT_PAGE));
 	else
 		g_string_append_printf(g, "%#" PRIx64, oa);
 	if (!(v & DESC_VALID))

@@ -49,9 +49,10 @@ struct lit_cpu {
 
 struct lit_state {
 	const struct litmus *lt;
-	/* Where each location's descriptors live: slot[sym][2] PMD(x), [3] PTE(x). */
+	/* Where each location's descriptors live: slot[sym][1] PUD(x), [2] PMD(x), [3] PTE(x). */
 	uint64_t slot[LIT_MAX_SYMS][4];
-	uint64_t table[LIT_MAX_SYMS]; /* x's level-3 table: TABLE(x) */
+	/* table[2][x]: x's level-3 table, TABLE(x); table[1][x]: a giant's level-2, PMDTABLE(x) */
+	uint64_t table[3][LIT_MAX_SYMS];
 	struct lit_cpu cpu[LIT_MAX_THREADS];
 	struct lit_fault faults[LIT_MAX_FAULTS];
 	int nfaults;

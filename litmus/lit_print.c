@@ -78,7 +78,8 @@ static void val_str(const struct litmus *lt, const struct lit_val *v, GString *g
 		g_string_append_c(g, ')');
 		break;
 	case LV_TABLE:
-		g_string_append_printf(g, "TABLE(%s)", lt->sym[v->sym]);
+		g_string_append_printf(g, "%s(%s)", v->level == 1 ? "PMDTABLE" : "TABLE",
+				       lt->sym[v->sym]);
 		break;
 	default:
 		addr_str(lt, v, a, sizeof(a));

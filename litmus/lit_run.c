@@ -20,13 +20,18 @@
 #include <stdio.h>
 #include <string.h>
 
-uint64_t lit_va(int sym)
+uint64_t lit_va(const struct litmus *lt, int sym)
 {
+	if (sym < lt->nsym && lt->giant[sym])
+		return LIT_GIANT_VA_BASE + (uint64_t)sym * LIT_GIANT;
 	return LIT_VA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
-uint64_t lit_pa(int sym)
+/* A giant's GiB is sym + 1: the first holds the kernel, the tables and the 2 MiB regions. */
+uint64_t lit_pa(const struct litmus *lt, int sym)
 {
+	if (sym < lt->nsym && lt->giant[sym])
+		return (uint64_t)(sym + 1) * LIT_GIANT;
 	return LIT_PA_BASE + (uint64_t)sym * LIT_REGION;
 }
 
@@ -47,7 +52,7 @@ static uint64_t desc_va(struct sim *sim, int sym, int level)
 
 static bool val_names(const struct lit_val *v, int sym)
 {
-	return v->sym == sym && (v->kind == LV_TABLE || (v->kind == LV_PTE && v->level == 2));
+	return v->sym == sym && (v->kind == LV_TABLE || (v->kind == LV_PTE && v->level <= 2));
 }
 
 /*
@@ -56,6 +61,8 @@ static bool val_names(const struct lit_val *v, int sym)
  */
 static bool sym_is_region(const struct litmus *lt, int sym)
 {
+	if (lt->giant[sym])
+		return true;
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
 		if (val_names(&in->val, sym) ||
@@ -75,19 +82,21 @@ static bool sym_is_region(const struct litmus *lt, int sym)
 
 static uint64_t val_place(struct sim *sim, const struct lit_val *v)
 {
+	const struct lit_state *st = sim->scn_state;
+
 	switch (v->kind) {
 	case LV_INT:
 		return (uint64_t)v->i;
 	case LV_VA:
-		return lit_va(v->sym);
+		return lit_va(st->lt, v->sym);
 	case LV_PA:
-		return lit_pa(v->sym);
+		return lit_pa(st->lt, v->sym);
 	case LV_PTE:
 		return desc_va(sim, v->sym, v->level);
 	case LV_TABLE:
-		return mmu_mk_table(((const struct lit_state *)sim->scn_state)->table[v->sym]);
+		return mmu_mk_table(st->table[v->level][v->sym]);
 	case LV_DESC:
-		return lit_desc_encode(&v->d);
+		return lit_desc_encode(st->lt, &v->d);
 	case LV_LABEL:
 	default:
 		return LIT_LABEL_TAG | (uint64_t)v->thread << 16 | (uint64_t)v->label;
@@ -141,23 +150,37 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 		unsigned pages = sym_is_region(lt, i) ? LIT_REGION / LIT_PAGE : 1;
 		def.oa_sym = i;
 		def.oa_page = 0;
-		uint64_t d = lit_desc_encode(&def);
+		def.level = 3;
+		uint64_t d = lit_desc_encode(lt, &def), va = lit_va(lt, i);
 
 		/* Boot map with the default, then put herd's initial value in the slot. */
-		if (mmu_boot_map(sim, lit_va(i), lit_pa(i), LIT_PAGE,
+		if (mmu_boot_map(sim, va, lit_pa(lt, i), LIT_PAGE,
 				 d & ~(DESC_OA_MASK | DESC_VALID | DESC_TABLE), 3)) {
 			snprintf(err, errlen, "cannot map location %s", lt->sym[i]);
 			return -1;
 		}
-		st->slot[i][3] = mmu_slot_pa(sim, lit_va(i), 3);
-		st->slot[i][2] = mmu_slot_pa(sim, lit_va(i), 2);
-		st->table[i] = st->slot[i][3] & ~(LIT_PAGE - 1);
+		for (int l = 1; l <= 3; l++)
+			st->slot[i][l] = mmu_slot_pa(sim, va, l);
+		st->table[2][i] = st->slot[i][3] & ~(LIT_PAGE - 1);
 		/* A region's other pages, as a split's new table maps them. */
 		for (unsigned p = 0; p < pages; p++) {
 			def.oa_page = (int)p;
-			pmem_write(sim->mem, st->slot[i][3] + 8 * p, 8, lit_desc_encode(&def));
+			pmem_write(sim->mem, st->slot[i][3] + 8 * p, 8, lit_desc_encode(lt, &def));
 		}
-		chk_page_alloc(sim, lit_pa(i), pages);
+		/*
+		 * A giant's level-2 table: PMD(x) and 511 2 MiB blocks mapping the
+		 * rest of its GiB, as a PUD split's new table maps them.
+		 */
+		if (lt->giant[i]) {
+			st->table[1][i] = st->slot[i][2] & ~(LIT_PAGE - 1);
+			def.level = 2;
+			for (unsigned p = 1; p < 512; p++) {
+				def.oa_page = (int)(p * 512);
+				pmem_write(sim->mem, st->slot[i][2] + 8 * p, 8,
+					   lit_desc_encode(lt, &def));
+			}
+		}
+		chk_page_alloc(sim, lit_pa(lt, i), pages);
 	}
 	for (int i = 0; i < lt->ninit; i++) {
 		const struct lit_init *in = &lt->init[i];
@@ -168,7 +191,7 @@ static int lit_setup(struct sim *sim, char *err, size_t errlen)
 			continue;
 		}
 		const struct lit_val *a = &in->loc.addr;
-		uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
+		uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(lt, a->sym);
 		pmem_write(sim->mem, pa, 8, v);
 	}
 	for (unsigned c = 0; c < sim->ncpus; c++) {
@@ -211,7 +234,8 @@ static void record_fault(struct sim *sim, struct lit_state *st, unsigned cpu, st
 		/* a descriptor through its linear-map alias: fault(P0,pte_x) */
 		uint64_t pa = mmu_virt_to_phys(va) & ~7ull;
 		for (int s = 0; s < lt->nsym; s++)
-			if (st->slot[s][3] == pa || st->slot[s][2] == pa) {
+			if (st->slot[s][3] == pa || st->slot[s][2] == pa ||
+			    (lt->giant[s] && st->slot[s][1] == pa)) {
 				f.sym = s;
 				f.pte = true;
 			}
@@ -264,7 +288,7 @@ static uint64_t loc_value(struct sim *sim, const struct lit_state *st, const str
 	if (l->is_reg)
 		return st->cpu[l->thread].x[l->reg];
 	const struct lit_val *a = &l->addr;
-	uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(a->sym);
+	uint64_t pa = a->kind == LV_PTE ? st->slot[a->sym][a->level] : lit_pa(st->lt, a->sym);
 	/* ints are 4 bytes in herd's tests unless they are descriptors */
 	return pmem_read(sim->mem, pa, a->kind == LV_PTE ? 8 : 4);
 }
@@ -342,7 +366,7 @@ static void append_locs(struct sim *sim, const struct lit_state *st, const struc
 	g_ptr_array_add(seen, g_strdup(name));
 	lit_val_str(lt, loc_value(sim, st, &p->loc),
 		    p->val.kind == LV_DESC			   ? p->val.d.level
-		    : p->val.kind == LV_TABLE			   ? 2
+		    : p->val.kind == LV_TABLE			   ? p->val.level
 		    : !p->loc.is_reg && p->loc.addr.kind == LV_PTE ? p->loc.addr.level
 								   : 0,
 		    st->table, val, sizeof(val));
@@ -421,6 +445,15 @@ int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *
 	    /* Every execution runs to its end: a BBM violation is a flag, not a stop. */
 	    set_opt(lt, opt, "keep_going", "1", err, errlen))
 		return -1;
+	/* A giant location's GiB is sym + 1 (lit_pa()): memory to hold the last (sparse). */
+	for (int i = lt->nsym - 1; i >= 0; i--) {
+		if (!lt->giant[i])
+			continue;
+		snprintf(n, sizeof(n), "%d", i + 2);
+		if (i + 2 > 4 && set_opt(lt, opt, "mem_gb", n, err, errlen))
+			return -1;
+		break;
+	}
 	/* TTHM=HA / HA HD: the machine has FEAT_HAFDBS; lit_setup() enables it per PE. */
 	if ((lt->tthm_hd || lt->tthm_ha) &&
 	    set_opt(lt, opt, "hafdbs", lt->tthm_hd ? "afdb" : "af", err, errlen))

@@ -19,11 +19,14 @@
 #include "litmus.h"
 #include "sim/scenario.h"
 
-#define LIT_VA_BASE   0xffff8000c0000000ull /* VMALLOC_START + 1 GiB: 2 MiB aligned */
-#define LIT_PA_BASE   0x4000000ull	    /* 64 MiB */
-#define LIT_PAGE      0x1000ull
-#define LIT_REGION    0x200000ull	    /* each location's own 2 MiB: a PMD block can map it */
-#define LIT_LABEL_TAG 0x4c4c000000000000ull /* label:"Pn:L": tag | thread << 16 | index */
+#define LIT_VA_BASE 0xffff8000c0000000ull /* VMALLOC_START + 1 GiB: 2 MiB aligned */
+#define LIT_PA_BASE 0x4000000ull	  /* 64 MiB */
+#define LIT_PAGE    0x1000ull
+#define LIT_REGION  0x200000ull /* each location's own 2 MiB: a PMD block can map it */
+/* A giant location (PUD(x), lt->giant): the GiB sym + 1, at VA GIANT_VA_BASE + sym GiB. */
+#define LIT_GIANT_VA_BASE 0xffff800100000000ull /* past the 2 MiB regions' GiB */
+#define LIT_GIANT	  0x40000000ull
+#define LIT_LABEL_TAG	  0x4c4c000000000000ull /* label:"Pn:L": tag | thread << 16 | index */
 
 /* The outcome of one execution. */
 struct lit_exec {
@@ -46,18 +49,19 @@ void lit_scenario(struct lit_scn *ls, const struct litmus *lt, struct lit_exec *
 /* Options a litmus test sets on the machine (Variant=bbm2 ...), as "name=value" to apply. */
 int lit_machine_options(const struct litmus *lt, struct sim_options *opt, char *err, size_t errlen);
 
-uint64_t lit_va(int sym);
-/* The location whose page @va is in, or -1. */
+uint64_t lit_va(const struct litmus *lt, int sym);
+/* The location whose region (2 MiB, or its GiB) @va is in, or -1. */
 int lit_sym_of_va(const struct litmus *lt, uint64_t va);
-uint64_t lit_pa(int sym);
+uint64_t lit_pa(const struct litmus *lt, int sym);
 /* The descriptor value herd's (oa:..., ...) stands for. */
-uint64_t lit_desc_encode(const struct lit_desc *d);
+uint64_t lit_desc_encode(const struct litmus *lt, const struct lit_desc *d);
 /*
  * Formats @v as herd would: a number, a location name, a label, or (@level
- * 1-3) a descriptor of that level; @tables[sym] (or NULL) is the PA of
- * sym's level-3 table, which a table descriptor's TABLE(sym) names.
+ * 1-3) a descriptor of that level; @tables[l][sym] (or NULL) is the PA of
+ * the table sym's level-@l descriptor holds by default (l 1: PMDTABLE(sym),
+ * 2: TABLE(sym)), which a table descriptor names.
  */
-void lit_val_str(const struct litmus *lt, uint64_t v, int level, const uint64_t *tables, char *buf,
-		 size_t len);
+void lit_val_str(const struct litmus *lt, uint64_t v, int level,
+		 const uint64_t (*tables)[LIT_MAX_SYMS], char *buf, size_t len);
 
 #endif

@@ -218,9 +218,12 @@ bool lit_val_parse(struct pctx *c, char *s, int line, struct lit_val *v)
 		return parse_label_ref(c, q + 1, line, &v->thread, v->lname, sizeof(v->lname));
 	}
 	char *a = lit_call_arg(s, "TABLE");
+	int holder = 2;
+	if (!a && (a = lit_call_arg(s, "PMDTABLE")))
+		holder = 1;
 	if (a) {
 		v->kind = LV_TABLE;
-		v->level = 2;
+		v->level = holder;
 		v->sym = lit_sym(c, a, line);
 		return v->sym >= 0;
 	}
@@ -292,7 +295,7 @@ static bool parse_desc(struct pctx *c, char *s, int line, struct lit_desc *d)
 			if (plus) {
 				int64_t pg;
 				*plus = 0;
-				if (!lit_int(lit_trim(plus + 1), &pg) || pg < 0 || pg >= 512)
+				if (!lit_int(lit_trim(plus + 1), &pg) || pg < 0 || pg >= 512 * 512)
 					return lit_fail(c, line, "bad page offset in oa");
 				d->oa_page = (int)pg;
 			}

@@ -48,14 +48,14 @@ enum lit_val_kind {
 	LV_PTE,	  /* PTE(x) / pte_x: the (kernel VA of the) descriptor mapping x */
 	LV_DESC,  /* (oa:..., ...): a descriptor value */
 	LV_LABEL, /* label:"P1:L0": the address of an instruction */
-	LV_TABLE, /* our extension, TABLE(x): a table descriptor of x's level-3 table */
+	LV_TABLE, /* our extension: TABLE(x) (level 2), x's level-3 table; PMDTABLE(x) (level 1) */
 };
 
 struct lit_val {
 	enum lit_val_kind kind;
 	int64_t i; /* LV_INT */
 	int sym;   /* LV_VA, LV_PA, LV_PTE */
-	int level; /* LV_PTE: our extension PMD(x)=2, PUD(x)=1; 3 otherwise */
+	int level; /* LV_PTE: our extension PMD(x)=2, PUD(x)=1; 3 otherwise; LV_TABLE: its holder's */
 	struct lit_desc d;
 	int thread, label; /* LV_LABEL: instruction index once resolved */
 	char lname[16];	   /* LV_LABEL: its name */
@@ -185,6 +185,8 @@ struct litmus {
 
 	char sym[LIT_MAX_SYMS][16];
 	int nsym;
+	/* ours: a location the test names PUD(x), PMDTABLE(x) or a 1 GiB block of has a GiB */
+	bool giant[LIT_MAX_SYMS];
 
 	struct lit_init *init;
 	int ninit;

@@ -127,13 +127,13 @@ void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val
 	uint64_t old = 0;
 
 	/*
-	 * A store into a live table changes what every TLB may hold and what
-	 * the checker records; it reads the data the checker compares, which
-	 * every other store "reads" too (so that data stores commute).
+	 * A store into a live table changes what the checker records (and
+	 * what the TLBs may hold for the VAs it maps: the store hook notes
+	 * them); it reads the data the checker compares, which every other
+	 * store "reads" too (so that data stores commute).
 	 */
 	if (f & PMEM_F_HOOK) {
 		sim_note(cpu, SIM_OBJ_CHECKER, true);
-		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
 		sim_note(cpu, SIM_OBJ_CONTENTS, true);
 	} else {
 		sim_note(cpu, SIM_OBJ_CONTENTS, false);

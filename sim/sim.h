@@ -398,11 +398,36 @@ struct sim_hooks {
 /* --memory arm: the stores a DSB completed (written by a DSB, read by translated loads) */
 #define SIM_OBJ_MEM_DONE (SIM_OBJ_MEM_ORDER - 1)
 /*
+ * The entries of CPU c's TLB (c = SIM_OBJ_TLB_VA_ALL: every TLB) for the
+ * naturally aligned VA block of 2^shift bytes holding va: written by a
+ * lookup or fill on c, a broadcast TLBI or a live table store for what
+ * they cover. Two such objects conflict when their CPUs agree (or one is
+ * every TLB) and their blocks overlap (one holds the other); each
+ * conflicts with SIM_OBJ_TLB(c) and SIM_OBJ_TLB_ALL as its CPUs do.
+ */
+#define SIM_OBJ_TLB_VA_TAG (0xcull << 60)
+#define SIM_OBJ_TLB_VA_ALL 2047u
+#define SIM_OBJ_VA_BITS	   48
+#define SIM_OBJ_TLB_VA(c, va, shift)                                          \
+	(SIM_OBJ_TLB_VA_TAG | (uint64_t)(c) << 42 | (uint64_t)(shift) << 36 | \
+	 (((va) & ((1ull << SIM_OBJ_VA_BITS) - 1)) >> 12 & ~((1ull << ((shift)-12)) - 1)))
+#define SIM_OBJ_IS_TLB_VA(o)	((o) >> 60 == 0xc)
+#define SIM_OBJ_TLB_VA_CPU(o)	((unsigned)((o) >> 42) & 2047u)
+#define SIM_OBJ_TLB_VA_SHIFT(o) ((unsigned)((o) >> 36) & 63u)
+#define SIM_OBJ_TLB_VA_PAGE(o)	((o) & ((1ull << 36) - 1))
+/*
  * CPU c's GIC redistributor and CPU interface, its IRQ line among them:
  * written by an SGI sent to c, read by every yield point of c (where an
  * interrupt may be taken).
  */
 #define SIM_OBJ_GIC(c) (SIM_OBJ_MEM_DONE - 1 - (c))
+/*
+ * The MMU's store sequence and the set of AF=0 leaves (written by every
+ * live table store), read by a lookup whose choices depend on them
+ * whatever its VA: its TLB-fill and early-walk gates when closed, the
+ * speculative Access flag updates (sim/arm/mmu.c).
+ */
+#define SIM_OBJ_TLB_SEQ SIM_OBJ_GIC(SIM_MAX_CPUS)
 struct sim_explorer {
 	/*
 	 * The choice among @n alternatives: for DECIDE_CPU, @ids holds the

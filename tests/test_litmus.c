@@ -84,9 +84,9 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: unsupported variant 'mixed'");
-	expect_error(
-		"AArch64 T\n{ [PUD(x)]=(oa:PA(x), level:1); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
-		"t.litmus:2: PUD(x) and 1 GiB blocks (level:1) are not run yet");
+	/* A page past 2 MiB needs the location's GiB (PUD(x) or a level:1 block names it). */
+	expect_error("AArch64 T\n{ [PTE(x)]=(oa:PA(x)+512); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: oa:PA(x)+512 is past x's 2 MiB region (name PUD(x))");
 }
 END_TEST
 
@@ -258,6 +258,56 @@ START_TEST(test_dpor_finds_every_state)
 }
 END_TEST
 
+/*
+ * A TLBI or a table store conflicts only with translations of the VAs it
+ * covers (SIM_OBJ_TLB_VA): the reduced search still finds every state and
+ * the flag of the unreduced one when the other CPU translates another VA
+ * first, and when its entry is a 2 MiB block a TLBI of another page of
+ * the block removes (the lookup notes the whole block).
+ */
+START_TEST(test_tlb_objects_per_va_keep_every_state)
+{
+	static const char *const tests[] = {
+		"AArch64 TLBIx+Ry\n{ [x]=1; [y]=2; 0:X0=PTE(x); 0:X1=(oa:PA(x), valid:0);\n"
+		" 0:X2=(oa:PA(z)); 0:X3=x; 1:X3=x; 1:X5=y; }\n P0 | P1 ;\n"
+		" STR X1,[X0] | LDR W6,[X5] ;\n DSB ISH | LDR W4,[X3] ;\n LSR X4,X3,#12 | ;\n"
+		" TLBI VAAE1IS,X4 | ;\n DSB ISH | ;\n STR X2,[X0] | ;\nexists (1:X4=1)\n",
+		"AArch64 TLBIblock\n{ [x]=1; [PMD(x)]=(oa:PA(x), level:2); 0:X0=PMD(x);\n"
+		" 0:X1=(oa:PA(x), level:2, valid:0); 0:X2=(oa:PA(z), level:2); 0:X3=x; 1:X3=x; }\n"
+		" P0 | P1 ;\n STR X1,[X0] | LDR W4,[X3] ;\n DSB ISH | LDR W5,[X3] ;\n"
+		" ADD X5,X3,#4096 | ;\n LSR X4,X5,#12 | ;\n TLBI VAAE1IS,X4 | ;\n DSB ISH | ;\n"
+		" STR X2,[X0] | ;\nexists (1:X4=1 /\\ 1:X5=0)\n",
+	};
+
+	for (size_t i = 0; i < G_N_ELEMENTS(tests); i++) {
+		struct lit_result a = check_mem(tests[i], 0, "sc");
+
+		ck_assert_uint_ge(a.states->len, 2);
+		if (T_NO_UNREDUCED) {
+			lit_result_free(&a);
+			continue;
+		}
+		struct lit_result b = check_mem(tests[i], DPOR_ALL_DEPENDENT, "sc");
+		GHashTable *sa = state_set(&a), *sb = state_set(&b);
+		GHashTableIter it;
+		gpointer k;
+
+		ck_assert_uint_eq(g_hash_table_size(sa), g_hash_table_size(sb));
+		g_hash_table_iter_init(&it, sb);
+		while (g_hash_table_iter_next(&it, &k, NULL))
+			ck_assert_msg(g_hash_table_contains(sa, k), "test %zu: DPOR misses %s", i,
+				      (char *)k);
+		ck_assert(a.bbm == b.bbm);
+		ck_assert_str_eq(lit_observation(&a), lit_observation(&b));
+		ck_assert_uint_lt(a.st.runs, b.st.runs);
+		g_hash_table_destroy(sa);
+		g_hash_table_destroy(sb);
+		lit_result_free(&a);
+		lit_result_free(&b);
+	}
+}
+END_TEST
+
 struct scn_outcome {
 	uint64_t with_findings;
 	GHashTable *kinds; /* "kind va pa" */
@@ -420,6 +470,12 @@ START_TEST(test_own_litmus_files)
 		{"HVO+collapse-bbm-tlbiva.litmus", "Allowed", true},
 		{"Contig+nobbm.litmus", "Required", true},
 		{"Contig+bbm.litmus", "Allowed", false},
+		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
+		{"PUD+split-nobbm.litmus", "Required", true},
+		{"PUD+split-bbm.litmus", "Allowed", false},
+		{"PUD+split-bbm-no-tlbi.litmus", "Allowed", true},
+		{"PUD+split-bbm2.litmus", "Required", false},
+		{"PUD+split-bbm2-abort.litmus", "Allowed", false},
 	};
 	const char *src = getenv("BBMSIM_SRC");
 	struct sim_options opt;
@@ -445,6 +501,38 @@ START_TEST(test_own_litmus_files)
 }
 END_TEST
 
+/*
+ * PUD(x) is a level-1 block (Arm ARM D8.2: 1 GiB with the 4 KiB granule):
+ * the conflict a level-2 CPU meets after the split is between a 1 GiB and
+ * a 2 MiB entry for the same VA (D8.16.2).
+ */
+START_TEST(test_pud_split_meets_level1_and_level2_entries)
+{
+	const char *src = getenv("BBMSIM_SRC");
+	char *path = g_strdup_printf("%s/tests/litmus/PUD+split-bbm2-abort.litmus", src), err[300];
+	struct litmus *lt = lit_load(path, err, sizeof(err));
+	struct sim_options opt;
+	struct sim_costs costs;
+	struct lit_result r;
+	bool seen = false;
+
+	ck_assert_msg(lt, "%s", err);
+	litmus_options(&opt, "arm");
+	costs_default(&costs);
+	ck_assert(!lit_check_test(lt, &opt, &costs, 200000, 0, &r, err, sizeof(err)));
+	for (guint i = 0; i < r.findings->len; i++) {
+		const char *f = r.findings->pdata[i];
+		if (g_str_has_prefix(f, "tlb-conflict") && strstr(f, "L1 block oa=0x40000000") &&
+		    strstr(f, "L2 block oa=0x40000000"))
+			seen = true;
+	}
+	ck_assert_msg(seen, "no conflict between the 1 GiB and the 2 MiB entry");
+	lit_result_free(&r);
+	lit_free(lt);
+	g_free(path);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("litmus");
@@ -458,9 +546,11 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_permission_change_is_not_flagged);
 	tcase_add_test(tc, test_fault_handler_runs_and_returns);
 	tcase_add_test(tc, test_dpor_finds_every_state);
+	tcase_add_test(tc, test_tlb_objects_per_va_keep_every_state);
 	tcase_add_test(tc, test_store_buffering_needs_the_arm_model);
 	tcase_add_test(tc, test_scenario_reduction_keeps_findings);
 	tcase_add_test(tc, test_own_litmus_files);
+	tcase_add_test(tc, test_pud_split_meets_level1_and_level2_entries);
 	tcase_add_test(tc, test_witness_trace_replays);
 	suite_add_tcase(s, tc);
 	return s;

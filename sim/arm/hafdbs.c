@@ -110,7 +110,6 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 
 	if (cur) {
 		sim_note(cur, SIM_OBJ_CHECKER, true);
-		sim_note(cur, SIM_OBJ_TLB_ALL, true);
 		sim_note(cur, SIM_OBJ_CONTENTS, true);
 		sim_note(cur, slot >> 3, true);
 	}

@@ -186,6 +186,11 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 	return n;
 }
 
+bool hw_path_has_history(struct sim *sim, uint64_t va)
+{
+	return path_history(sim, va, 0, true, false) > 0;
+}
+
 /* Walks on host-side from descriptor @d at @level (read from @dpa); as ptw_walk(). */
 static int walk_from(struct sim *sim, uint64_t va, int level, uint64_t d, uint64_t dpa,
 		     struct mmu_result *res, struct mmu_fault *f)

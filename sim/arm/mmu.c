@@ -77,15 +77,41 @@ void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool l
 	mc->inval_seq = mc->m->seq;
 }
 
+/* A block size for SIM_OBJ_TLB_VA: 2^48 is every VA. */
+static unsigned note_shift(unsigned shift)
+{
+	return shift > SIM_OBJ_VA_BITS ? SIM_OBJ_VA_BITS : shift;
+}
+
+void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end)
+{
+	unsigned shift = MMU_PAGE_SHIFT;
+
+	if (!cpu->sim->explorer)
+		return;
+	/* The smallest aligned block holding [start, end). */
+	while (shift < SIM_OBJ_VA_BITS && (start >> shift) != ((end - 1) >> shift))
+		shift++;
+	sim_note(cpu, SIM_OBJ_TLB_VA(tlb, start, shift), true);
+}
+
 static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 			   uint64_t val)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	uint64_t slot = pa & ~7ull, va_base, va, old64, new64;
+	/*
+	 * The running step, whose CPU is @cpu but for a hardware update made
+	 * visible by another's step (hafdbs.c), or none at the end of the run.
+	 */
+	struct sim_cpu *step = sim_current(sim);
 	int level;
 
 	if (!mmu_table_info(sim, pa, &level, &va_base)) {
+		if (step)
+			sim_note(step, SIM_OBJ_TLB_ALL,
+				 true); /* a hooked page, not a table: as before */
 		if (m->prev_store_hook)
 			m->prev_store_hook(cpu, pa, size, old, val);
 		return;
@@ -102,6 +128,18 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	if (old64 == new64)
 		return;
 	va = va_base + (((slot & (MMU_PAGE_SIZE - 1)) >> 3) << mmu_level_shift(level));
+	/*
+	 * For exploration (litmus/dpor.h): what the TLBs may hold for the VAs
+	 * the slot maps (its history feeds fills and early walks of those
+	 * VAs only), and the store sequence and AF=0 set every lookup's gates
+	 * read.
+	 */
+	if (step) {
+		sim_note(step,
+			 SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_ALL, va, note_shift(mmu_level_shift(level))),
+			 true);
+		sim_note(step, SIM_OBJ_TLB_SEQ, true);
+	}
 	hw_desc_stored(sim, slot, level, va, old64, new64);
 	/* Before the checker, which may end the run at this very store. */
 	if (cpu && sim_events_on(sim))
@@ -166,9 +204,76 @@ static void sync_pending(struct sim_cpu *cpu, uint64_t va)
 			i++;
 			continue;
 		}
+		mmu_note_tlb_range(cpu, cpu->id, op->start, op->end);
 		mmu_tlb_invalidate(mc, op->start, op->end, op->last_level);
 		mc->rinval_seq = mc->m->seq;
 		pending_remove(mc, i);
+	}
+}
+
+/*
+ * For exploration (litmus/dpor.h): a lookup of @va writes its TLB's
+ * entries for the largest block holding one it matches, or the walk-cache
+ * entry a walk of @va would start from (a TLBI of any VA in that block
+ * changes what this lookup uses), a page at least; not the whole TLB, so
+ * it commutes with TLBIs and table stores for other VAs.
+ */
+static void note_lookup(struct sim_cpu *cpu, uint64_t va)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	uint32_t idx[TLB_MAX_MATCH];
+	unsigned shift = MMU_PAGE_SHIFT, n;
+	struct tlb_walk *w;
+
+	struct mmu_result r;
+	struct mmu_fault f;
+	bool stale = true;
+
+	if (!cpu->sim->explorer)
+		return;
+	n = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
+	for (unsigned i = 0; i < n; i++)
+		if (mc->tlb.e[idx[i]].shift > shift)
+			shift = mc->tlb.e[idx[i]].shift;
+	w = tlb_walk_lookup(&mc->tlb, va);
+	if (w && mmu_level_shift(w->level) > shift)
+		shift = mmu_level_shift(w->level);
+	sim_note(cpu, SIM_OBJ_TLB_VA(cpu->id, va, note_shift(shift)), true);
+	/*
+	 * What every table store and TLBI completion changes, whatever its
+	 * VA: the store sequence (hw_fill()'s gate, which matters only when
+	 * the TLB holds an entry for @va other than a fresh walk's), the
+	 * bounds of fills and early walks (which matter only when a slot on
+	 * @va's walk has a history) and the AF=0 leaves. Each condition
+	 * holds in both orders of this lookup and a step it commutes with.
+	 */
+	if (n && !ptw_walk(cpu->sim, NULL, va, &r, &f))
+		for (unsigned i = 0; i < n && stale; i++)
+			stale = !(mc->tlb.e[idx[i]].desc == r.desc &&
+				  mc->tlb.e[idx[i]].desc_pa == r.desc_pa);
+	else
+		stale = false;
+	if (stale || mc->m->ha || hw_path_has_history(cpu->sim, va))
+		sim_note(cpu, SIM_OBJ_TLB_SEQ, false);
+}
+
+void mmu_note_dsb(struct sim_cpu *cpu)
+{
+	struct sim *sim = cpu->sim;
+	struct mmu_cpu *mc = cpu->mmu;
+
+	if (!sim->explorer || !mc->outstanding)
+		return;
+	/* What completing this CPU's broadcast TLBIs performs on each TLB still pending. */
+	for (unsigned j = 0; j < sim->ncpus; j++) {
+		struct mmu_cpu *rc = sim->cpus[j].mmu;
+
+		for (unsigned i = 0; i < rc->npending; i++) {
+			if (rc->pending[i].issuer != cpu->id)
+				continue;
+			mmu_note_tlb_range(cpu, j, rc->pending[i].start, rc->pending[i].end);
+			sim_note(cpu, SIM_OBJ_TLB_SEQ, true); /* its fill and early-walk bounds */
+		}
 	}
 }
 
@@ -180,7 +285,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
 
-	sim_note(cpu, SIM_OBJ_TLB(cpu->id), true); /* for exploration: see litmus/dpor.h */
+	note_lookup(cpu, va);
 	if (m->ha && !m->af0_scanned)
 		hw_af0_scan(sim);
 	if (m->naf0)
@@ -189,6 +294,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		sync_pending(cpu, va);
 	if (m->seq > mc->inval_seq)
 		hw_fill(cpu, va);
+	note_lookup(cpu, va); /* what hw_fill() filled */
 	struct mmu_memo *memo = &mc->memo[(va >> MMU_PAGE_SHIFT) & (MMU_NR_MEMO - 1)];
 	if (memo->gen == mc->tlb.gen && memo->page == va >> MMU_PAGE_SHIFT) {
 		n = memo->n;
@@ -205,6 +311,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 
 		sim_tick(cpu, COST_tlb_hit);
 		if (n > 1) {
+			sim_note(cpu, SIM_OBJ_CHECKER, true); /* it judges the entries */
 			k = tlb_conflict_pick(cpu, va, idx, n);
 			if (k == n) {
 				e = &mc->tlb.e[idx[0]];
@@ -295,6 +402,7 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 		cpu_barrier(cpu, CPU_ISB);
 		return 1;
 	}
+	sim_note(cpu, SIM_OBJ_CHECKER, false); /* a break in progress? */
 	chk_unhandled_fault(cpu, &f);
 	return -1; /* --keep-going: the faulting access is dropped */
 }

@@ -194,6 +194,10 @@ int ptw_walk(struct sim *sim, struct sim_cpu *cpu, uint64_t va, struct mmu_resul
 
 /* Invalidates [start, end) in this TLB (and the walk cache unless @last_level). */
 void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level);
+/* For exploration: @cpu's step changes TLB @tlb's entries (SIM_OBJ_TLB_VA_ALL: every TLB) in [start, end). */
+void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end);
+/* For exploration: what a DSB completing @cpu's broadcast TLBIs changes in the TLBs. */
+void mmu_note_dsb(struct sim_cpu *cpu);
 
 /* ---- the hardware's freedoms (hw.c) ------------------------------------------ */
 
@@ -204,6 +208,8 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 		    uint64_t new);
 /* Before a lookup of @va with descriptors changed since the TLB's last invalidation. */
 void hw_fill(struct sim_cpu *cpu, uint64_t va);
+/* Does a slot on @va's walk have a history (values fills and early walks may use)? */
+bool hw_path_has_history(struct sim *sim, uint64_t va);
 /* A context synchronisation event (ISB, exception entry or return). */
 void hw_context_sync(struct sim_cpu *cpu);
 /* On a TLB miss, without FEAT_ETS2: 1 (walk now), 0 with @res, -1 with @f. */

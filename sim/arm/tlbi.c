@@ -18,7 +18,10 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 
 	sim_yield(cpu);
 	sim_note(cpu, SIM_OBJ_CHECKER, true);
-	sim_note(cpu, bcast ? SIM_OBJ_TLB_ALL : SIM_OBJ_TLB(cpu->id), true);
+	if (bcast)
+		mmu_note_tlb_range(cpu, SIM_OBJ_TLB_VA_ALL, start, end); /* it reaches those VAs */
+	else
+		sim_note(cpu, SIM_OBJ_TLB(cpu->id), true);
 	uint64_t t0 = cpu->clock;
 	sim_tick(cpu, bcast ? COST_tlbi_bcast : COST_tlbi_local);
 	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
@@ -118,7 +121,7 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 	if ((full && (mc->outstanding || mc->nupd)) || chk_dsb_pending(cpu, full)) {
 		sim_yield(cpu);
 		sim_note(cpu, SIM_OBJ_CHECKER, true);
-		sim_note(cpu, SIM_OBJ_TLB_ALL, true);
+		mmu_note_dsb(cpu);
 	} else
 		sim_yield_local(cpu);
 }
