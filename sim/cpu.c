@@ -353,10 +353,10 @@ uint64_t cpu_cmpxchg_pa(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_
 	if (cur != (old & size_mask(size)))
 		return cur;
 	/* A hardware update is a store like any other: a new message, after the old value's. */
-	if (cpu->sim->memory && cpu->sim->memory->track)
-		cpu->sim->memory->track(cpu, pa);
-	cpu_raw_store(cpu, pa, size, val);
-	cpu_memory_written(cpu, pa, size);
+	if (cpu->sim->memory && cpu->sim->memory->hw_store)
+		cpu->sim->memory->hw_store(cpu, pa, size, val);
+	else
+		cpu_raw_store(cpu, pa, size, val);
 	return cur;
 }
 

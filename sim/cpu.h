@@ -204,8 +204,8 @@ struct cpu_memory_model {
 	void (*finished)(struct sim_cpu *cpu);
 	/* Some promise is not fulfilled yet (the state may be no real one). */
 	bool (*guessing)(struct sim *sim);
-	/* The word at @pa is about to change behind the model (cpu_cmpxchg_pa()). */
-	void (*track)(struct sim_cpu *cpu, uint64_t pa);
+	/* A walker's store (cpu_cmpxchg_pa()): pmem and the model, at once. */
+	void (*hw_store)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);
 	/*
 	 * The access in progress (cpu->access) faulted on the descriptor
 	 * @desc at @desc_pa: it used that translation all the same.

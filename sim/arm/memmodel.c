@@ -247,21 +247,38 @@ static void propagate_loc(struct sim_cpu *cpu, struct mm_loc *l)
 static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 {
 	struct mm *m = mm_of(cpu);
+	uint64_t before;
 
 	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE)
 		if (pmem_flags(m->sim->mem, p) & MM_F_TRACKED)
 			goto tracked;
 	return;
 tracked:
+	before = m->now;
 	for (uint64_t w = pa >> 3; w < (pa + len + 7) >> 3; w++)
 		if (g_hash_table_contains(m->locs, &w))
 			loc_get(m, w << 3);
+	/* They are @cpu's writes: its DSB orders them before what follows. */
+	m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, m->now > before ? m->now : 0);
 }
 
-/* The word is about to change behind the model's back: its present value is a message. */
-static void mm_track(struct sim_cpu *cpu, uint64_t pa)
+/*
+ * A store by @cpu's walker (a hardware Access-flag or dirty-state update,
+ * cpu_cmpxchg_pa()): visible at once, after the word's present value, and
+ * ordered as the CPU's own write (a DSB orders it before later accesses:
+ * herd7's DSB-ob counts implicit writes before the DSB).
+ */
+static void mm_hw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val)
 {
-	loc_get(mm_of(cpu), pa);
+	struct mm *m = mm_of(cpu);
+	struct mm_loc *l = loc_get(m, pa);
+	uint64_t ts;
+
+	cpu_raw_store(cpu, pa, size, val);
+	ts = mm_next_ts(m);
+	mm_loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
+	/* Not the CPU's coherence: its own later read may still precede it (coRR+HA-DSB.LD). */
+	m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, ts);
 }
 
 static bool mm_flush(struct sim_cpu *cpu, bool yielding)
@@ -624,7 +641,7 @@ static const struct cpu_memory_model mm_arm = {
 	.promise_values = mm_promise_values,
 	.finished = mm_finished,
 	.guessing = mm_guessing,
-	.track = mm_track,
+	.hw_store = mm_hw_store,
 	.fault = mm_fault,
 	.tlbi_sync = mm_tlbi_sync,
 };
