@@ -107,19 +107,30 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 		     uint64_t new)
 {
 	struct sim_cpu *cur = sim_current(sim);
+	const struct sim_explorer *ex = sim->explorer;
 
 	if (cur) {
+		/* cpu_raw_store()'s and the store hook's (every TLB: a superset). */
 		sim_note(cur, SIM_OBJ_CHECKER, true);
 		sim_note(cur, SIM_OBJ_CONTENTS, true);
 		sim_note(cur, slot >> 3, true);
+		sim_note(cur, SIM_OBJ_TLB_ALL, true);
+		sim_note(cur, SIM_OBJ_TLB_SEQ, true);
 	}
-	/* --memory arm: a message of the old value, then one of the new (as cpu_cmpxchg_pa()). */
-	if (sim->memory && sim->memory->track)
-		sim->memory->track(owner, slot);
-	pmem_write(sim->mem, slot, 8, new);
-	if (sim->hooks.store_hook)
-		sim->hooks.store_hook(owner, slot, 8, old, new);
-	cpu_memory_written(owner, slot, 8); /* --memory arm: a message, now */
+	/*
+	 * The owner's store, as cpu_cmpxchg_pa() makes it (--memory arm: a
+	 * message, ordered before the owner's later full DSB); the accesses
+	 * it notes for it are the running step's, noted above.
+	 */
+	sim->explorer = NULL;
+	if (sim->memory && sim->memory->hw_store) {
+		sim->memory->hw_store(owner, slot, 8, new);
+	} else {
+		pmem_write(sim->mem, slot, 8, new);
+		if (sim->hooks.store_hook)
+			sim->hooks.store_hook(owner, slot, 8, old, new);
+	}
+	sim->explorer = ex;
 }
 
 static void upd_perform(struct sim *sim, unsigned i)
@@ -342,10 +353,8 @@ void hw_access_observe(struct sim_cpu *cpu, uint64_t slot, bool write)
 
 /*
  * A DSB (not .LD or .ST) of @cpu: its updates are visible before what
- * follows, its own later reads included (coRR+HA-DSB.ISH: Forbidden).
- * Under --memory arm the update is made as this PE's store (written
- * through, a descriptor), so the model's DSB orders its later accesses
- * after it; the access in progress is none of this store's.
+ * follows, its own later reads included (coRR+HA-DSB.ISH: Forbidden; the
+ * memory model's hw_store orders them before the PE's later full DSB).
  */
 void hw_dsb(struct sim_cpu *cpu)
 {
@@ -353,23 +362,10 @@ void hw_dsb(struct sim_cpu *cpu)
 	struct mmu *m = mmu_of(sim);
 
 	for (unsigned i = 0; i < m->nupd;) {
-		struct hw_upd u = m->upd[i];
-		struct sim_access saved = cpu->access;
-
-		if (u.cpu != cpu->id) {
-			i++;
-			continue;
-		}
-		if (!sim->memory || pmem_read(sim->mem, u.slot, 8) != u.old) {
+		if (m->upd[i].cpu == cpu->id)
 			upd_perform(sim, i);
-			continue;
-		}
-		memmove(&m->upd[i], &m->upd[i + 1], (m->nupd - i - 1) * sizeof(*m->upd));
-		m->nupd--;
-		((struct mmu_cpu *)cpu->mmu)->nupd--;
-		cpu->access.translated = false;
-		sim->memory->store(cpu, u.slot, 8, u.new, CPU_PLAIN, 0, 0);
-		cpu->access = saved;
+		else
+			i++;
 	}
 }
 
