@@ -107,17 +107,30 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 		     uint64_t new)
 {
 	struct sim_cpu *cur = sim_current(sim);
+	const struct sim_explorer *ex = sim->explorer;
 
 	if (cur) {
+		/* cpu_raw_store()'s and the store hook's (every TLB: a superset). */
 		sim_note(cur, SIM_OBJ_CHECKER, true);
-		sim_note(cur, SIM_OBJ_TLB_ALL, true);
 		sim_note(cur, SIM_OBJ_CONTENTS, true);
 		sim_note(cur, slot >> 3, true);
+		sim_note(cur, SIM_OBJ_TLB_ALL, true);
+		sim_note(cur, SIM_OBJ_TLB_SEQ, true);
 	}
-	pmem_write(sim->mem, slot, 8, new);
-	if (sim->hooks.store_hook)
-		sim->hooks.store_hook(owner, slot, 8, old, new);
-	cpu_memory_written(owner, slot, 8); /* --memory arm: a message, now */
+	/*
+	 * The owner's store, as cpu_cmpxchg_pa() makes it (--memory arm: a
+	 * message, ordered before the owner's later full DSB); the accesses
+	 * it notes for it are the running step's, noted above.
+	 */
+	sim->explorer = NULL;
+	if (sim->memory && sim->memory->hw_store) {
+		sim->memory->hw_store(owner, slot, 8, new);
+	} else {
+		pmem_write(sim->mem, slot, 8, new);
+		if (sim->hooks.store_hook)
+			sim->hooks.store_hook(owner, slot, 8, old, new);
+	}
+	sim->explorer = ex;
 }
 
 static void upd_perform(struct sim *sim, unsigned i)
@@ -338,7 +351,11 @@ void hw_access_observe(struct sim_cpu *cpu, uint64_t slot, bool write)
 	spec_af(sim, slot);
 }
 
-/* A DSB (not .LD or .ST) of @cpu: its updates are visible before what follows. */
+/*
+ * A DSB (not .LD or .ST) of @cpu: its updates are visible before what
+ * follows, its own later reads included (coRR+HA-DSB.ISH: Forbidden; the
+ * memory model's hw_store orders them before the PE's later full DSB).
+ */
 void hw_dsb(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
@@ -350,6 +367,21 @@ void hw_dsb(struct sim_cpu *cpu)
 		else
 			i++;
 	}
+}
+
+/*
+ * The descriptor value a walk read, for the memory model's ordering of
+ * the access after it: @desc is what the TLB holds, the update a waiting
+ * one made of what the walk read.
+ */
+uint64_t hw_desc_read(struct sim *sim, uint64_t slot, uint64_t desc)
+{
+	struct mmu *m = mmu_of(sim);
+
+	for (unsigned i = 0; i < m->nupd; i++)
+		if (m->upd[i].slot == slot && m->upd[i].new == desc)
+			return m->upd[i].old;
+	return desc;
 }
 
 /* Every PE has finished: updates still waiting are written, speculative ones decided. */

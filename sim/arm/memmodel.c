@@ -26,6 +26,7 @@
  * certification checked lazily): docs/memmodel.md.
  */
 #include "memmodel_internal.h"
+#include "mmu.h"
 #include "sim/pmem.h"
 
 #include <glib.h>
@@ -339,12 +340,17 @@ static void others_propagate(struct sim_cpu *cpu, struct mm_loc *l)
 
 uint64_t mm_desc_ts(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
 {
+	/* A walker's update the walk goes on with is not written yet (hafdbs.c). */
+	const uint64_t hw = DESC_AF | DESC_AP_RDONLY;
 	struct mm_loc *l;
 
 	sim_note(cpu, desc_pa >> 3, false);
 	l = loc_get(mm_of(cpu), desc_pa);
 	for (unsigned i = l->n; i-- > 0;)
 		if (l->msg[i].val == desc)
+			return l->msg[i].ts;
+	for (unsigned i = l->n; i-- > 0;)
+		if ((l->msg[i].val & ~hw) == (desc & ~hw))
 			return l->msg[i].ts;
 	return 0;
 }

@@ -101,10 +101,17 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	uint64_t slot = pa & ~7ull, va_base, va, old64, new64;
+	/*
+	 * The running step, whose CPU is @cpu but for a hardware update made
+	 * visible by another's step (hafdbs.c), or none at the end of the run.
+	 */
+	struct sim_cpu *step = sim_current(sim);
 	int level;
 
 	if (!mmu_table_info(sim, pa, &level, &va_base)) {
-		sim_note(cpu, SIM_OBJ_TLB_ALL, true); /* a hooked page, not a table: as before */
+		if (step)
+			sim_note(step, SIM_OBJ_TLB_ALL,
+				 true); /* a hooked page, not a table: as before */
 		if (m->prev_store_hook)
 			m->prev_store_hook(cpu, pa, size, old, val);
 		return;
@@ -127,12 +134,11 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	 * VAs only), and the store sequence and AF=0 set every lookup's gates
 	 * read.
 	 */
-	if (sim_current(sim)) {
-		/* the running step's: a walker's update may be made in another CPU's */
-		sim_note(sim_current(sim),
+	if (step) {
+		sim_note(step,
 			 SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_ALL, va, note_shift(mmu_level_shift(level))),
 			 true);
-		sim_note(sim_current(sim), SIM_OBJ_TLB_SEQ, true);
+		sim_note(step, SIM_OBJ_TLB_SEQ, true);
 	}
 	hw_desc_stored(sim, slot, level, va, old64, new64);
 	/* Before the checker, which may end the run at this very store. */
@@ -384,7 +390,9 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	if (!ret) {
 		*pa = r.pa;
 		cpu->access.desc_pa = r.desc_pa;
-		cpu->access.desc = r.desc;
+		/* The value the walk read: a hardware update of it may still wait (hafdbs.c). */
+		cpu->access.desc =
+			mmu_of(cpu->sim)->nupd ? hw_desc_read(cpu->sim, r.desc_pa, r.desc) : r.desc;
 		cpu->access.translated = true;
 		return 0;
 	}

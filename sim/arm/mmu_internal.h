@@ -233,6 +233,8 @@ void hw_access_observe(struct sim_cpu *cpu, uint64_t slot, bool write);
 void hw_dsb(struct sim_cpu *cpu);
 /* Every PE finished (engine hook run_end). */
 void hw_run_end(struct sim *sim);
+/* What a walk read at @slot, for a TLB entry holding @desc (a waiting update's old value). */
+uint64_t hw_desc_read(struct sim *sim, uint64_t slot, uint64_t desc);
 /* The descriptor at @slot as PEs see it: memory with a waiting update applied. */
 uint64_t hw_desc_view(struct sim *sim, uint64_t slot);
 
