@@ -137,9 +137,10 @@ struct mmu_cpu {
 	/* Their scopes, for the memory model at their completion (cpu_memory_tlbi_sync()). */
 	struct cpu_va_range *issued;
 	unsigned capissued;
-	bool walk_restart; /* a TLBI reached this TLB while a walk was in flight */
-	bool ha, hd;	   /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
-	unsigned nupd;	   /* its hardware updates not yet visible (hafdbs.c) */
+	bool walk_restart; /* a TLBI covering walk_va reached this TLB while the walk was in flight */
+	uint64_t walk_va; /* the VA of the walk in flight */
+	bool ha, hd;	  /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
+	unsigned nupd;	  /* its hardware updates not yet visible (hafdbs.c) */
 };
 
 struct chk;

@@ -60,6 +60,7 @@ restart:
 		struct tlb_walk *w = tlb_walk_lookup(&mc->tlb, va);
 
 		mc->walk_restart = false;
+		mc->walk_va = va;
 		if (w) {
 			if (w->epoch != chk_epoch(sim))
 				chk_walk_use(cpu, va, w);
@@ -72,6 +73,12 @@ restart:
 		uint64_t dpa = table + ((va >> shift) & 511) * 8;
 		uint64_t d = ptw_read(sim, cpu, dpa);
 
+		/*
+		 * For exploration: whether a DSB completing a TLBI of this VA
+		 * ran since the last step is read here (litmus/dpor.h).
+		 */
+		if (mc)
+			sim_note(cpu, SIM_OBJ_TLB_VA(cpu->id, va, 12), false);
 		if (mc && mc->walk_restart)
 			goto restart;
 		if (mmu_desc_is_table(d, level)) {

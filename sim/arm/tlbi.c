@@ -156,7 +156,9 @@ void dsb_ish(struct sim_cpu *cpu)
 				}
 				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
 				rc->rinval_seq = rc->m->seq;
-				rc->walk_restart = true;
+				/* Only a walk of a VA it covers used what it removed. */
+				if (op->start <= rc->walk_va && rc->walk_va <= op->end - 1)
+					rc->walk_restart = true;
 			}
 			rc->npending = keep;
 		}
