@@ -485,17 +485,12 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		cpu_barrier(cpu, dmb_kind(in->bar));
 		break;
 	case LOP_DSB:
-		/*
-		 * The MMU side of DSB ST and DSB LD is dsb_ishst(); the memory
-		 * side of DSB LD orders loads as DMB LD does.
-		 */
-		if (in->bar == BAR_ST || in->bar == BAR_ISHST || in->bar == BAR_LD ||
-		    in->bar == BAR_ISHLD)
+		if (in->bar == BAR_ST || in->bar == BAR_ISHST)
 			dsb_ishst(cpu);
+		else if (in->bar == BAR_LD || in->bar == BAR_ISHLD)
+			dsb_ishld(cpu);
 		else
 			dsb_ish(cpu);
-		if (in->bar == BAR_LD || in->bar == BAR_ISHLD)
-			cpu_barrier(cpu, CPU_DMB_ISHLD);
 		break;
 	case LOP_ISB:
 		isb(cpu);

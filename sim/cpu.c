@@ -75,6 +75,20 @@ void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges
 		cpu->sim->memory->tlbi_sync(cpu, ranges, n);
 }
 
+uint64_t cpu_memory_sync_view(struct sim_cpu *cpu)
+{
+	if (cpu->sim->memory && cpu->sim->memory->sync_view)
+		return cpu->sim->memory->sync_view(cpu);
+	return UINT64_MAX;
+}
+
+bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view)
+{
+	if (cpu->sim->memory && cpu->sim->memory->fault_before)
+		return cpu->sim->memory->fault_before(cpu, view);
+	return false;
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;

@@ -217,6 +217,14 @@ struct cpu_memory_model {
 	 * before it, is now ordered before @cpu's later accesses.
 	 */
 	void (*tlbi_sync)(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
+	/* What @cpu's later accesses are all ordered after (after its tlbi_sync). */
+	uint64_t (*sync_view)(struct sim_cpu *cpu);
+	/*
+	 * Could the access in progress (cpu->access), if it faults, be ordered
+	 * before a TLBI completion after which its issuer had @view: it is
+	 * ordered after nothing newer, and no store of @cpu waits to be seen.
+	 */
+	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view);
 };
 
 /* No dependency known (the model chooses none). */
@@ -246,6 +254,12 @@ void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
  */
 void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
 void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
+/*
+ * The hooks sync_view and fault_before; without a model (sc) every access
+ * is ordered after every completed TLBI: UINT64_MAX and false.
+ */
+uint64_t cpu_memory_sync_view(struct sim_cpu *cpu);
+bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -198,6 +198,8 @@ static void b_conf_updater(struct sim_cpu *cpu)
 	mmu_set_pte(cpu, t_page_ptep, r[15]);
 	cpu_store64(cpu, t_flag, 2);
 	cpu_spin_until(cpu, t_flag, 8, ~0ull, 3, "t_flag == 3");
+	/* Without it the TLBI may be performed before walks see the store. */
+	dsb_ishst(cpu);
 	tlbi_vaae1is(cpu, T_PAGE_VA);
 	dsb_ish(cpu);
 	cpu_store64(cpu, t_flag, 4);

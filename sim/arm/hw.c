@@ -35,9 +35,9 @@ struct desc_hist {
 	struct hist_val *v;
 };
 
-/* A candidate walk result: slot @slot at @level held @val until @epoch. */
+/* A candidate walk result: slot @slot at @level held @val until @epoch (store @until). */
 struct hw_cand {
-	uint64_t slot, val, epoch;
+	uint64_t slot, val, epoch, until;
 	int level;
 };
 
@@ -77,7 +77,7 @@ static uint64_t hist_floor(struct sim *sim)
 		uint64_t b = mc->inval_seq;
 
 		if (!sim_opt_bool(&sim->opt, OPT_ets2)) {
-			uint64_t e = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
+			uint64_t e = mc->cse_seq > mc->rinval_f ? mc->cse_seq : mc->rinval_f;
 
 			b = e < b ? e : b;
 		}
@@ -176,7 +176,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 				m->ncap = m->ncap ? m->ncap * 2 : 16;
 				m->cand = g_renew(struct hw_cand, m->cand, m->ncap);
 			}
-			m->cand[n++] = (struct hw_cand){slot, v->val, v->epoch, level};
+			m->cand[n++] = (struct hw_cand){slot, v->val, v->epoch, v->until, level};
 		}
 		d = pmem_read(sim->mem, slot, 8);
 		if (!mmu_desc_is_table(d, level))
@@ -273,12 +273,29 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 
 /* ---- 2. context synchronisation: early walks ------------------------------- */
 
+static uint64_t vmax64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/*
+ * The walks after a context synchronisation event see every table store
+ * made so far, but this CPU's own not yet completed by a DSB ISH or ST.
+ */
 void hw_context_sync(struct sim_cpu *cpu)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 
-	if (mc)
-		mc->cse_seq = mc->m->seq;
+	unsigned keep = 0;
+
+	if (!mc)
+		return;
+	mc->cse_seq = vmax64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
+	/* Completions it bounds no longer matter. */
+	for (unsigned i = 0; i < mc->nrecs; i++)
+		if (mc->recs[i].seq > mc->cse_seq)
+			mc->recs[keep++] = mc->recs[i];
+	mc->nrecs = keep;
 }
 
 /*
@@ -293,16 +310,43 @@ void hw_context_sync(struct sim_cpu *cpu)
  * result may so come from any descriptor value since then: a translation
  * (not cached) or a fault. 1: no early walk chosen; 0 with @res; -1 with @f.
  */
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict)
+{
+	struct mmu_cpu *mc = cpu->mmu;
+	uint64_t b = vmax64(mc->cse_seq, mc->rinval_f);
+
+	*strict = vmax64(mc->cse_seq, mc->rinval_seq);
+	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++)
+		if (!cpu_memory_fault_before(cpu, mc->recs[i].view))
+			b = vmax64(b, mc->recs[i].seq);
+	return b;
+}
+
 int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t bound = mc->cse_seq > mc->rinval_seq ? mc->cse_seq : mc->rinval_seq;
-	unsigned n = path_history(sim, va, bound, true, mc->ha);
-	uint32_t k = sim_decide(sim, DECIDE_EARLY_WALK, 1 + n);
+	uint64_t strict, bound = hw_early_bound(cpu, &strict);
+	unsigned n = path_history(sim, va, bound, true, mc->ha), keep = 0;
+	struct mmu_result r;
+	struct mmu_fault ff;
+	uint32_t k;
 	const struct hw_cand *c;
 
+	/*
+	 * Below the strict bound only faults, permission faults of a write
+	 * included: a completion ordered after them (mm_tlbi.c).
+	 */
+	for (unsigned i = 0; i < n; i++) {
+		c = &m->cand[i];
+		if (c->until > strict || walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
+		    (cpu->access.write && !mmu_desc_writable(r.desc) &&
+		     !(mc->hd && (r.desc & DESC_DBM))))
+			m->cand[keep++] = *c;
+	}
+	n = keep;
+	k = sim_decide(sim, DECIDE_EARLY_WALK, 1 + n);
 	if (!k)
 		return 1;
 	c = &m->cand[k - 1];

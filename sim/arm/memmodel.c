@@ -650,6 +650,8 @@ static const struct cpu_memory_model mm_arm = {
 	.hw_store = mm_hw_store,
 	.fault = mm_fault,
 	.tlbi_sync = mm_tlbi_sync,
+	.sync_view = mm_sync_view,
+	.fault_before = mm_fault_before,
 };
 
 static void __attribute__((constructor)) mm_register(void)

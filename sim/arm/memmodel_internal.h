@@ -115,6 +115,8 @@ void mm_use_note(struct sim_cpu *cpu, uint64_t view, struct mm_pending *p);
 void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
 void mm_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 void mm_uses_free(struct mm *m);
+bool mm_fault_before(struct sim_cpu *cpu, uint64_t view);
+uint64_t mm_sync_view(struct sim_cpu *cpu);
 
 /* mm_promise.c */
 void mm_maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size);

@@ -77,6 +77,36 @@ void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool l
 	mc->inval_seq = mc->m->seq;
 }
 
+uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool remote,
+			  bool completing)
+{
+	uint64_t seq = mc->m->seq < op->seq ? mc->m->seq : op->seq;
+
+	tlb_invalidate(&mc->tlb, op->start, op->end, op->last_level);
+	if (seq > mc->inval_seq)
+		mc->inval_seq = seq;
+	if (remote && seq > mc->rinval_seq)
+		mc->rinval_seq = seq;
+	if (remote && !completing && seq > mc->rinval_f)
+		mc->rinval_f = seq;
+	return seq;
+}
+
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view)
+{
+	if (view == UINT64_MAX || mc->nrecs == MMU_MAX_RECS) {
+		/* No memory model to order by, or no room: apply it (or the oldest). */
+		uint64_t s = view == UINT64_MAX ? seq : mc->recs[0].seq;
+
+		if (s > mc->rinval_f)
+			mc->rinval_f = s;
+		if (view == UINT64_MAX)
+			return;
+		memmove(&mc->recs[0], &mc->recs[1], --mc->nrecs * sizeof(mc->recs[0]));
+	}
+	mc->recs[mc->nrecs++] = (struct mmu_rinval){seq, view};
+}
+
 /* A block size for SIM_OBJ_TLB_VA: 2^48 is every VA. */
 static unsigned note_shift(unsigned shift)
 {
@@ -139,6 +169,10 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 			 SIM_OBJ_TLB_VA(SIM_OBJ_TLB_VA_ALL, va, note_shift(mmu_level_shift(level))),
 			 true);
 		sim_note(step, SIM_OBJ_TLB_SEQ, true);
+	}
+	if (cpu && cpu->mmu && !((struct mmu_cpu *)cpu->mmu)->st_open) {
+		((struct mmu_cpu *)cpu->mmu)->st_open = true;
+		((struct mmu_cpu *)cpu->mmu)->st_seq = m->seq;
 	}
 	hw_desc_stored(sim, slot, level, va, old64, new64);
 	/* Before the checker, which may end the run at this very store. */
@@ -205,8 +239,7 @@ static void sync_pending(struct sim_cpu *cpu, uint64_t va)
 			continue;
 		}
 		mmu_note_tlb_range(cpu, cpu->id, op->start, op->end);
-		mmu_tlb_invalidate(mc, op->start, op->end, op->last_level);
-		mc->rinval_seq = mc->m->seq;
+		mmu_tlbi_perform(mc, op, op->issuer != cpu->id, false);
 		pending_remove(mc, i);
 	}
 }
@@ -285,6 +318,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
+	int early = 1;
+	uint64_t strict;
 
 	note_lookup(cpu, va);
 	if (m->ha && !m->af0_scanned)
@@ -305,7 +340,20 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		memo->gen = mc->tlb.gen;
 		memo->page = va >> MMU_PAGE_SHIFT;
 	}
-	if (n) {
+	/*
+	 * Without FEAT_ETS2 the access may use a walk done before an earlier
+	 * instruction completed (hw_early_walk()), whatever the TLB holds now:
+	 * herd7 RaR-PTE, coRR-pte7 (a later load faults on a value older than
+	 * the one an earlier load's walk read).
+	 */
+	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->cse_seq && m->seq > mc->rinval_f &&
+	    m->seq > hw_early_bound(cpu, &strict))
+		early = hw_early_walk(cpu, va, res, f);
+	if (early < 0)
+		return -1;
+	if (!early) {
+		/* res holds the early walk's translation. */
+	} else if (n) {
 		const uint32_t *idx = memo->idx;
 		struct tlb_entry *e;
 		unsigned k = 0;
@@ -335,18 +383,9 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		res->level = e->level;
 		res->tlb_hit = true;
 	} else {
-		int early = 1;
-
-		if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->cse_seq &&
-		    m->seq > mc->rinval_seq)
-			early = hw_early_walk(cpu, va, res, f);
-		if (early < 0)
+		if (ptw_walk(sim, cpu, va, res, f))
 			return -1;
-		if (early > 0) {
-			if (ptw_walk(sim, cpu, va, res, f))
-				return -1;
-			tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
-		}
+		tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
 	}
 	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
 	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
@@ -578,6 +617,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		mc->m = m;
 		mc->ha = m->ha;
 		mc->hd = m->hd;
+		mc->done = g_new0(uint64_t, sim->ncpus);
 		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
 			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
@@ -612,6 +652,7 @@ void mmu_teardown(struct sim *sim)
 		tlb_free(&mc->tlb);
 		g_free(mc->pending);
 		g_free(mc->issued);
+		g_free(mc->done);
 		g_free(mc);
 		sim->cpus[i].mmu = NULL;
 	}

@@ -288,6 +288,8 @@ void mmu_tlbi_range_bounds(uint64_t arg, uint64_t *start, uint64_t *end);
 void dsb_ish(struct sim_cpu *cpu);
 /* DSB ISHST: orders stores only; it does not complete TLB maintenance. */
 void dsb_ishst(struct sim_cpu *cpu);
+/* DSB ISHLD: orders earlier loads before everything later; completes nothing. */
+void dsb_ishld(struct sim_cpu *cpu);
 /* ISB: context synchronisation (a cost and a yield point here). */
 void isb(struct sim_cpu *cpu);
 

@@ -98,14 +98,22 @@ struct tlb_walk *tlb_walk_lookup(struct tlb *t, uint64_t va);
 void tlb_walk_insert(struct sim *sim, struct tlb *t, int level, uint64_t va, uint64_t table,
 		     uint64_t desc, uint64_t desc_pa, uint64_t epoch);
 
-/* A broadcast TLBI on its way to one remote TLB. */
+/* A TLBI on its way to one TLB, the issuer's own too: a DSB ISH completes it. */
 struct tlbi_op {
 	uint64_t start, end;
 	bool last_level;
 	unsigned issuer;
+	/*
+	 * The store sequence its issuer's table stores had reached when it
+	 * was issued, but those no DSB ISH or ST completed: what performing
+	 * it bounds the fills by (herd7 V2I-W-DSB.LD-TLBI-DSB.ISH-ISB-R).
+	 */
+	uint64_t seq;
 };
 
 #define MMU_NR_MEMO 16 /* a power of two */
+/* Completions kept apart for faults; the oldest is then applied (stricter, never laxer). */
+#define MMU_MAX_RECS 16
 
 struct mmu;
 
@@ -119,6 +127,25 @@ struct mmu_cpu {
 	 * descriptor history it may still use (hw.c).
 	 */
 	uint64_t cse_seq, inval_seq, rinval_seq;
+	/*
+	 * This CPU's table stores since its last DSB ISH or ST: an ISB does
+	 * not make them visible to its walks (herd7 I2V-W-DSB.LD-ISB-R);
+	 * st_seq is the sequence number before the first of them.
+	 */
+	bool st_open;
+	uint64_t st_seq;
+	/*
+	 * Faults may come from older values than translations: rinval_f is
+	 * rinval_seq but for the completions of other CPUs' TLBIs in recs,
+	 * each of which bounds a fault only when the faulting access is
+	 * ordered after it (cpu_memory_fault_before(): the issuer's view
+	 * after its DSB). Under --memory sc there are none.
+	 */
+	uint64_t rinval_f;
+	struct mmu_rinval {
+		uint64_t seq, view;
+	} recs[MMU_MAX_RECS];
+	unsigned nrecs;
 	/*
 	 * Recent lookups' results, direct-mapped by VA page (a host-side
 	 * micro-TLB): each is a pure function of the TLB contents and the
@@ -134,6 +161,7 @@ struct mmu_cpu {
 	struct tlbi_op *pending;
 	unsigned npending, cappending;
 	unsigned outstanding; /* broadcast TLBIs this CPU issued since its last DSB ISH */
+	uint64_t *done;	      /* scratch for the DSB: per CPU, the bound its TLBIs applied there */
 	/* Their scopes, for the memory model at their completion (cpu_memory_tlbi_sync()). */
 	struct cpu_va_range *issued;
 	unsigned capissued;
@@ -195,6 +223,19 @@ int ptw_walk(struct sim *sim, struct sim_cpu *cpu, uint64_t va, struct mmu_resul
 
 /* Invalidates [start, end) in this TLB (and the walk cache unless @last_level). */
 void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level);
+/*
+ * Performs TLBI @op on @mc's TLB: what it removed may be filled again
+ * from values its issuer's uncompleted table stores replaced; @remote:
+ * another CPU's, which also bounds early walks here (hw.c).
+ */
+struct tlbi_op;
+/*
+ * @completing: its issuer's DSB completes it now; rinval_f then waits for
+ * mmu_rinval_record() with the issuer's view. Returns the bound it applied.
+ */
+uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool remote,
+			  bool completing);
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view);
 /* For exploration: @cpu's step changes TLB @tlb's entries (SIM_OBJ_TLB_VA_ALL: every TLB) in [start, end). */
 void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end);
 /* For exploration: what a DSB completing @cpu's broadcast TLBIs changes in the TLBs. */
@@ -214,6 +255,11 @@ bool hw_path_has_history(struct sim *sim, uint64_t va);
 /* A context synchronisation event (ISB, exception entry or return). */
 void hw_context_sync(struct sim_cpu *cpu);
 /* On a TLB miss, without FEAT_ETS2: 1 (walk now), 0 with @res, -1 with @f. */
+/*
+ * The store sequence an early walk's values must have been replaced after:
+ * the bound for faults, returned, and for translations, in @strict.
+ */
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict);
 int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
 unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);

@@ -11,6 +11,29 @@
 #include <stdio.h>
 #include <string.h>
 
+static void queue_op(struct mmu_cpu *rc, uint64_t start, uint64_t end, bool last_level,
+		     struct mmu_cpu *mc, unsigned issuer)
+{
+	if (rc->npending == rc->cappending) {
+		rc->cappending = rc->cappending ? rc->cappending * 2 : 16;
+		rc->pending = g_renew(struct tlbi_op, rc->pending, rc->cappending);
+	}
+	rc->pending[rc->npending++] = (struct tlbi_op){
+		.start = start,
+		.end = end,
+		.last_level = last_level,
+		.issuer = issuer,
+		.seq = mc->st_open ? mc->st_seq : UINT64_MAX,
+	};
+}
+
+/*
+ * A TLBI is performed on each TLB, the issuer's own too, at any time
+ * before the DSB ISH that completes it: a lookup meeting it decides
+ * whether it has arrived (mmu.c's sync_pending()). Until then the TLB may
+ * still use, and fill, what it removes (herd7 V2I-W-DSB.ISH-TLBI-DSB.ST-ISB-R:
+ * a DSB ST or LD does not complete it).
+ */
 static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool last_level, bool bcast)
 {
 	struct sim *sim = cpu->sim;
@@ -27,24 +50,11 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
 			"[%#" PRIx64 ", %#" PRIx64 ")%s", start, end,
 			last_level ? " last level" : "");
-	mmu_tlb_invalidate(mc, start, end, last_level);
+	queue_op(mc, start, end, last_level, mc, cpu->id);
 	if (bcast) {
-		for (unsigned j = 0; j < sim->ncpus; j++) {
-			struct mmu_cpu *rc = sim->cpus[j].mmu;
-
-			if (j == cpu->id)
-				continue;
-			if (rc->npending == rc->cappending) {
-				rc->cappending = rc->cappending ? rc->cappending * 2 : 16;
-				rc->pending = g_renew(struct tlbi_op, rc->pending, rc->cappending);
-			}
-			rc->pending[rc->npending++] = (struct tlbi_op){
-				.start = start,
-				.end = end,
-				.last_level = last_level,
-				.issuer = cpu->id,
-			};
-		}
+		for (unsigned j = 0; j < sim->ncpus; j++)
+			if (j != cpu->id)
+				queue_op(sim->cpus[j].mmu, start, end, last_level, mc, cpu->id);
 		if (mc->outstanding == mc->capissued) {
 			mc->capissued = mc->capissued ? mc->capissued * 2 : 8;
 			mc->issued = g_renew(struct cpu_va_range, mc->issued, mc->capissued);
@@ -126,6 +136,37 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 		sim_yield_local(cpu);
 }
 
+/*
+ * Performs on @rc's TLB every TLBI of @issuer still on its way there, at
+ * the issuer's DSB; returns the largest bound one applied, or 0.
+ */
+static uint64_t perform_issued(struct mmu_cpu *rc, unsigned issuer, bool remote)
+{
+	unsigned keep = 0;
+	uint64_t bound = 0, b;
+
+	/* Perform them in order, keep the others': one pass, no shifting. */
+	for (unsigned i = 0; i < rc->npending; i++) {
+		struct tlbi_op *op = &rc->pending[i];
+
+		if (op->issuer != issuer) {
+			rc->pending[keep++] = *op;
+			continue;
+		}
+		/*
+		 * Another CPU's completed TLBI bounds early walks here; this
+		 * CPU's own does not (herd7 coWRExpNExp+DSB-TLBI-DSB).
+		 */
+		b = mmu_tlbi_perform(rc, op, remote, true);
+		bound = b > bound ? b : bound;
+		/* Only a walk of a VA it covers used what it removed. */
+		if (remote && op->start <= rc->walk_va && rc->walk_va <= op->end - 1)
+			rc->walk_restart = true;
+	}
+	rc->npending = keep;
+	return bound;
+}
+
 void dsb_ish(struct sim_cpu *cpu)
 {
 	struct sim *sim = cpu->sim;
@@ -141,31 +182,23 @@ void dsb_ish(struct sim_cpu *cpu)
 				"%u broadcast TLBI%s performed on every PE", mc->outstanding,
 				mc->outstanding == 1 ? "" : "s");
 		/* The DSB completes only when every remote TLB performed them. */
-		for (unsigned j = 0; j < sim->ncpus; j++) {
-			struct mmu_cpu *rc = sim->cpus[j].mmu;
-
-			unsigned keep = 0;
-
-			/* Perform ours in order, keep the others': one pass, no shifting. */
-			for (unsigned i = 0; i < rc->npending; i++) {
-				struct tlbi_op *op = &rc->pending[i];
-
-				if (op->issuer != cpu->id) {
-					rc->pending[keep++] = *op;
-					continue;
-				}
-				mmu_tlb_invalidate(rc, op->start, op->end, op->last_level);
-				rc->rinval_seq = rc->m->seq;
-				/* Only a walk of a VA it covers used what it removed. */
-				if (op->start <= rc->walk_va && rc->walk_va <= op->end - 1)
-					rc->walk_restart = true;
-			}
-			rc->npending = keep;
-		}
+		for (unsigned j = 0; j < sim->ncpus; j++)
+			mc->done[j] =
+				j == cpu->id ? 0 : perform_issued(sim->cpus[j].mmu, cpu->id, true);
 		cpu_memory_tlbi_sync(cpu, mc->issued, mc->outstanding);
+	}
+	if (mc->npending)
+		perform_issued(mc, cpu->id, false);
+	mc->st_open = false;
+	cpu_barrier(cpu, CPU_DSB_ISH);
+	if (mc->outstanding) {
+		uint64_t view = cpu_memory_sync_view(cpu);
+
+		for (unsigned j = 0; j < sim->ncpus; j++)
+			if (mc->done[j])
+				mmu_rinval_record(sim->cpus[j].mmu, mc->done[j], view);
 		mc->outstanding = 0;
 	}
-	cpu_barrier(cpu, CPU_DSB_ISH);
 	chk_dsb(cpu, true);
 }
 
@@ -173,8 +206,21 @@ void dsb_ishst(struct sim_cpu *cpu)
 {
 	dsb_point(cpu, false);
 	sim_tick(cpu, COST_dsb);
+	((struct mmu_cpu *)cpu->mmu)->st_open = false;
 	cpu_barrier(cpu, CPU_DSB_ISHST);
 	chk_dsb(cpu, false);
+}
+
+/*
+ * DSB LD waits for earlier loads only: no store, table store or TLBI is
+ * completed by it (herd7 I2V-W-DSB.LD-ISB-R, V2I-W-DSB.ISH-TLBI-DSB.LD-ISB-R:
+ * Allowed). For the memory model it orders as DMB LD does.
+ */
+void dsb_ishld(struct sim_cpu *cpu)
+{
+	sim_yield_local(cpu);
+	sim_tick(cpu, COST_dsb);
+	cpu_barrier(cpu, CPU_DMB_ISHLD);
 }
 
 void isb(struct sim_cpu *cpu)
