@@ -470,6 +470,17 @@ START_TEST(test_own_litmus_files)
 		{"HVO+collapse-bbm-tlbiva.litmus", "Allowed", true},
 		{"Contig+nobbm.litmus", "Required", true},
 		{"Contig+bbm.litmus", "Allowed", false},
+		/* walks as early as the architecture lets them be: each rule, both sides */
+		{"Walk+hit-early.litmus", "Allowed", false},
+		{"Walk+hit-early+dsb-isb.litmus", "Forbidden", false},
+		{"Walk+own-store-dsb.ld-isb.litmus", "Allowed", false},
+		{"Walk+own-store-dsb.st-isb.litmus", "Forbidden", false},
+		{"Walk+own-tlbi-dsb.st-isb.litmus", "Allowed", false},
+		{"Walk+own-tlbi-dsb.ish-isb.litmus", "Forbidden", false},
+		{"Walk+tlbi-before-store.litmus", "Allowed", false},
+		{"Walk+tlbi-after-store.litmus", "Forbidden", false},
+		{"Fault+shoot+po.litmus", "Allowed", false},
+		{"Fault+shoot+dmb.ld.litmus", "Forbidden", false},
 		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
 		{"PUD+split-nobbm.litmus", "Required", true},
 		{"PUD+split-bbm.litmus", "Allowed", false},
