@@ -75,10 +75,11 @@ void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges
 		cpu->sim->memory->tlbi_sync(cpu, ranges, n);
 }
 
-uint64_t cpu_memory_sync_view(struct sim_cpu *cpu)
+uint64_t cpu_memory_sync_view(struct sim_cpu *cpu, uint64_t *now)
 {
 	if (cpu->sim->memory && cpu->sim->memory->sync_view)
-		return cpu->sim->memory->sync_view(cpu);
+		return cpu->sim->memory->sync_view(cpu, now);
+	*now = UINT64_MAX;
 	return UINT64_MAX;
 }
 
@@ -86,6 +87,13 @@ bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view)
 {
 	if (cpu->sim->memory && cpu->sim->memory->fault_before)
 		return cpu->sim->memory->fault_before(cpu, view);
+	return false;
+}
+
+bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
+{
+	if (cpu->sim->memory && cpu->sim->memory->known_at)
+		return cpu->sim->memory->known_at(cpu, pa, ts);
 	return false;
 }
 

@@ -217,14 +217,19 @@ struct cpu_memory_model {
 	 * before it, is now ordered before @cpu's later accesses.
 	 */
 	void (*tlbi_sync)(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
-	/* What @cpu's later accesses are all ordered after (after its tlbi_sync). */
-	uint64_t (*sync_view)(struct sim_cpu *cpu);
+	/*
+	 * What @cpu's later accesses are all ordered after (after its
+	 * tlbi_sync), and in @now the latest timestamp there is.
+	 */
+	uint64_t (*sync_view)(struct sim_cpu *cpu, uint64_t *now);
 	/*
 	 * Could the access in progress (cpu->access), if it faults, be ordered
 	 * before a TLBI completion after which its issuer had @view: it is
 	 * ordered after nothing newer, and no store of @cpu waits to be seen.
 	 */
 	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view);
+	/* Does the model still know the value the word at @pa had when @ts was the latest? */
+	bool (*known_at)(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 };
 
 /* No dependency known (the model chooses none). */
@@ -258,8 +263,9 @@ void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges
  * The hooks sync_view and fault_before; without a model (sc) every access
  * is ordered after every completed TLBI: UINT64_MAX and false.
  */
-uint64_t cpu_memory_sync_view(struct sim_cpu *cpu);
+uint64_t cpu_memory_sync_view(struct sim_cpu *cpu, uint64_t *now);
 bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view);
+bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

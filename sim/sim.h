@@ -333,6 +333,13 @@ struct sim_cpu {
 		uint8_t ord; /* enum cpu_order */
 		bool write;
 		bool translated; /* desc_pa and desc are this access's */
+		/*
+		 * The translation is one a TLBI completion removed, used by a
+		 * load ordered before that completion: it reads a message no
+		 * newer than max_ts, which existed then (sim/arm/hw.c).
+		 */
+		bool bounded;
+		uint64_t max_ts;
 	} access;
 
 	/* Per-layer state. */

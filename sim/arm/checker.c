@@ -611,7 +611,7 @@ void chk_access(struct sim_cpu *cpu, uint64_t va, const struct mmu_result *res, 
 {
 	struct chk *c = chk_of(cpu->sim);
 
-	if (!res->tlb_hit)
+	if (!res->tlb_hit && !res->early)
 		rule_no_free_while_mapped(cpu, c, va, res);
 	if (!c->b.nlive)
 		return;

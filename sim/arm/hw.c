@@ -218,6 +218,7 @@ static int walk_from(struct sim *sim, uint64_t va, int level, uint64_t d, uint64
 	res->desc_pa = dpa;
 	res->level = level;
 	res->tlb_hit = false;
+	res->early = false;
 	return 0;
 }
 
@@ -310,6 +311,17 @@ void hw_context_sync(struct sim_cpu *cpu)
  * result may so come from any descriptor value since then: a translation
  * (not cached) or a fault. 1: no early walk chosen; 0 with @res; -1 with @f.
  */
+/* The memory model's latest timestamp at the first completion that removed a value ending at @until. */
+static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until)
+{
+	uint64_t t = UINT64_MAX;
+
+	for (unsigned i = 0; i < mc->nrecs; i++)
+		if (mc->recs[i].seq >= until && mc->recs[i].now < t)
+			t = mc->recs[i].now;
+	return t;
+}
+
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict)
 {
 	struct mmu_cpu *mc = cpu->mmu;
@@ -335,12 +347,17 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	const struct hw_cand *c;
 
 	/*
-	 * Below the strict bound only faults, permission faults of a write
-	 * included: a completion ordered after them (mm_tlbi.c).
+	 * Below the strict bound, values some completion ordered after this
+	 * access removed (mm_tlbi.c): faults, permission faults of a write
+	 * included, and translations for a load, which then reads a value
+	 * from before the completion. A store through one would have to be
+	 * placed before it in coherence too: not offered.
 	 */
 	for (unsigned i = 0; i < n; i++) {
 		c = &m->cand[i];
 		if (c->until > strict || walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
+		    (!cpu->access.write && removed_at(mc, c->until) != UINT64_MAX &&
+		     cpu_memory_known_at(cpu, r.pa, removed_at(mc, c->until))) ||
 		    (cpu->access.write && !mmu_desc_writable(r.desc) &&
 		     !(mc->hd && (r.desc & DESC_DBM))))
 			m->cand[keep++] = *c;
@@ -352,6 +369,17 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	c = &m->cand[k - 1];
 	if (walk_from(sim, va, c->level, c->val, c->slot, res, f))
 		return -1;
+	if (c->until <= strict) {
+		/*
+		 * Before the first completion that removed it: no newer value,
+		 * and the checker's use-after-free questions were asked at the
+		 * frees (rule_no_free_while_cached: not before a completion).
+		 */
+		cpu->access.bounded = true;
+		cpu->access.max_ts = removed_at(mc, c->until);
+		res->early = true;
+		return 0;
+	}
 	if (c->epoch != chk_epoch(sim)) {
 		/* The page may have changed hands since: the checker's question for a stale entry. */
 		struct tlb_entry e = {

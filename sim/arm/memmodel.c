@@ -47,6 +47,7 @@ static void *mm_create(struct sim *sim)
 
 	m->sim = sim;
 	m->locs = g_hash_table_new_full(g_int64_hash, g_int64_equal, NULL, loc_free);
+	m->written = g_hash_table_new(NULL, NULL);
 	m->cpu = g_new0(struct mm_cpu, sim->ncpus);
 	return m;
 }
@@ -58,6 +59,7 @@ static void mm_destroy(void *state)
 	if (!m)
 		return;
 	g_hash_table_destroy(m->locs);
+	g_hash_table_destroy(m->written);
 	mm_uses_free(m);
 	g_free(m->cpu);
 	g_free(m);
@@ -127,6 +129,20 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
 		mm_loc_push(l, mm_next_ts(m), now);
 	}
 	return l;
+}
+
+/*
+ * Is the value the word at @pa had when the latest timestamp was @ts
+ * still known: a message, or pmem unchanged since? Written directly
+ * (mm_written()) at or after @ts, a word no message held lost it.
+ */
+bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
+{
+	struct mm *m = mm_of(cpu);
+	uint64_t w =
+		(uintptr_t)g_hash_table_lookup(m->written, GSIZE_TO_POINTER(pa / PMEM_PAGE_SIZE));
+
+	return !w || w - 1 < ts;
 }
 
 static uint64_t extract(uint64_t word, uint64_t pa, unsigned size)
@@ -249,12 +265,16 @@ static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 {
 	struct mm *m = mm_of(cpu);
 	uint64_t before;
+	bool tracked = false;
 
-	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE)
-		if (pmem_flags(m->sim->mem, p) & MM_F_TRACKED)
-			goto tracked;
-	return;
-tracked:
+	/* What the words no message holds were before is gone: remember when (mm_known_at()). */
+	for (uint64_t p = pa & ~(PMEM_PAGE_SIZE - 1); p < pa + len; p += PMEM_PAGE_SIZE) {
+		g_hash_table_insert(m->written, GSIZE_TO_POINTER(p / PMEM_PAGE_SIZE),
+				    GSIZE_TO_POINTER(m->now + 1));
+		tracked |= pmem_flags(m->sim->mem, p) & MM_F_TRACKED;
+	}
+	if (!tracked)
+		return;
 	before = m->now;
 	for (uint64_t w = pa >> 3; w < (pa + len + 7) >> 3; w++)
 		if (g_hash_table_contains(m->locs, &w))
@@ -365,8 +385,11 @@ uint64_t mm_desc_ts(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
 static uint64_t xlate_view(struct sim_cpu *cpu)
 {
 	const struct sim_access *a = &cpu->access;
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	uint64_t tv = a->translated ? mm_desc_ts(cpu, a->desc_pa, a->desc) : 0;
 
-	return a->translated ? mm_desc_ts(cpu, a->desc_pa, a->desc) : 0;
+	c->vtr = vmax(c->vtr, tv);
+	return tv;
 }
 
 /* ---- the instructions ---------------------------------------------------------------- */
@@ -381,7 +404,7 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	struct mm_loc *l;
 	struct mm_cpuloc *cl;
 	uint64_t vpre, bound, view, tv;
-	unsigned first, pick;
+	unsigned first, last, pick;
 
 	maybe_propagate(cpu, false);
 	if (ord == CPU_ACQ)
@@ -402,9 +425,18 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	/* The latest message at or before the bound, and every later one. */
 	for (first = l->n - 1; first > 0 && l->msg[first].ts > bound; first--)
 		;
-	pick = l->n - 1;
+	last = l->n - 1;
+	if (cpu->access.bounded) {
+		/* Through a translation a TLBI completion removed: no newer than it. */
+		while (last > first && l->msg[last].ts > cpu->access.max_ts)
+			last--;
+		if (l->msg[last].ts > cpu->access.max_ts)
+			sim_infeasible(cpu->sim, "a load before a TLBI completion has no value "
+						 "from before it");
+	}
+	pick = last;
 	if (!spin) /* a spin reads the latest: an older value would only loop again */
-		pick = first + sim_decide(cpu->sim, DECIDE_READ_FROM, l->n - first);
+		pick = first + sim_decide(cpu->sim, DECIDE_READ_FROM, last - first + 1);
 	const struct mm_msg *msg = &l->msg[pick];
 
 	view = msg->ts;
@@ -652,6 +684,7 @@ static const struct cpu_memory_model mm_arm = {
 	.tlbi_sync = mm_tlbi_sync,
 	.sync_view = mm_sync_view,
 	.fault_before = mm_fault_before,
+	.known_at = mm_known_at,
 };
 
 static void __attribute__((constructor)) mm_register(void)

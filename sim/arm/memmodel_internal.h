@@ -64,6 +64,8 @@ struct mm_promise {
 struct mm_cpu {
 	uint64_t vrold, vwold, vrnew, vwnew, vcap, vrel;
 	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
+	/* The newest descriptor store its walks read (mm_fault_before()). */
+	uint64_t vtr;
 	struct mm_pending pend[MM_PENDING_MAX];
 	unsigned npend;
 	/* cpu_promise_values(): what it may promise; its promises outstanding */
@@ -78,9 +80,10 @@ struct mm_cpu {
 
 struct mm {
 	struct sim *sim;
-	GHashTable *locs;   /* word -> struct mm_loc */
-	uint64_t now;	    /* the latest timestamp */
-	uint64_t completed; /* every store before it was completed by a DSB */
+	GHashTable *locs;    /* word -> struct mm_loc */
+	GHashTable *written; /* page -> 1 + the latest timestamp when mm_written() last wrote it */
+	uint64_t now;	     /* the latest timestamp */
+	uint64_t completed;  /* every store before it was completed by a DSB */
 	struct mm_cpu *cpu;
 	unsigned promisers; /* CPUs that declared values they may promise */
 	unsigned nprom;	    /* promises outstanding, machine-wide */
@@ -116,7 +119,8 @@ void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
 void mm_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 void mm_uses_free(struct mm *m);
 bool mm_fault_before(struct sim_cpu *cpu, uint64_t view);
-uint64_t mm_sync_view(struct sim_cpu *cpu);
+uint64_t mm_sync_view(struct sim_cpu *cpu, uint64_t *now);
+bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 
 /* mm_promise.c */
 void mm_maybe_promise(struct sim_cpu *cpu, struct mm_loc *l, uint64_t pa, unsigned size);

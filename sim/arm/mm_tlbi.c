@@ -128,6 +128,7 @@ void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
 	use_add(cpu, desc_pa, desc, fault_view(cpu), NULL);
+	c->vtr = vmax(c->vtr, mm_desc_ts(cpu, desc_pa, desc));
 	/* The walk that faulted read @desc: the exception entry after it orders it (CSE-ob). */
 	c->vcap = vmax(c->vcap, mm_desc_ts(cpu, desc_pa, desc));
 }
@@ -152,13 +153,19 @@ bool mm_fault_before(struct sim_cpu *cpu, uint64_t view)
 	 */
 	uint64_t v = vmax(a->addr_dep, vmax(c->vrnew, c->vwnew));
 
-	return !c->npend && !c->nprom && v <= view;
+	/*
+	 * Nor after a walk of its own that read a descriptor stored after
+	 * the completion: herd7 coRR-pte9 (a load through the new descriptor,
+	 * then one through the old: Forbidden).
+	 */
+	return !c->npend && !c->nprom && vmax(v, c->vtr) <= view;
 }
 
-uint64_t mm_sync_view(struct sim_cpu *cpu)
+uint64_t mm_sync_view(struct sim_cpu *cpu, uint64_t *now)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
+	*now = mm_of(cpu)->now;
 	return c->vrnew < c->vwnew ? c->vrnew : c->vwnew;
 }
 

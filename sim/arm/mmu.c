@@ -92,7 +92,7 @@ uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool rem
 	return seq;
 }
 
-void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view)
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view, uint64_t now)
 {
 	if (view == UINT64_MAX || mc->nrecs == MMU_MAX_RECS) {
 		/* No memory model to order by, or no room: apply it (or the oldest). */
@@ -104,7 +104,7 @@ void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view)
 			return;
 		memmove(&mc->recs[0], &mc->recs[1], --mc->nrecs * sizeof(mc->recs[0]));
 	}
-	mc->recs[mc->nrecs++] = (struct mmu_rinval){seq, view};
+	mc->recs[mc->nrecs++] = (struct mmu_rinval){seq, view, now};
 }
 
 /* A block size for SIM_OBJ_TLB_VA: 2^48 is every VA. */
@@ -382,6 +382,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		res->desc_pa = e->desc_pa;
 		res->level = e->level;
 		res->tlb_hit = true;
+		res->early = false;
 	} else {
 		if (ptw_walk(sim, cpu, va, res, f))
 			return -1;

@@ -180,6 +180,7 @@ struct mmu_result {
 	uint64_t desc_pa; /* where it was read from */
 	int level;	  /* of the leaf */
 	bool tlb_hit;
+	bool early; /* a translation a TLBI completion this access is ordered before removed */
 };
 
 const char *mmu_fault_name(enum mmu_fault_type t);

@@ -144,6 +144,7 @@ struct mmu_cpu {
 	uint64_t rinval_f;
 	struct mmu_rinval {
 		uint64_t seq, view;
+		uint64_t now; /* the memory model's latest timestamp then */
 	} recs[MMU_MAX_RECS];
 	unsigned nrecs;
 	/*
@@ -235,7 +236,7 @@ struct tlbi_op;
  */
 uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool remote,
 			  bool completing);
-void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view);
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view, uint64_t now);
 /* For exploration: @cpu's step changes TLB @tlb's entries (SIM_OBJ_TLB_VA_ALL: every TLB) in [start, end). */
 void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end);
 /* For exploration: what a DSB completing @cpu's broadcast TLBIs changes in the TLBs. */

@@ -109,6 +109,7 @@ restart:
 		res->desc_pa = dpa;
 		res->level = level;
 		res->tlb_hit = false;
+		res->early = false;
 		return 0;
 	}
 }

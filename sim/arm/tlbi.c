@@ -192,11 +192,11 @@ void dsb_ish(struct sim_cpu *cpu)
 	mc->st_open = false;
 	cpu_barrier(cpu, CPU_DSB_ISH);
 	if (mc->outstanding) {
-		uint64_t view = cpu_memory_sync_view(cpu);
+		uint64_t now, view = cpu_memory_sync_view(cpu, &now);
 
 		for (unsigned j = 0; j < sim->ncpus; j++)
 			if (mc->done[j])
-				mmu_rinval_record(sim->cpus[j].mmu, mc->done[j], view);
+				mmu_rinval_record(sim->cpus[j].mmu, mc->done[j], view, now);
 		mc->outstanding = 0;
 	}
 	chk_dsb(cpu, true);
