@@ -483,6 +483,7 @@ START_TEST(test_own_litmus_files)
 		{"Fault+shoot+dmb.ld.litmus", "Forbidden", false},
 		{"Load+shoot+po.litmus", "Allowed", true},
 		{"Load+shoot+addr.litmus", "Forbidden", true},
+		{"Load+shoot+po+reuse.litmus", "Forbidden", true},
 		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
 		{"PUD+split-nobbm.litmus", "Required", true},
 		{"PUD+split-bbm.litmus", "Allowed", false},
