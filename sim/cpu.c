@@ -97,6 +97,21 @@ bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
 	return false;
 }
 
+bool cpu_memory_views(struct sim *sim)
+{
+	return sim->memory && sim->memory->now;
+}
+
+uint64_t cpu_memory_now(struct sim *sim)
+{
+	return cpu_memory_views(sim) ? sim->memory->now(sim) : 0;
+}
+
+uint64_t cpu_memory_cse_view(struct sim_cpu *cpu)
+{
+	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->cse_view(cpu) : 0;
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;

@@ -230,6 +230,10 @@ struct cpu_memory_model {
 	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view);
 	/* Does the model still know the value the word at @pa had when @ts was the latest? */
 	bool (*known_at)(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
+	/* The latest timestamp: a store made now is the next. */
+	uint64_t (*now)(struct sim *sim);
+	/* What @cpu's walks are ordered after at a context synchronisation event. */
+	uint64_t (*cse_view)(struct sim_cpu *cpu);
 };
 
 /* No dependency known (the model chooses none). */
@@ -266,6 +270,10 @@ void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges
 uint64_t cpu_memory_sync_view(struct sim_cpu *cpu, uint64_t *now);
 bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view);
 bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
+/* Whether the model has views (now and cse_view); without, both are 0. */
+bool cpu_memory_views(struct sim *sim);
+uint64_t cpu_memory_now(struct sim *sim);
+uint64_t cpu_memory_cse_view(struct sim_cpu *cpu);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -27,6 +27,7 @@
 struct hist_val {
 	uint64_t val;	/* the value the slot held */
 	uint64_t until; /* store sequence number of the store that replaced it */
+	uint64_t uts;	/* that store's timestamp in the memory model (0: none) */
 	uint64_t epoch; /* checker page epoch then: the latest a walk of it could be */
 };
 
@@ -77,7 +78,9 @@ static uint64_t hist_floor(struct sim *sim)
 		uint64_t b = mc->inval_seq;
 
 		if (!sim_opt_bool(&sim->opt, OPT_ets2)) {
-			uint64_t e = mc->cse_seq > mc->rinval_f ? mc->cse_seq : mc->rinval_f;
+			/* With views the context synchronisation bound is by view: not here. */
+			uint64_t cse = mc->m->views ? 0 : mc->cse_seq;
+			uint64_t e = cse > mc->rinval_f ? cse : mc->rinval_f;
 
 			b = e < b ? e : b;
 		}
@@ -135,7 +138,10 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 			h->v = g_renew(struct hist_val, h->v, h->cap);
 		}
 	}
-	h->v[h->n++] = (struct hist_val){old, m->seq, chk_epoch(sim)};
+	/* Table stores are written through: the store's message is the model's next. */
+	h->v[h->n++] = (struct hist_val){old, m->seq, m->views ? cpu_memory_now(sim) + 1 : 0,
+					 chk_epoch(sim)};
+	m->last_uts = h->v[h->n - 1].uts;
 	if (va < m->hist_lo)
 		m->hist_lo = va;
 	if (va + span - 1 > m->hist_hi)
@@ -153,7 +159,8 @@ static bool cacheable(uint64_t d, int level)
  * and lost after @bound: into m->cand, oldest level first. @all: invalid
  * and AF=0 values too (a fault is a walk result), else cacheable ones.
  */
-static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool all, bool ha)
+static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, uint64_t vbound,
+			     bool all, bool ha)
 {
 	struct mmu *m = mmu_of(sim);
 	uint64_t table = m->ttbr1;
@@ -168,7 +175,8 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
 
-			if (v->until <= bound || !(all || cacheable(v->val, level)))
+			if (v->until <= bound || (vbound && v->uts <= vbound) ||
+			    !(all || cacheable(v->val, level)))
 				continue;
 			if (all && ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
 				continue; /* the walker would have set AF: not a fault */
@@ -188,7 +196,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, bool 
 
 bool hw_path_has_history(struct sim *sim, uint64_t va)
 {
-	return path_history(sim, va, 0, true, false) > 0;
+	return path_history(sim, va, 0, 0, true, false) > 0;
 }
 
 /* Walks on host-side from descriptor @d at @level (read from @dpa); as ptw_walk(). */
@@ -240,7 +248,7 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(sim, va, mc->inval_seq, false, mc->ha), fresh = 0;
+	unsigned n = path_history(sim, va, mc->inval_seq, 0, false, mc->ha), fresh = 0;
 	uint32_t k, idx[TLB_MAX_MATCH];
 	struct mmu_result r;
 	struct mmu_fault f;
@@ -292,6 +300,15 @@ void hw_context_sync(struct sim_cpu *cpu)
 	if (!mc)
 		return;
 	mc->cse_seq = vmax64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
+	if (mc->m->views) {
+		/*
+		 * By view: the walks after it see the table stores ordered
+		 * before it, not every one made so far (herd7
+		 * I2V-R-DSB.ST-ISB-R+W: a load DSB ST does not order).
+		 */
+		mc->cse_view = vmax64(mc->cse_view, cpu_memory_cse_view(cpu));
+		return;
+	}
 	/* Completions it bounds no longer matter. */
 	for (unsigned i = 0; i < mc->nrecs; i++)
 		if (mc->recs[i].seq > mc->cse_seq)
@@ -325,9 +342,10 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until)
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict)
 {
 	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t b = vmax64(mc->cse_seq, mc->rinval_f);
+	uint64_t cse = mc->m->views ? 0 : mc->cse_seq;
+	uint64_t b = vmax64(cse, mc->rinval_f);
 
-	*strict = vmax64(mc->cse_seq, mc->rinval_seq);
+	*strict = vmax64(cse, mc->rinval_seq);
 	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++)
 		if (!cpu_memory_fault_before(cpu, mc->recs[i].view))
 			b = vmax64(b, mc->recs[i].seq);
@@ -340,7 +358,7 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t strict, bound = hw_early_bound(cpu, &strict);
-	unsigned n = path_history(sim, va, bound, true, mc->ha), keep = 0;
+	unsigned n = path_history(sim, va, bound, mc->cse_view, true, mc->ha), keep = 0;
 	struct mmu_result r;
 	struct mmu_fault ff;
 	uint32_t k;

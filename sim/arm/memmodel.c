@@ -136,6 +136,19 @@ static struct mm_loc *loc_get(struct mm *m, uint64_t pa)
  * still known: a message, or pmem unchanged since? Written directly
  * (mm_written()) at or after @ts, a word no message held lost it.
  */
+static uint64_t mm_now(struct sim *sim)
+{
+	return ((struct mm *)sim->memory_state)->now;
+}
+
+/* An ISB's: what a later read is ordered after once vrnew has taken vcap. */
+static uint64_t mm_cse_view(struct sim_cpu *cpu)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+
+	return vmax(c->vrnew, c->vcap);
+}
+
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
 {
 	struct mm *m = mm_of(cpu);
@@ -685,6 +698,8 @@ static const struct cpu_memory_model mm_arm = {
 	.sync_view = mm_sync_view,
 	.fault_before = mm_fault_before,
 	.known_at = mm_known_at,
+	.now = mm_now,
+	.cse_view = mm_cse_view,
 };
 
 static void __attribute__((constructor)) mm_register(void)

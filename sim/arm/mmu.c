@@ -346,7 +346,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	 * herd7 RaR-PTE, coRR-pte7 (a later load faults on a value older than
 	 * the one an earlier load's walk read).
 	 */
-	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->cse_seq && m->seq > mc->rinval_f &&
+	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f &&
+	    (m->views ? m->last_uts > mc->cse_view : m->seq > mc->cse_seq) &&
 	    m->seq > hw_early_bound(cpu, &strict))
 		early = hw_early_walk(cpu, va, res, f);
 	if (early < 0)
@@ -612,6 +613,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 	table_attach(sim, m->ttbr1, 0, VA_TOP);
 	m->chk = chk_create(sim);
 	hw_init(sim);
+	m->views = cpu_memory_views(sim);
 	for (unsigned i = 0; i < sim->ncpus; i++) {
 		struct mmu_cpu *mc = g_new0(struct mmu_cpu, 1);
 

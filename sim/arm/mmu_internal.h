@@ -135,6 +135,12 @@ struct mmu_cpu {
 	bool st_open;
 	uint64_t st_seq;
 	/*
+	 * With a memory model that has views (--memory arm), the context
+	 * synchronisation bound is a view instead of cse_seq: an early walk
+	 * may use a value whose replacing store's timestamp is above it.
+	 */
+	uint64_t cse_view;
+	/*
 	 * Faults may come from older values than translations: rinval_f is
 	 * rinval_seq but for the completions of other CPUs' TLBIs in recs,
 	 * each of which bounds a fault only when the faulting access is
@@ -181,7 +187,9 @@ struct mmu {
 	/* Live translation tables: pfn -> packed (va base, level), see mmu.c. */
 	GHashTable *tables;
 	struct chk *chk;
-	uint64_t seq; /* stores into live tables so far */
+	uint64_t seq;	   /* stores into live tables so far */
+	bool views;	   /* the memory model has views (cpu_memory_views()) */
+	uint64_t last_uts; /* the memory model's timestamp of the latest such store */
 	/* Values live descriptor slots held, by slot PA (hw.c), and the VAs they map. */
 	GHashTable *hist;
 	uint64_t hist_lo, hist_hi;
