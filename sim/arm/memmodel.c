@@ -293,7 +293,8 @@ static void mm_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 		if (g_hash_table_contains(m->locs, &w))
 			loc_get(m, w << 3);
 	/* They are @cpu's writes: its DSB orders them before what follows. */
-	m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, m->now > before ? m->now : 0);
+	if (m->now > before)
+		m->cpu[cpu->id].vwold = vmax(m->cpu[cpu->id].vwold, m->now);
 }
 
 /*
