@@ -496,6 +496,8 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		isb(cpu);
 		break;
 	case LOP_TLBI:
+		if (in->rn >= 0 && in->rn != LIT_REG_ZR)
+			mmu_tlbi_dep(cpu, lc->dep[in->rn]);
 		do_tlbi(cpu, in->tlbi, tlbi_va(rd(lc, in->rn, true)));
 		break;
 	case LOP_MSR:

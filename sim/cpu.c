@@ -112,6 +112,11 @@ uint64_t cpu_memory_cse_view(struct sim_cpu *cpu)
 	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->cse_view(cpu) : 0;
 }
 
+uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
+{
+	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->tlbi_view(cpu, dep) : 0;
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;

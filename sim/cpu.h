@@ -35,6 +35,7 @@ enum cpu_barrier {
 	CPU_DMB_ISHST, /* smp_wmb() */
 	CPU_DSB_ISH,   /* the memory side of dsb_ish() (sim/arm/mmu.c) */
 	CPU_DSB_ISHST, /* the memory side of dsb_ishst() */
+	CPU_DSB_ISHLD, /* the memory side of dsb_ishld(): DMB ISHLD's order, and TLBIs wait */
 	CPU_ISB,       /* the memory side of isb(): a control dependency becomes an order */
 	/*
 	 * An interrupt taken (exception entry): context synchronisation, and
@@ -234,6 +235,8 @@ struct cpu_memory_model {
 	uint64_t (*now)(struct sim *sim);
 	/* What @cpu's walks are ordered after at a context synchronisation event. */
 	uint64_t (*cse_view)(struct sim_cpu *cpu);
+	/* What a TLBI @cpu issues now is ordered after (DSBs, ISBs), @dep its operand's. */
+	uint64_t (*tlbi_view)(struct sim_cpu *cpu, cpu_dep_t dep);
 };
 
 /* No dependency known (the model chooses none). */
@@ -274,6 +277,7 @@ bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 bool cpu_memory_views(struct sim *sim);
 uint64_t cpu_memory_now(struct sim *sim);
 uint64_t cpu_memory_cse_view(struct sim_cpu *cpu);
+uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -486,6 +486,9 @@ START_TEST(test_own_litmus_files)
 		{"Load+shoot+po+reuse.litmus", "Forbidden", true},
 		{"Walk+read-dsb.st-isb.litmus", "Allowed", false},
 		{"Walk+read-dsb.ld-isb.litmus", "Forbidden", false},
+		{"Tlbi+read-po.litmus", "Allowed", false},
+		{"Tlbi+read-dsb.ld.litmus", "Forbidden", false},
+		{"Tlbi+read-ctrl.litmus", "Forbidden", false},
 		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
 		{"PUD+split-nobbm.litmus", "Required", true},
 		{"PUD+split-bbm.litmus", "Allowed", false},

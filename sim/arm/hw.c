@@ -59,11 +59,28 @@ void hw_init(struct sim *sim)
 	m->hist_hi = 0;
 }
 
+/* The sequence number of the last table store whose timestamp is at most @view. */
+uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view)
+{
+	uint64_t lo = 0, hi = m->nuts;
+
+	while (lo < hi) {
+		uint64_t mid = lo + (hi - lo) / 2;
+
+		if (m->uts[mid] <= view)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 void hw_free(struct mmu *m)
 {
 	if (m->hist)
 		g_hash_table_destroy(m->hist);
 	g_free(m->cand);
+	g_free(m->uts);
 	g_free(m->af0);
 	g_free(m->upd);
 }
@@ -142,6 +159,13 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 	h->v[h->n++] = (struct hist_val){old, m->seq, m->views ? cpu_memory_now(sim) + 1 : 0,
 					 chk_epoch(sim)};
 	m->last_uts = h->v[h->n - 1].uts;
+	if (m->views) {
+		if (m->nuts == m->caputs) {
+			m->caputs = m->caputs ? m->caputs * 2 : 256;
+			m->uts = g_renew(uint64_t, m->uts, m->caputs);
+		}
+		m->uts[m->nuts++] = m->last_uts;
+	}
 	if (va < m->hist_lo)
 		m->hist_lo = va;
 	if (va + span - 1 > m->hist_hi)

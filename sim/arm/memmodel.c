@@ -149,6 +149,21 @@ static uint64_t mm_cse_view(struct sim_cpu *cpu)
 	return vmax(c->vrnew, c->vcap);
 }
 
+/*
+ * A TLBI waits for what a DSB ordered before it (herd7
+ * MP+dmb.st+dsb.ld-tlbi-dsb-isb: Forbidden; with DSB ST, Allowed), for its
+ * operand (MP+dmb.st+addr-tlbi-dsb.ish-isb), and, as a store is, for the
+ * branches before it (V2I-W+R-CTRL-TLBI-DSB.ISH-ISB-R: vcap); vrnew and
+ * vwnew add DMB's order too (stricter than herd7 may be).
+ */
+static uint64_t mm_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
+{
+	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
+	uint64_t v = vmax(vmax(c->vdsb, c->vcap), vmax(c->vrnew, c->vwnew));
+
+	return vmax(v, dep == CPU_DEP_NONE ? 0 : dep);
+}
+
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
 {
 	struct mm *m = mm_of(cpu);
@@ -624,12 +639,17 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		v = vmax(c->vrold, c->vwold);
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
-		if (b == CPU_DSB_ISH)
+		if (b == CPU_DSB_ISH) {
 			complete(cpu, m, c);
+			c->vdsb = vmax(c->vdsb, v);
+		}
 		break;
 	case CPU_DMB_ISHLD:
+	case CPU_DSB_ISHLD:
 		c->vrnew = vmax(c->vrnew, c->vrold);
 		c->vwnew = vmax(c->vwnew, c->vrold);
+		if (b == CPU_DSB_ISHLD)
+			c->vdsb = vmax(c->vdsb, c->vrold);
 		break;
 	case CPU_DMB_ISHST:
 	case CPU_DSB_ISHST:
@@ -642,6 +662,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		 */
 		if (b == CPU_DSB_ISHST) {
 			c->vrnew = vmax(c->vrnew, c->vwold);
+			c->vdsb = vmax(c->vdsb, c->vwold);
 			complete(cpu, m, c);
 		}
 		break;
@@ -701,6 +722,7 @@ static const struct cpu_memory_model mm_arm = {
 	.known_at = mm_known_at,
 	.now = mm_now,
 	.cse_view = mm_cse_view,
+	.tlbi_view = mm_tlbi_view,
 };
 
 static void __attribute__((constructor)) mm_register(void)

@@ -66,6 +66,8 @@ struct mm_cpu {
 	uint64_t last; /* the view of the value the last load returned: cpu_dep() */
 	/* The newest descriptor store its walks read (mm_fault_before()). */
 	uint64_t vtr;
+	/* What its DSBs ordered before every later instruction, TLBIs included. */
+	uint64_t vdsb;
 	struct mm_pending pend[MM_PENDING_MAX];
 	unsigned npend;
 	/* cpu_promise_values(): what it may promise; its promises outstanding */

@@ -285,6 +285,8 @@ void mmu_tlbi_range_bounds(uint64_t arg, uint64_t *start, uint64_t *end);
 #include "tlbi.def"
 #undef MMU_TLBI
 
+/* The dependency of the next TLBI's operand (a litmus register; kernel code has none). */
+void mmu_tlbi_dep(struct sim_cpu *cpu, cpu_dep_t dep);
 /* DSB ISH: completes this CPU's earlier TLBIs everywhere, orders its stores. */
 void dsb_ish(struct sim_cpu *cpu);
 /* DSB ISHST: orders stores only; it does not complete TLB maintenance. */

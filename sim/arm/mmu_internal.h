@@ -140,6 +140,7 @@ struct mmu_cpu {
 	 * may use a value whose replacing store's timestamp is above it.
 	 */
 	uint64_t cse_view;
+	cpu_dep_t tlbi_dep; /* the next TLBI's operand's dependency (mmu_tlbi_dep()) */
 	/*
 	 * Faults may come from older values than translations: rinval_f is
 	 * rinval_seq but for the completions of other CPUs' TLBIs in recs,
@@ -190,6 +191,9 @@ struct mmu {
 	uint64_t seq;	   /* stores into live tables so far */
 	bool views;	   /* the memory model has views (cpu_memory_views()) */
 	uint64_t last_uts; /* the memory model's timestamp of the latest such store */
+	/* With views: each such store's timestamp, by sequence number - 1 (increasing). */
+	uint64_t *uts;
+	uint64_t nuts, caputs;
 	/* Values live descriptor slots held, by slot PA (hw.c), and the VAs they map. */
 	GHashTable *hist;
 	uint64_t hist_lo, hist_hi;
@@ -268,6 +272,8 @@ void hw_context_sync(struct sim_cpu *cpu);
  * The store sequence an early walk's values must have been replaced after:
  * the bound for faults, returned, and for translations, in @strict.
  */
+/* The sequence number of the last table store whose timestamp is at most @view (views only). */
+uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict);
 int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */

@@ -12,7 +12,7 @@
 #include <string.h>
 
 static void queue_op(struct mmu_cpu *rc, uint64_t start, uint64_t end, bool last_level,
-		     struct mmu_cpu *mc, unsigned issuer)
+		     uint64_t seq, unsigned issuer)
 {
 	if (rc->npending == rc->cappending) {
 		rc->cappending = rc->cappending ? rc->cappending * 2 : 16;
@@ -23,7 +23,7 @@ static void queue_op(struct mmu_cpu *rc, uint64_t start, uint64_t end, bool last
 		.end = end,
 		.last_level = last_level,
 		.issuer = issuer,
-		.seq = mc->st_open ? mc->st_seq : UINT64_MAX,
+		.seq = seq,
 	};
 }
 
@@ -50,11 +50,24 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 	sim_span_detail(cpu, bcast ? "tlbi (broadcast)" : "tlbi (local)", t0,
 			"[%#" PRIx64 ", %#" PRIx64 ")%s", start, end,
 			last_level ? " last level" : "");
-	queue_op(mc, start, end, last_level, mc, cpu->id);
+	/*
+	 * What it invalidates: the values replaced by table stores ordered
+	 * before it; with views, by DSB, ISB or its operand (herd7
+	 * MP+dmb.st+tlbi.vmall-dsb.ish-isb: a load not so ordered may still
+	 * see a store the TLBI does not wait for), else all but this CPU's
+	 * own not yet completed.
+	 */
+	uint64_t seq = mc->st_open ? mc->st_seq : UINT64_MAX;
+
+	if (mc->m->views) {
+		seq = hw_seq_of_view(mc->m, cpu_memory_tlbi_view(cpu, mc->tlbi_dep));
+		mc->tlbi_dep = 0;
+	}
+	queue_op(mc, start, end, last_level, seq, cpu->id);
 	if (bcast) {
 		for (unsigned j = 0; j < sim->ncpus; j++)
 			if (j != cpu->id)
-				queue_op(sim->cpus[j].mmu, start, end, last_level, mc, cpu->id);
+				queue_op(sim->cpus[j].mmu, start, end, last_level, seq, cpu->id);
 		if (mc->outstanding == mc->capissued) {
 			mc->capissued = mc->capissued ? mc->capissued * 2 : 8;
 			mc->issued = g_renew(struct cpu_va_range, mc->issued, mc->capissued);
@@ -62,6 +75,11 @@ static void mmu_tlbi(struct sim_cpu *cpu, uint64_t start, uint64_t end, bool las
 		mc->issued[mc->outstanding++] = (struct cpu_va_range){start, end};
 	}
 	chk_tlbi(cpu, start, end, last_level, bcast);
+}
+
+void mmu_tlbi_dep(struct sim_cpu *cpu, cpu_dep_t dep)
+{
+	((struct mmu_cpu *)cpu->mmu)->tlbi_dep = dep == CPU_DEP_NONE ? 0 : dep;
 }
 
 static void tlbi_va(struct sim_cpu *cpu, uint64_t va, bool last_level, bool bcast)
@@ -220,7 +238,7 @@ void dsb_ishld(struct sim_cpu *cpu)
 {
 	sim_yield_local(cpu);
 	sim_tick(cpu, COST_dsb);
-	cpu_barrier(cpu, CPU_DMB_ISHLD);
+	cpu_barrier(cpu, CPU_DSB_ISHLD);
 }
 
 void isb(struct sim_cpu *cpu)
