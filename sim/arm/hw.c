@@ -376,12 +376,12 @@ uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict)
 	return b;
 }
 
-int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t strict,
+		  struct mmu_result *res, struct mmu_fault *f)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t strict, bound = hw_early_bound(cpu, &strict);
 	unsigned n = path_history(sim, va, bound, mc->cse_view, true, mc->ha), keep = 0;
 	struct mmu_result r;
 	struct mmu_fault ff;

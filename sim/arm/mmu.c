@@ -319,7 +319,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
 	int early = 1;
-	uint64_t strict;
+	uint64_t bound, strict;
 
 	note_lookup(cpu, va);
 	if (m->ha && !m->af0_scanned)
@@ -348,8 +348,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	 */
 	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f &&
 	    (m->views ? m->last_uts > mc->cse_view : m->seq > mc->cse_seq) &&
-	    m->seq > hw_early_bound(cpu, &strict))
-		early = hw_early_walk(cpu, va, res, f);
+	    m->seq > (bound = hw_early_bound(cpu, &strict)))
+		early = hw_early_walk(cpu, va, bound, strict, res, f);
 	if (early < 0)
 		return -1;
 	if (!early) {

@@ -267,15 +267,19 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va);
 bool hw_path_has_history(struct sim *sim, uint64_t va);
 /* A context synchronisation event (ISB, exception entry or return). */
 void hw_context_sync(struct sim_cpu *cpu);
-/* On a TLB miss, without FEAT_ETS2: 1 (walk now), 0 with @res, -1 with @f. */
+/* The sequence number of the last table store whose timestamp is at most @view (views only). */
+uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
 /*
  * The store sequence an early walk's values must have been replaced after:
  * the bound for faults, returned, and for translations, in @strict.
  */
-/* The sequence number of the last table store whose timestamp is at most @view (views only). */
-uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict);
-int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
+/*
+ * Without FEAT_ETS2, with hw_early_bound()'s bounds: 1 (no early walk
+ * chosen), 0 with @res, -1 with @f.
+ */
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t strict,
+		  struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
 unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
 /* Hardware dirty state update for a write through a DBM entry: 0, -1 (@f), 1 (no DBM). */
