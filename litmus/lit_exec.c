@@ -276,6 +276,18 @@ static uint64_t rdd(struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
 	return rd(lc, r, wide);
 }
 
+/*
+ * A stored value: its pick joins the write's data dependency and orders that
+ * write only, not the access's fault or what follows (herd's pob,
+ * pick-data-dep; [W]: MP+rel+pickdata-mmufault-po is Allowed).
+ */
+static uint64_t rdv(struct lit_cpu *lc, int r, bool wide, cpu_dep_t *dep)
+{
+	if (r >= 0 && r != LIT_REG_ZR)
+		*dep = cpu_dep_join(*dep, cpu_dep_join(lc->dep[r], lc->pick[r]));
+	return rd(lc, r, wide);
+}
+
 /* A computed value: the dependencies and the picks of what it was computed from. */
 static void wrd(struct lit_cpu *lc, int r, bool wide, uint64_t v, cpu_dep_t dep)
 {
@@ -404,7 +416,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		break;
 	case LOP_STR:
 		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rd, in->wide, &dd);
+		v = rdv(lc, in->rd, in->wide, &dd);
 		pick_order(cpu, lc);
 		cpu_store_x(cpu, a, size, v, order(in), ad, dd);
 		break;
@@ -424,7 +436,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		 * register carries no dependency.
 		 */
 		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rd, in->wide, &dd);
+		v = rdv(lc, in->rd, in->wide, &dd);
 		pick_order(cpu, lc);
 		b = 1;
 		if (lc->excl && lc->excl_addr == a &&
@@ -435,7 +447,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		break;
 	case LOP_SWP:
 		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rs, in->wide, &dd);
+		v = rdv(lc, in->rs, in->wide, &dd);
 		pick_order(cpu, lc);
 		old = rmw(cpu, in, CPU_RMW_XCHG, a, ad, 0, v, dd, in->rd == LIT_REG_ZR);
 		wrl(lc, in->rd, in->wide, old, cpu_dep(cpu));
@@ -449,7 +461,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		 * dependency instead of the read's (cpu_cas_x(), herd7 #647).
 		 */
 		b = in->rs == LIT_REG_ZR ? 0 : lc->dep[in->rs];
-		v = rdd(lc, in->rd, in->wide, &dd);
+		v = rdv(lc, in->rd, in->wide, &dd);
 		pick_order(cpu, lc);
 		if (in->rs == LIT_REG_ZR)
 			old = rmw(cpu, in, CPU_RMW_CMPXCHG, a, ad, 0, v, dd, true);
@@ -460,7 +472,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		break;
 	case LOP_LDOP:
 		a = ea(lc, in, &ad);
-		v = rdd(lc, in->rs, in->wide, &dd);
+		v = rdv(lc, in->rs, in->wide, &dd);
 		pick_order(cpu, lc);
 		if (in->amo != AMO_EOR) {
 			enum cpu_rmw_op op = in->amo == AMO_ADD	  ? CPU_RMW_ADD

@@ -489,6 +489,9 @@ START_TEST(test_own_litmus_files)
 		{"Tlbi+read-po.litmus", "Allowed", false},
 		{"Tlbi+read-dsb.ld.litmus", "Forbidden", false},
 		{"Tlbi+read-ctrl.litmus", "Forbidden", false},
+		/* a CSEL's pick dependency: a store's data orders the write, not its fault */
+		{"Pick+data-fault.litmus", "Allowed", false},
+		{"Pick+ctrl-fault.litmus", "Forbidden", false},
 		/* 1 GiB blocks: a PUD split (level 1 block -> table of 2 MiB blocks) */
 		{"PUD+split-nobbm.litmus", "Required", true},
 		{"PUD+split-bbm.litmus", "Allowed", false},
