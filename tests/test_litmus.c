@@ -489,6 +489,10 @@ START_TEST(test_own_litmus_files)
 		{"Tlbi+read-po.litmus", "Allowed", false},
 		{"Tlbi+read-dsb.ld.litmus", "Forbidden", false},
 		{"Tlbi+read-ctrl.litmus", "Forbidden", false},
+		/* an invalidation by VA bounds only the walks of the VAs it covers */
+		{"Fault+shoot-other+dmb.ld.litmus", "Allowed", false},
+		{"Walk+tlbi-other-dsb-isb.litmus", "Allowed", false},
+		{"Walk+tlbi-own-dsb-isb.litmus", "Forbidden", false},
 		/* a CSEL's pick dependency: a store's data orders the write, not its fault */
 		{"Pick+data-fault.litmus", "Allowed", false},
 		{"Pick+ctrl-fault.litmus", "Forbidden", false},

@@ -8,7 +8,7 @@
  *  2. Early walks: without FEAT_ETS2 an access may use a walk result (a
  *     translation or a fault) from any descriptor value since this CPU's
  *     last context synchronisation event, or since a broadcast TLBI from
- *     another CPU was performed on its TLB.
+ *     another CPU covering the VA was performed on its TLB.
  *  3. Conflicts: which of several matching entries a lookup uses, or a TLB
  *     conflict abort.
  *  5. FEAT_HAFDBS: hardware Access flag and dirty state updates (hafdbs.c).
@@ -36,9 +36,15 @@ struct desc_hist {
 	struct hist_val *v;
 };
 
-/* A candidate walk result: slot @slot at @level held @val until @epoch (store @until). */
+/*
+ * A candidate walk result: slot @slot at @level held @val until @epoch
+ * (store @until). For an early walk: the strict bound of its slot's VAs
+ * and the memory model's latest timestamp at the first completion that
+ * removed it (UINT64_MAX: none did).
+ */
 struct hw_cand {
 	uint64_t slot, val, epoch, until;
+	uint64_t strict, removed_at;
 	int level;
 };
 
@@ -178,16 +184,33 @@ static bool cacheable(uint64_t d, int level)
 	return mmu_desc_is_table(d, level) || (mmu_desc_is_leaf(d, level) && (d & DESC_AF));
 }
 
+static uint64_t vmax64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* What a walk's history is asked for, with which bound. */
+enum hist_use {
+	HIST_ANY,   /* does any value exist (no bound) */
+	HIST_FILL,  /* TLB fills: cacheable values since the last invalidation */
+	HIST_EARLY, /* early walks: every value (faults too) since the early-walk bound */
+};
+
+static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo, uint64_t hi);
+
 /*
  * The values the slots on @va's walk (through the current tables) held
- * and lost after @bound: into m->cand, oldest level first. @all: invalid
- * and AF=0 values too (a fault is a walk result), else cacheable ones.
+ * and lost after the bound of @use for that slot: into m->cand, oldest
+ * level first. A slot at level L is on the walk of every VA of its span,
+ * so every invalidation of one of them bounds it (a TLBI by VA removes
+ * the walk-cache entries of its walk: Arm ARM D8.13.5).
  */
-static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, uint64_t vbound,
-			     bool all, bool ha)
+static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, enum hist_use use)
 {
 	struct mmu *m = mmu_of(sim);
+	struct mmu_cpu *mc = cpu ? cpu->mmu : NULL;
 	uint64_t table = m->ttbr1;
+	bool all = use != HIST_FILL, ha = mc && mc->ha;
 	unsigned n = 0;
 
 	if (va < m->hist_lo || va > m->hist_hi)
@@ -195,7 +218,19 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, uint6
 	for (int level = 0; level <= 3; level++) {
 		uint64_t slot = table + ((va >> mmu_level_shift(level)) & 511) * 8, d;
 		struct desc_hist *h = g_hash_table_lookup(m->hist, GSIZE_TO_POINTER(slot));
+		uint64_t lo = va & ~((1ull << mmu_level_shift(level)) - 1);
+		uint64_t hi = lo + ((1ull << mmu_level_shift(level)) - 1);
+		uint64_t bound = 0, strict = 0, vbound = 0;
 
+		if (h && use == HIST_FILL) {
+			struct mmu_scope b;
+
+			mmu_scope_bounds(mc, lo, hi, &b);
+			bound = b.inval;
+		} else if (h && use == HIST_EARLY) {
+			bound = hw_early_bound(cpu, lo, hi, &strict);
+			vbound = mc->cse_view;
+		}
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
 
@@ -208,7 +243,16 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, uint6
 				m->ncap = m->ncap ? m->ncap * 2 : 16;
 				m->cand = g_renew(struct hw_cand, m->cand, m->ncap);
 			}
-			m->cand[n++] = (struct hw_cand){slot, v->val, v->epoch, v->until, level};
+			m->cand[n++] = (struct hw_cand){
+				.slot = slot,
+				.val = v->val,
+				.epoch = v->epoch,
+				.until = v->until,
+				.strict = strict,
+				.removed_at = use == HIST_EARLY ? removed_at(mc, v->until, lo, hi)
+								: UINT64_MAX,
+				.level = level,
+			};
 		}
 		d = pmem_read(sim->mem, slot, 8);
 		if (!mmu_desc_is_table(d, level))
@@ -220,7 +264,7 @@ static unsigned path_history(struct sim *sim, uint64_t va, uint64_t bound, uint6
 
 bool hw_path_has_history(struct sim *sim, uint64_t va)
 {
-	return path_history(sim, va, 0, 0, true, false) > 0;
+	return path_history(NULL, sim, va, HIST_ANY) > 0;
 }
 
 /* Walks on host-side from descriptor @d at @level (read from @dpa); as ptw_walk(). */
@@ -263,16 +307,16 @@ static int walk_from(struct sim *sim, uint64_t va, int level, uint64_t d, uint64
  * At a lookup, when descriptors changed since this TLB's last invalidation,
  * the choice is: nothing, a fresh walk next to what the TLB holds (so two
  * entries for one VA), or any cacheable value a descriptor on the walk held
- * since then (a leaf entry, or a walk-cache entry for a table). Any
- * invalidation of this TLB bounds it, whatever its range: fewer choices
- * than the hardware has, never more.
+ * since then (a leaf entry, or a walk-cache entry for a table). An
+ * invalidation bounds the slots on the walks of the VAs it covers
+ * (mmu_scope_bounds()).
  */
 void hw_fill(struct sim_cpu *cpu, uint64_t va)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(sim, va, mc->inval_seq, 0, false, mc->ha), fresh = 0;
+	unsigned n = path_history(cpu, sim, va, HIST_FILL), fresh = 0;
 	uint32_t k, idx[TLB_MAX_MATCH];
 	struct mmu_result r;
 	struct mmu_fault f;
@@ -305,11 +349,6 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 }
 
 /* ---- 2. context synchronisation: early walks ------------------------------- */
-
-static uint64_t vmax64(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
 
 /*
  * The walks after a context synchronisation event see every table store
@@ -352,37 +391,48 @@ void hw_context_sync(struct sim_cpu *cpu)
  * result may so come from any descriptor value since then: a translation
  * (not cached) or a fault. 1: no early walk chosen; 0 with @res; -1 with @f.
  */
-/* The memory model's latest timestamp at the first completion that removed a value ending at @until. */
-static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until)
+/*
+ * The memory model's latest timestamp at the first completion covering a
+ * VA in [lo, hi] that removed a value ending at @until.
+ */
+static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo, uint64_t hi)
 {
 	uint64_t t = UINT64_MAX;
 
-	for (unsigned i = 0; i < mc->nrecs; i++)
-		if (mc->recs[i].seq >= until && mc->recs[i].now < t)
-			t = mc->recs[i].now;
+	for (unsigned i = 0; i < mc->nrecs; i++) {
+		const struct mmu_rinval *r = &mc->recs[i];
+
+		if (r->seq >= until && r->now < t && r->start <= hi && r->end - 1 >= lo)
+			t = r->now;
+	}
 	return t;
 }
 
-uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict)
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t cse = mc->m->views ? 0 : mc->cse_seq;
-	uint64_t b = vmax64(cse, mc->rinval_f);
+	struct mmu_scope s;
+	uint64_t b;
 
-	*strict = vmax64(cse, mc->rinval_seq);
-	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++)
-		if (!cpu_memory_fault_before(cpu, mc->recs[i].view))
-			b = vmax64(b, mc->recs[i].seq);
+	mmu_scope_bounds(mc, lo, hi, &s);
+	b = vmax64(cse, s.rinval_f);
+	*strict = vmax64(cse, s.rinval);
+	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++) {
+		const struct mmu_rinval *r = &mc->recs[i];
+
+		if (r->start <= hi && r->end - 1 >= lo && !cpu_memory_fault_before(cpu, r->view))
+			b = vmax64(b, r->seq);
+	}
 	return b;
 }
 
-int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t strict,
-		  struct mmu_result *res, struct mmu_fault *f)
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(sim, va, bound, mc->cse_view, true, mc->ha), keep = 0;
+	unsigned n = path_history(cpu, sim, va, HIST_EARLY), keep = 0;
 	struct mmu_result r;
 	struct mmu_fault ff;
 	uint32_t k;
@@ -397,9 +447,10 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t str
 	 */
 	for (unsigned i = 0; i < n; i++) {
 		c = &m->cand[i];
-		if (c->until > strict || walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
-		    (!cpu->access.write && removed_at(mc, c->until) != UINT64_MAX &&
-		     cpu_memory_known_at(cpu, r.pa, removed_at(mc, c->until))) ||
+		if (c->until > c->strict ||
+		    walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
+		    (!cpu->access.write && c->removed_at != UINT64_MAX &&
+		     cpu_memory_known_at(cpu, r.pa, c->removed_at)) ||
 		    (cpu->access.write && !mmu_desc_writable(r.desc) &&
 		     !(mc->hd && (r.desc & DESC_DBM))))
 			m->cand[keep++] = *c;
@@ -411,14 +462,14 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t str
 	c = &m->cand[k - 1];
 	if (walk_from(sim, va, c->level, c->val, c->slot, res, f))
 		return -1;
-	if (c->until <= strict) {
+	if (c->until <= c->strict) {
 		/*
 		 * Before the first completion that removed it: no newer value,
 		 * and the checker's use-after-free questions were asked at the
 		 * frees (rule_no_free_while_cached: not before a completion).
 		 */
 		cpu->access.bounded = true;
-		cpu->access.max_ts = removed_at(mc, c->until);
+		cpu->access.max_ts = c->removed_at;
 		res->early = true;
 		return 0;
 	}

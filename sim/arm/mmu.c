@@ -70,11 +70,85 @@ static void table_detach(struct sim *sim, uint64_t pa, int level)
 	}
 }
 
+static uint64_t max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Does @s hold nothing above the bounds every VA has? */
+static bool scope_spent(const struct mmu_cpu *mc, const struct mmu_scope *s)
+{
+	return s->inval <= mc->inval_seq && s->rinval <= mc->rinval_seq &&
+	       s->rinval_f <= mc->rinval_f;
+}
+
+static void scope_apply_all(struct mmu_cpu *mc, const struct mmu_scope *s)
+{
+	unsigned keep = 0;
+
+	mc->inval_seq = max64(mc->inval_seq, s->inval);
+	mc->rinval_seq = max64(mc->rinval_seq, s->rinval);
+	mc->rinval_f = max64(mc->rinval_f, s->rinval_f);
+	for (unsigned i = 0; i < mc->nscopes; i++)
+		if (!scope_spent(mc, &mc->scopes[i]))
+			mc->scopes[keep++] = mc->scopes[i];
+	mc->nscopes = keep;
+}
+
+/*
+ * Raises @mc's bounds for the VAs in [s->start, s->end). An invalidation
+ * by VA removes only the entries (leaf and walk cache) of walks through
+ * them: the other VAs keep what they may use (Arm ARM D8.13.5; herd7's
+ * TLBI-after relates a TLBI to the walks of the VAs it covers only).
+ */
+static void scope_raise(struct mmu_cpu *mc, struct mmu_scope s)
+{
+	struct mmu_scope *t;
+
+	if (s.start == 0 && s.end == UINT64_MAX) {
+		scope_apply_all(mc, &s);
+		return;
+	}
+	if (scope_spent(mc, &s))
+		return;
+	for (unsigned i = 0; i < mc->nscopes; i++) {
+		t = &mc->scopes[i];
+		if (t->start == s.start && t->end == s.end) {
+			t->inval = max64(t->inval, s.inval);
+			t->rinval = max64(t->rinval, s.rinval);
+			t->rinval_f = max64(t->rinval_f, s.rinval_f);
+			return;
+		}
+	}
+	if (mc->nscopes == MMU_MAX_SCOPES) {
+		/* No room: the oldest then holds for every VA (fewer choices, never more). */
+		struct mmu_scope old = mc->scopes[0];
+
+		memmove(&mc->scopes[0], &mc->scopes[1], --mc->nscopes * sizeof(mc->scopes[0]));
+		scope_apply_all(mc, &old);
+	}
+	mc->scopes[mc->nscopes++] = s;
+}
+
+void mmu_scope_bounds(const struct mmu_cpu *mc, uint64_t lo, uint64_t hi, struct mmu_scope *b)
+{
+	*b = (struct mmu_scope){lo, hi, mc->inval_seq, mc->rinval_seq, mc->rinval_f};
+	for (unsigned i = 0; i < mc->nscopes; i++) {
+		const struct mmu_scope *s = &mc->scopes[i];
+
+		if (s->start > hi || s->end - 1 < lo)
+			continue;
+		b->inval = max64(b->inval, s->inval);
+		b->rinval = max64(b->rinval, s->rinval);
+		b->rinval_f = max64(b->rinval_f, s->rinval_f);
+	}
+}
+
 /* Invalidation of this TLB; what it dropped will be walked afresh anyway. */
 void mmu_tlb_invalidate(struct mmu_cpu *mc, uint64_t start, uint64_t end, bool last_level)
 {
 	tlb_invalidate(&mc->tlb, start, end, last_level);
-	mc->inval_seq = mc->m->seq;
+	scope_raise(mc, (struct mmu_scope){start, end, mc->m->seq, 0, 0});
 }
 
 uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool remote,
@@ -83,28 +157,26 @@ uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool rem
 	uint64_t seq = mc->m->seq < op->seq ? mc->m->seq : op->seq;
 
 	tlb_invalidate(&mc->tlb, op->start, op->end, op->last_level);
-	if (seq > mc->inval_seq)
-		mc->inval_seq = seq;
-	if (remote && seq > mc->rinval_seq)
-		mc->rinval_seq = seq;
-	if (remote && !completing && seq > mc->rinval_f)
-		mc->rinval_f = seq;
+	scope_raise(mc, (struct mmu_scope){op->start, op->end, seq, remote ? seq : 0,
+					   remote && !completing ? seq : 0});
 	return seq;
 }
 
-void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view, uint64_t now)
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, bool ordered, uint64_t view, uint64_t now,
+		       uint64_t start, uint64_t end)
 {
-	if (view == UINT64_MAX || mc->nrecs == MMU_MAX_RECS) {
-		/* No memory model to order by, or no room: apply it (or the oldest). */
-		uint64_t s = view == UINT64_MAX ? seq : mc->recs[0].seq;
+	if (!ordered) {
+		scope_raise(mc, (struct mmu_scope){start, end, 0, 0, seq});
+		return;
+	}
+	if (mc->nrecs == MMU_MAX_RECS) {
+		/* No room: the oldest then bounds every access to its VAs. */
+		const struct mmu_rinval *r = &mc->recs[0];
 
-		if (s > mc->rinval_f)
-			mc->rinval_f = s;
-		if (view == UINT64_MAX)
-			return;
+		scope_raise(mc, (struct mmu_scope){r->start, r->end, 0, 0, r->seq});
 		memmove(&mc->recs[0], &mc->recs[1], --mc->nrecs * sizeof(mc->recs[0]));
 	}
-	mc->recs[mc->nrecs++] = (struct mmu_rinval){seq, view, now};
+	mc->recs[mc->nrecs++] = (struct mmu_rinval){seq, view, now, start, end};
 }
 
 /* A block size for SIM_OBJ_TLB_VA: 2^48 is every VA. */
@@ -319,7 +391,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
 	int early = 1;
-	uint64_t bound, strict;
+	uint64_t strict;
 
 	note_lookup(cpu, va);
 	if (m->ha && !m->af0_scanned)
@@ -348,8 +420,9 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	 */
 	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f &&
 	    (m->views ? m->last_uts > mc->cse_view : m->seq > mc->cse_seq) &&
-	    m->seq > (bound = hw_early_bound(cpu, &strict)))
-		early = hw_early_walk(cpu, va, bound, strict, res, f);
+	    m->seq > hw_early_bound(cpu, va & ~(MMU_PAGE_SIZE - 1), va | (MMU_PAGE_SIZE - 1),
+				    &strict))
+		early = hw_early_walk(cpu, va, res, f);
 	if (early < 0)
 		return -1;
 	if (!early) {
@@ -620,7 +693,7 @@ int mmu_install(struct sim *sim, char *err, size_t errlen)
 		mc->m = m;
 		mc->ha = m->ha;
 		mc->hd = m->hd;
-		mc->done = g_new0(uint64_t, sim->ncpus);
+		mc->done = g_new0(struct tlbi_done, sim->ncpus);
 		tlb_init(&mc->tlb, sim_opt_uint(&sim->opt, OPT_tlb_entries),
 			 sim_opt_uint(&sim->opt, OPT_walk_cache_entries));
 		sim->cpus[i].mmu = mc;
@@ -654,8 +727,8 @@ void mmu_teardown(struct sim *sim)
 			continue;
 		tlb_free(&mc->tlb);
 		g_free(mc->pending);
-		g_free(mc->issued);
 		g_free(mc->done);
+		g_free(mc->issued);
 		g_free(mc);
 		sim->cpus[i].mmu = NULL;
 	}

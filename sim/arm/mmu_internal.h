@@ -114,6 +114,19 @@ struct tlbi_op {
 #define MMU_NR_MEMO 16 /* a power of two */
 /* Completions kept apart for faults; the oldest is then applied (stricter, never laxer). */
 #define MMU_MAX_RECS 16
+/* Invalidations kept with their VA range; the oldest is then applied to every VA (stricter). */
+#define MMU_MAX_SCOPES 8
+
+/*
+ * The history bounds of a TLB (store sequence numbers, struct mmu.seq):
+ * its last invalidation, the last one a broadcast TLBI of another CPU
+ * performed here, and that for faults (rinval_f, see struct mmu_cpu).
+ * Each holds for the VAs in [start, end) and every walk through them.
+ */
+struct mmu_scope {
+	uint64_t start, end;
+	uint64_t inval, rinval, rinval_f;
+};
 
 struct mmu;
 
@@ -124,9 +137,16 @@ struct mmu_cpu {
 	 * Store sequence numbers (struct mmu.seq) of this CPU's last context
 	 * synchronisation event, last invalidation of its TLB, and last one
 	 * a broadcast TLBI of another CPU performed here: the bounds of the
-	 * descriptor history it may still use (hw.c).
+	 * descriptor history it may still use (hw.c), for every VA.
 	 */
 	uint64_t cse_seq, inval_seq, rinval_seq;
+	/*
+	 * An invalidation by VA raises them only for the walks it covers
+	 * (herd7 D15347-M-load-shoot-noscope+DMB.LD: Allowed): kept here
+	 * until it is applied to every VA (mmu_scope_bounds()).
+	 */
+	struct mmu_scope scopes[MMU_MAX_SCOPES];
+	unsigned nscopes;
 	/*
 	 * This CPU's table stores since its last DSB ISH or ST: an ISB does
 	 * not make them visible to its walks (herd7 I2V-W-DSB.LD-ISB-R);
@@ -151,7 +171,8 @@ struct mmu_cpu {
 	uint64_t rinval_f;
 	struct mmu_rinval {
 		uint64_t seq, view;
-		uint64_t now; /* the memory model's latest timestamp then */
+		uint64_t now;	     /* the memory model's latest timestamp then */
+		uint64_t start, end; /* the VAs its TLBIs covered */
 	} recs[MMU_MAX_RECS];
 	unsigned nrecs;
 	/*
@@ -169,7 +190,10 @@ struct mmu_cpu {
 	struct tlbi_op *pending;
 	unsigned npending, cappending;
 	unsigned outstanding; /* broadcast TLBIs this CPU issued since its last DSB ISH */
-	uint64_t *done;	      /* scratch for the DSB: per CPU, the bound its TLBIs applied there */
+	/* Scratch for the DSB: per CPU, the bound its TLBIs applied there and their VAs. */
+	struct tlbi_done {
+		uint64_t seq, start, end;
+	} * done;
 	/* Their scopes, for the memory model at their completion (cpu_memory_tlbi_sync()). */
 	struct cpu_va_range *issued;
 	unsigned capissued;
@@ -248,7 +272,15 @@ struct tlbi_op;
  */
 uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool remote,
 			  bool completing);
-void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, uint64_t view, uint64_t now);
+/*
+ * A completion of another CPU's TLBIs covering [start, end) that applied
+ * bound @seq here, with the issuer's view after its DSB (mm_tlbi.c); with
+ * @ordered false (no memory model to order by) it bounds every access.
+ */
+void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, bool ordered, uint64_t view, uint64_t now,
+		       uint64_t start, uint64_t end);
+/* @mc's bounds for the walks of the VAs in [lo, hi] (inclusive: hi may be the last VA). */
+void mmu_scope_bounds(const struct mmu_cpu *mc, uint64_t lo, uint64_t hi, struct mmu_scope *b);
 /* For exploration: @cpu's step changes TLB @tlb's entries (SIM_OBJ_TLB_VA_ALL: every TLB) in [start, end). */
 void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end);
 /* For exploration: what a DSB completing @cpu's broadcast TLBIs changes in the TLBs. */
@@ -270,16 +302,13 @@ void hw_context_sync(struct sim_cpu *cpu);
 /* The sequence number of the last table store whose timestamp is at most @view (views only). */
 uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
 /*
- * The store sequence an early walk's values must have been replaced after:
- * the bound for faults, returned, and for translations, in @strict.
+ * The store sequence an early walk of a VA in [lo, hi] must use values
+ * replaced after: the bound for faults, returned, and for translations,
+ * in @strict. Over @va's page it is the lowest of @va's walk.
  */
-uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t *strict);
-/*
- * Without FEAT_ETS2, with hw_early_bound()'s bounds: 1 (no early walk
- * chosen), 0 with @res, -1 with @f.
- */
-int hw_early_walk(struct sim_cpu *cpu, uint64_t va, uint64_t bound, uint64_t strict,
-		  struct mmu_result *res, struct mmu_fault *f);
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict);
+/* Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, -1 with @f. */
+int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
 unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
 /* Hardware dirty state update for a write through a DBM entry: 0, -1 (@f), 1 (no DBM). */

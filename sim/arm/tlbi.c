@@ -156,13 +156,15 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 
 /*
  * Performs on @rc's TLB every TLBI of @issuer still on its way there, at
- * the issuer's DSB; returns the largest bound one applied, or 0.
+ * the issuer's DSB; returns the largest bound one applied (0: none) and
+ * the VAs they cover in @d.
  */
-static uint64_t perform_issued(struct mmu_cpu *rc, unsigned issuer, bool remote)
+static void perform_issued(struct mmu_cpu *rc, unsigned issuer, bool remote, struct tlbi_done *d)
 {
 	unsigned keep = 0;
-	uint64_t bound = 0, b;
+	uint64_t b;
 
+	*d = (struct tlbi_done){0, UINT64_MAX, 0};
 	/* Perform them in order, keep the others': one pass, no shifting. */
 	for (unsigned i = 0; i < rc->npending; i++) {
 		struct tlbi_op *op = &rc->pending[i];
@@ -176,13 +178,14 @@ static uint64_t perform_issued(struct mmu_cpu *rc, unsigned issuer, bool remote)
 		 * CPU's own does not (herd7 coWRExpNExp+DSB-TLBI-DSB).
 		 */
 		b = mmu_tlbi_perform(rc, op, remote, true);
-		bound = b > bound ? b : bound;
+		d->seq = b > d->seq ? b : d->seq;
+		d->start = op->start < d->start ? op->start : d->start;
+		d->end = op->end > d->end ? op->end : d->end;
 		/* Only a walk of a VA it covers used what it removed. */
 		if (remote && op->start <= rc->walk_va && rc->walk_va <= op->end - 1)
 			rc->walk_restart = true;
 	}
 	rc->npending = keep;
-	return bound;
 }
 
 void dsb_ish(struct sim_cpu *cpu)
@@ -201,20 +204,22 @@ void dsb_ish(struct sim_cpu *cpu)
 				mc->outstanding == 1 ? "" : "s");
 		/* The DSB completes only when every remote TLB performed them. */
 		for (unsigned j = 0; j < sim->ncpus; j++)
-			mc->done[j] =
-				j == cpu->id ? 0 : perform_issued(sim->cpus[j].mmu, cpu->id, true);
+			if (j != cpu->id)
+				perform_issued(sim->cpus[j].mmu, cpu->id, true, &mc->done[j]);
 		cpu_memory_tlbi_sync(cpu, mc->issued, mc->outstanding);
 	}
 	if (mc->npending)
-		perform_issued(mc, cpu->id, false);
+		perform_issued(mc, cpu->id, false, &mc->done[cpu->id]);
 	mc->st_open = false;
 	cpu_barrier(cpu, CPU_DSB_ISH);
 	if (mc->outstanding) {
 		uint64_t now, view = cpu_memory_sync_view(cpu, &now);
+		bool ordered = view != UINT64_MAX;
 
 		for (unsigned j = 0; j < sim->ncpus; j++)
-			if (mc->done[j])
-				mmu_rinval_record(sim->cpus[j].mmu, mc->done[j], view, now);
+			if (j != cpu->id && mc->done[j].seq)
+				mmu_rinval_record(sim->cpus[j].mmu, mc->done[j].seq, ordered, view,
+						  now, mc->done[j].start, mc->done[j].end);
 		mc->outstanding = 0;
 	}
 	chk_dsb(cpu, true);
