@@ -27,7 +27,6 @@
 struct hist_val {
 	uint64_t val;	/* the value the slot held */
 	uint64_t until; /* store sequence number of the store that replaced it */
-	uint64_t uts;	/* that store's timestamp in the memory model (0: none) */
 	uint64_t epoch; /* checker page epoch then: the latest a walk of it could be */
 };
 
@@ -101,9 +100,7 @@ static uint64_t hist_floor(struct sim *sim)
 		uint64_t b = mc->inval_seq;
 
 		if (!sim_opt_bool(&sim->opt, OPT_ets2)) {
-			/* With views the context synchronisation bound is by view: not here. */
-			uint64_t cse = mc->m->views ? 0 : mc->cse_seq;
-			uint64_t e = cse > mc->rinval_f ? cse : mc->rinval_f;
+			uint64_t e = mc->cse_seq > mc->rinval_f ? mc->cse_seq : mc->rinval_f;
 
 			b = e < b ? e : b;
 		}
@@ -161,16 +158,14 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 			h->v = g_renew(struct hist_val, h->v, h->cap);
 		}
 	}
-	/* Table stores are written through: the store's message is the model's next. */
-	h->v[h->n++] = (struct hist_val){old, m->seq, m->views ? cpu_memory_now(sim) + 1 : 0,
-					 chk_epoch(sim)};
-	m->last_uts = h->v[h->n - 1].uts;
+	h->v[h->n++] = (struct hist_val){old, m->seq, chk_epoch(sim)};
 	if (m->views) {
 		if (m->nuts == m->caputs) {
 			m->caputs = m->caputs ? m->caputs * 2 : 256;
 			m->uts = g_renew(uint64_t, m->uts, m->caputs);
 		}
-		m->uts[m->nuts++] = m->last_uts;
+		/* Table stores are written through: the store's message is the model's next. */
+		m->uts[m->nuts++] = cpu_memory_now(sim) + 1;
 	}
 	if (va < m->hist_lo)
 		m->hist_lo = va;
@@ -220,7 +215,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 		struct desc_hist *h = g_hash_table_lookup(m->hist, GSIZE_TO_POINTER(slot));
 		uint64_t lo = va & ~((1ull << mmu_level_shift(level)) - 1);
 		uint64_t hi = lo + ((1ull << mmu_level_shift(level)) - 1);
-		uint64_t bound = 0, strict = 0, vbound = 0;
+		uint64_t bound = 0, strict = 0;
 
 		if (h && use == HIST_FILL) {
 			struct mmu_scope b;
@@ -229,13 +224,11 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 			bound = b.inval;
 		} else if (h && use == HIST_EARLY) {
 			bound = hw_early_bound(cpu, lo, hi, &strict);
-			vbound = mc->cse_view;
 		}
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
 
-			if (v->until <= bound || (vbound && v->uts <= vbound) ||
-			    !(all || cacheable(v->val, level)))
+			if (v->until <= bound || !(all || cacheable(v->val, level)))
 				continue;
 			if (all && ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
 				continue; /* the walker would have set AF: not a fault */
@@ -362,16 +355,15 @@ void hw_context_sync(struct sim_cpu *cpu)
 
 	if (!mc)
 		return;
-	mc->cse_seq = vmax64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
-	if (mc->m->views) {
+	if (mc->m->views)
 		/*
 		 * By view: the walks after it see the table stores ordered
 		 * before it, not every one made so far (herd7
 		 * I2V-R-DSB.ST-ISB-R+W: a load DSB ST does not order).
 		 */
-		mc->cse_view = vmax64(mc->cse_view, cpu_memory_cse_view(cpu));
-		return;
-	}
+		mc->cse_seq = vmax64(mc->cse_seq, hw_seq_of_view(mc->m, cpu_memory_cse_view(cpu)));
+	else
+		mc->cse_seq = vmax64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
 	/* Completions it bounds no longer matter. */
 	for (unsigned i = 0; i < mc->nrecs; i++)
 		if (mc->recs[i].seq > mc->cse_seq)
@@ -411,7 +403,7 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict)
 {
 	struct mmu_cpu *mc = cpu->mmu;
-	uint64_t cse = mc->m->views ? 0 : mc->cse_seq;
+	uint64_t cse = mc->cse_seq;
 	struct mmu_scope s;
 	uint64_t b;
 

@@ -418,8 +418,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	 * herd7 RaR-PTE, coRR-pte7 (a later load faults on a value older than
 	 * the one an earlier load's walk read).
 	 */
-	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f &&
-	    (m->views ? m->last_uts > mc->cse_view : m->seq > mc->cse_seq) &&
+	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f && m->seq > mc->cse_seq &&
 	    m->seq > hw_early_bound(cpu, va & ~(MMU_PAGE_SIZE - 1), va | (MMU_PAGE_SIZE - 1),
 				    &strict))
 		early = hw_early_walk(cpu, va, res, f);

@@ -137,7 +137,10 @@ struct mmu_cpu {
 	 * Store sequence numbers (struct mmu.seq) of this CPU's last context
 	 * synchronisation event, last invalidation of its TLB, and last one
 	 * a broadcast TLBI of another CPU performed here: the bounds of the
-	 * descriptor history it may still use (hw.c), for every VA.
+	 * descriptor history it may still use (hw.c), for every VA. With a
+	 * memory model that has views (--memory arm) cse_seq is the last
+	 * table store within the view the event orders later reads after
+	 * (hw_seq_of_view()), not the last one made.
 	 */
 	uint64_t cse_seq, inval_seq, rinval_seq;
 	/*
@@ -154,12 +157,6 @@ struct mmu_cpu {
 	 */
 	bool st_open;
 	uint64_t st_seq;
-	/*
-	 * With a memory model that has views (--memory arm), the context
-	 * synchronisation bound is a view instead of cse_seq: an early walk
-	 * may use a value whose replacing store's timestamp is above it.
-	 */
-	uint64_t cse_view;
 	cpu_dep_t tlbi_dep; /* the next TLBI's operand's dependency (mmu_tlbi_dep()) */
 	/*
 	 * Faults may come from older values than translations: rinval_f is
@@ -212,9 +209,8 @@ struct mmu {
 	/* Live translation tables: pfn -> packed (va base, level), see mmu.c. */
 	GHashTable *tables;
 	struct chk *chk;
-	uint64_t seq;	   /* stores into live tables so far */
-	bool views;	   /* the memory model has views (cpu_memory_views()) */
-	uint64_t last_uts; /* the memory model's timestamp of the latest such store */
+	uint64_t seq; /* stores into live tables so far */
+	bool views;   /* the memory model has views (cpu_memory_views()) */
 	/* With views: each such store's timestamp, by sequence number - 1 (increasing). */
 	uint64_t *uts;
 	uint64_t nuts, caputs;
