@@ -110,13 +110,22 @@ void cpu_stopper_run(struct sim_cpu *cpu)
 	uint64_t work = smp_percpu(cpu, cpu->id, PCPU_STOPPER_WORK);
 	int ret;
 
+	/*
+	 * The stopper is a thread: once the CPU runs it, an interrupt's exit
+	 * does not start it again. Counted before the work list is looked at:
+	 * between the test and the clear an IRQ's exit path ran a second
+	 * stopper on the same work, which acknowledged stop_nr_todo twice
+	 * and hung the next stop_machine() (compare --scale 1, B, 80 CPUs).
+	 */
+	pc->preempt_count++;
 	/* spin_lock_irq(&stopper->lock), then the work list: acquire */
-	if (!cpu_load_acquire(cpu, work, 8))
+	if (!cpu_load_acquire(cpu, work, 8)) {
+		pc->preempt_count--;
 		return;
-	/* The stopper is a thread: the CPU switches to it, and back after. */
+	}
+	/* The CPU switches to the stopper thread, and back after. */
 	sim_tick(cpu, COST_context_switch);
 	cpu_store64(cpu, work, 0);
-	pc->preempt_count++; /* the stopper is not preempted by itself */
 	ret = multi_cpu_stop(cpu);
 	if (ret)
 		s->ms_ret = ret;
