@@ -179,11 +179,6 @@ static bool cacheable(uint64_t d, int level)
 	return mmu_desc_is_table(d, level) || (mmu_desc_is_leaf(d, level) && (d & DESC_AF));
 }
 
-static uint64_t vmax64(uint64_t a, uint64_t b)
-{
-	return a > b ? a : b;
-}
-
 /* What a walk's history is asked for, with which bound. */
 enum hist_use {
 	HIST_ANY,   /* does any value exist (no bound) */
@@ -361,9 +356,10 @@ void hw_context_sync(struct sim_cpu *cpu)
 		 * before it, not every one made so far (herd7
 		 * I2V-R-DSB.ST-ISB-R+W: a load DSB ST does not order).
 		 */
-		mc->cse_seq = vmax64(mc->cse_seq, hw_seq_of_view(mc->m, cpu_memory_cse_view(cpu)));
+		mc->cse_seq =
+			mmu_max64(mc->cse_seq, hw_seq_of_view(mc->m, cpu_memory_cse_view(cpu)));
 	else
-		mc->cse_seq = vmax64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
+		mc->cse_seq = mmu_max64(mc->cse_seq, mc->st_open ? mc->st_seq : mc->m->seq);
 	/* Completions it bounds no longer matter. */
 	for (unsigned i = 0; i < mc->nrecs; i++)
 		if (mc->recs[i].seq > mc->cse_seq)
@@ -408,13 +404,13 @@ uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t 
 	uint64_t b;
 
 	mmu_scope_bounds(mc, lo, hi, &s);
-	b = vmax64(cse, s.rinval_f);
-	*strict = vmax64(cse, s.rinval);
+	b = mmu_max64(cse, s.rinval_f);
+	*strict = mmu_max64(cse, s.rinval);
 	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++) {
 		const struct mmu_rinval *r = &mc->recs[i];
 
 		if (r->start <= hi && r->end - 1 >= lo && !cpu_memory_fault_before(cpu, r->view))
-			b = vmax64(b, r->seq);
+			b = mmu_max64(b, r->seq);
 	}
 	return b;
 }

@@ -70,9 +70,12 @@ static void table_detach(struct sim *sim, uint64_t pa, int level)
 	}
 }
 
-static uint64_t max64(uint64_t a, uint64_t b)
+/* Raises @t's bounds to @s's. */
+static void scope_join(struct mmu_scope *t, const struct mmu_scope *s)
 {
-	return a > b ? a : b;
+	t->inval = mmu_max64(t->inval, s->inval);
+	t->rinval = mmu_max64(t->rinval, s->rinval);
+	t->rinval_f = mmu_max64(t->rinval_f, s->rinval_f);
 }
 
 /* Does @s hold nothing above the bounds every VA has? */
@@ -86,9 +89,9 @@ static void scope_apply_all(struct mmu_cpu *mc, const struct mmu_scope *s)
 {
 	unsigned keep = 0;
 
-	mc->inval_seq = max64(mc->inval_seq, s->inval);
-	mc->rinval_seq = max64(mc->rinval_seq, s->rinval);
-	mc->rinval_f = max64(mc->rinval_f, s->rinval_f);
+	mc->inval_seq = mmu_max64(mc->inval_seq, s->inval);
+	mc->rinval_seq = mmu_max64(mc->rinval_seq, s->rinval);
+	mc->rinval_f = mmu_max64(mc->rinval_f, s->rinval_f);
 	for (unsigned i = 0; i < mc->nscopes; i++)
 		if (!scope_spent(mc, &mc->scopes[i]))
 			mc->scopes[keep++] = mc->scopes[i];
@@ -114,9 +117,7 @@ static void scope_raise(struct mmu_cpu *mc, struct mmu_scope s)
 	for (unsigned i = 0; i < mc->nscopes; i++) {
 		t = &mc->scopes[i];
 		if (t->start == s.start && t->end == s.end) {
-			t->inval = max64(t->inval, s.inval);
-			t->rinval = max64(t->rinval, s.rinval);
-			t->rinval_f = max64(t->rinval_f, s.rinval_f);
+			scope_join(t, &s);
 			return;
 		}
 	}
@@ -136,11 +137,8 @@ void mmu_scope_bounds(const struct mmu_cpu *mc, uint64_t lo, uint64_t hi, struct
 	for (unsigned i = 0; i < mc->nscopes; i++) {
 		const struct mmu_scope *s = &mc->scopes[i];
 
-		if (s->start > hi || s->end - 1 < lo)
-			continue;
-		b->inval = max64(b->inval, s->inval);
-		b->rinval = max64(b->rinval, s->rinval);
-		b->rinval_f = max64(b->rinval_f, s->rinval_f);
+		if (s->start <= hi && s->end - 1 >= lo)
+			scope_join(b, s);
 	}
 }
 

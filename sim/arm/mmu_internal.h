@@ -238,6 +238,11 @@ struct mmu {
 				uint64_t val);
 };
 
+static inline uint64_t mmu_max64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
 static inline struct mmu *mmu_of(struct sim *sim)
 {
 	return sim->mmu;
@@ -275,7 +280,10 @@ uint64_t mmu_tlbi_perform(struct mmu_cpu *mc, const struct tlbi_op *op, bool rem
  */
 void mmu_rinval_record(struct mmu_cpu *mc, uint64_t seq, bool ordered, uint64_t view, uint64_t now,
 		       uint64_t start, uint64_t end);
-/* @mc's bounds for the walks of the VAs in [lo, hi] (inclusive: hi may be the last VA). */
+/*
+ * @mc's bounds for the walks of the VAs in [lo, hi] (inclusive: hi may be
+ * the last VA); @b's start and end are lo and hi.
+ */
 void mmu_scope_bounds(const struct mmu_cpu *mc, uint64_t lo, uint64_t hi, struct mmu_scope *b);
 /* For exploration: @cpu's step changes TLB @tlb's entries (SIM_OBJ_TLB_VA_ALL: every TLB) in [start, end). */
 void mmu_note_tlb_range(struct sim_cpu *cpu, unsigned tlb, uint64_t start, uint64_t end);
