@@ -156,8 +156,8 @@ static void dsb_point(struct sim_cpu *cpu, bool full)
 
 /*
  * Performs on @rc's TLB every TLBI of @issuer still on its way there, at
- * the issuer's DSB; returns the largest bound one applied (0: none) and
- * the VAs they cover in @d.
+ * the issuer's DSB; @d: the largest bound one applied (0: none) and the
+ * VAs they cover.
  */
 static void perform_issued(struct mmu_cpu *rc, unsigned issuer, bool remote, struct tlbi_done *d)
 {
@@ -208,8 +208,11 @@ void dsb_ish(struct sim_cpu *cpu)
 				perform_issued(sim->cpus[j].mmu, cpu->id, true, &mc->done[j]);
 		cpu_memory_tlbi_sync(cpu, mc->issued, mc->outstanding);
 	}
-	if (mc->npending)
-		perform_issued(mc, cpu->id, false, &mc->done[cpu->id]);
+	if (mc->npending) {
+		struct tlbi_done own; /* its own TLB: no completion to record */
+
+		perform_issued(mc, cpu->id, false, &own);
+	}
 	mc->st_open = false;
 	cpu_barrier(cpu, CPU_DSB_ISH);
 	if (mc->outstanding) {
