@@ -304,10 +304,17 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
 	struct mmu_cpu *mc = cpu->mmu;
-	unsigned n = path_history(cpu, sim, va, HIST_FILL), fresh = 0;
+	uint64_t page = va >> MMU_PAGE_SHIFT;
+	struct mmu_fill_memo *q = &mc->quiet[page & (MMU_NR_MEMO - 1)];
+	unsigned n, fresh = 0;
 	uint32_t k, idx[TLB_MAX_MATCH];
 	struct mmu_result r;
 	struct mmu_fault f;
+
+	/* Spinning on a flag while tables change elsewhere: no walk per load. */
+	if (q->seq == m->seq && q->gen == mc->tlb.gen && q->page == page)
+		return;
+	n = path_history(cpu, sim, va, HIST_FILL);
 
 	/* The current translation, if the TLB holds another one for @va. */
 	unsigned hits = tlb_lookup(&mc->tlb, va, idx, TLB_MAX_MATCH);
@@ -317,6 +324,10 @@ void hw_fill(struct sim_cpu *cpu, uint64_t va)
 		for (unsigned i = 0; i < hits && fresh; i++)
 			fresh = !(mc->tlb.e[idx[i]].desc == r.desc &&
 				  mc->tlb.e[idx[i]].desc_pa == r.desc_pa);
+	}
+	if (!n && !fresh) {
+		*q = (struct mmu_fill_memo){m->seq, mc->tlb.gen, page};
+		return;
 	}
 	k = sim_decide(sim, DECIDE_TLB_FILL, 1 + fresh + n);
 	if (!k)

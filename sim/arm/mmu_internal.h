@@ -182,6 +182,15 @@ struct mmu_cpu {
 		unsigned n;
 		uint32_t idx[TLB_MAX_MATCH];
 	} memo[MMU_NR_MEMO];
+	/*
+	 * Pages hw_fill() found nothing to decide for: no history value past
+	 * the bounds and no fresh walk that differs from the TLB. That holds
+	 * while no descriptor changes (m->seq) and no leaf entry comes or goes
+	 * (tlb.gen): the bounds only rise, which removes candidates.
+	 */
+	struct mmu_fill_memo {
+		uint64_t seq, gen, page;
+	} quiet[MMU_NR_MEMO];
 	mmu_fault_handler_t handler;
 	void *handler_arg;
 	struct tlbi_op *pending;
