@@ -527,6 +527,7 @@ bool lit_step(struct sim_cpu *cpu, struct lit_state *st, struct lit_cpu *lc)
 		}
 		/* An exception return is context synchronising. */
 		cpu_barrier(cpu, CPU_ISB);
+		mmu_set_el0(cpu, st->lt->el0 >> t & 1);
 		lc->th = (int)t;
 		next = (int)(lc->elr & 0xffff);
 		break;

@@ -455,6 +455,20 @@ static bool parse_keyvals(struct pctx *c, char *line, int ln)
 			}
 		}
 		g_strfreev(vs);
+	} else if (!strcmp(k, "EL0")) {
+		char **vs = g_strsplit(v, ",", -1);
+		for (int i = 0; vs[i]; i++) {
+			char *x = lit_trim(vs[i]);
+			int p, n = 0;
+			if (sscanf(x, "P%d%n", &p, &n) != 1 || x[n] || p < 0 ||
+			    p >= LIT_MAX_THREADS) {
+				lit_fail(c, ln, "EL0: '%s' is not a thread", x);
+				g_strfreev(vs);
+				return false;
+			}
+			lt->el0 |= 1u << p;
+		}
+		g_strfreev(vs);
 	} else if (!strcmp(k, "TTHM")) {
 		char **vs = g_strsplit_set(v, " \t", -1);
 		for (int i = 0; vs[i]; i++) {
@@ -624,6 +638,23 @@ struct litmus *lit_parse(const char *path, const char *text0, size_t len, char *
 			goto out;
 		}
 	}
+	if (lt->el0 >> lt->nprocs) {
+		lit_fail(&c, 1, "EL0 names a thread that does not exist");
+		goto out;
+	}
+	/* What EL0 may not execute (the handlers run at EL1). */
+	for (int t = 0; t < lt->nprocs; t++)
+		for (int i = 0; (lt->el0 >> t & 1) && i < lt->th[t].nins; i++) {
+			const struct lit_ins *in = &lt->th[t].ins[i];
+			if (in->op == LOP_TLBI || in->op == LOP_MSR || in->op == LOP_MRS ||
+			    in->op == LOP_ERET) {
+				lit_fail(&c, in->line, "P%d runs at EL0, where %s is UNDEFINED", t,
+					 in->op == LOP_TLBI   ? "TLBI"
+					 : in->op == LOP_ERET ? "ERET"
+							      : "an access to ELR_EL1");
+				goto out;
+			}
+		}
 	for (int i = 0; i < lt->nprops; i++) {
 		struct lit_prop *q = lt->props[i];
 		if (q->kind == LP_EQ && q->loc.is_reg && q->loc.thread >= lt->nprocs) {

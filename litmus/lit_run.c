@@ -254,6 +254,7 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 
 	if (cpu->id >= (unsigned)lt->nprocs)
 		return;
+	mmu_set_el0(cpu, lt->el0 >> cpu->id & 1);
 	if (setjmp(lc->fault_jb)) {
 		/* A synchronous exception at lc->pc: to the handler, or the end (fatal). */
 		int h = lt->th[cpu->id].handler;
@@ -270,6 +271,7 @@ static void lit_cpu_main(struct sim_cpu *cpu)
 		 */
 		cpu_ctrl_dep(cpu, lc->fault_dep);
 		cpu_barrier(cpu, CPU_ISB);
+		mmu_set_el0(cpu, false); /* taken to EL1 */
 		lc->th = h;
 		lc->pc = 0;
 		if (!lt->th[h].nins)

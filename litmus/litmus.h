@@ -182,6 +182,8 @@ struct litmus {
 	bool var_ets2, var_precise, var_fatal, var_bbm2, var_bbm2_noabort;
 	/* TTHM: hardware AF/dirty updates, per thread (bit per thread, all = ~0) */
 	unsigned tthm_ha, tthm_hd;
+	/* EL0=P0,P2: the threads that run at EL0 (their handlers run at EL1) */
+	unsigned el0;
 
 	char sym[LIT_MAX_SYMS][16];
 	int nsym;

@@ -87,6 +87,13 @@ START_TEST(test_parse_errors_name_file_and_line)
 	/* A page past 2 MiB needs the location's GiB (PUD(x) or a level:1 block names it). */
 	expect_error("AArch64 T\n{ [PTE(x)]=(oa:PA(x)+512); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
 		     "t.litmus:2: oa:PA(x)+512 is past x's 2 MiB region (name PUD(x))");
+	/* EL0=: threads that exist, and nothing EL0 cannot execute */
+	expect_error("AArch64 T\nEL0=Q1\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: EL0: 'Q1' is not a thread");
+	expect_error("AArch64 T\nEL0=P1\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:1: EL0 names a thread that does not exist");
+	expect_error("AArch64 T\nEL0=P0\n{ 0:X1=x; }\n P0 ;\n TLBI VAAE1IS,X1 ;\nexists (0:X1=1)\n",
+		     "t.litmus:5: P0 runs at EL0, where TLBI is UNDEFINED");
 }
 END_TEST
 
@@ -452,6 +459,10 @@ START_TEST(test_own_litmus_files)
 		{"BBM+skip.litmus", "Allowed", true},
 		{"BBM+break-make-no-tlbi.litmus", "Allowed", true},
 		{"Perm+rw-ro.litmus", "Allowed", false},
+		/* EL0: AP[1] (herd7 TST-EL0, TST-EL0-PTE: Required) */
+		{"EL0+kernel-page.litmus", "Required", false},
+		{"EL0+user-page.litmus", "Forbidden", false},
+		{"EL0+handler-at-el1.litmus", "Required", false},
 		{"Fault+invalid.litmus", "Required", false},
 		{"SB.litmus", "Allowed", false},
 		{"SB+dmb.sy.litmus", "Forbidden", false},

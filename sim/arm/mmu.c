@@ -459,7 +459,18 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 			return -1;
 		tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
 	}
-	/* EL1 data access: only AP[2] matters (PAN and EL0 are not modelled). */
+	/* At EL0, AP[1] first: no dirty-state update gives an access AP[1] forbids. */
+	if (mc->el0 && !(res->desc & DESC_AP_EL0)) {
+		memset(f, 0, sizeof(*f));
+		f->type = MMU_FAULT_PERMISSION;
+		f->level = res->level;
+		f->va = va;
+		f->desc = res->desc;
+		f->desc_pa = res->desc_pa;
+		f->write = write;
+		return -1;
+	}
+	/* Then AP[2] (PAN is not modelled: no EL1 access to EL0 memory is refused). */
 	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
 		int r = hw_set_dirty(cpu, va, res, f);
 
@@ -544,6 +555,11 @@ int mmu_set_hafdbs(struct sim_cpu *cpu, bool ha, bool hd)
 	mc->hd = hd;
 	mc->ha = ha || hd; /* herd7: "as far as we know hd => ha" */
 	return 0;
+}
+
+void mmu_set_el0(struct sim_cpu *cpu, bool el0)
+{
+	((struct mmu_cpu *)cpu->mmu)->el0 = el0;
 }
 
 int mmu_load_nofault(struct sim_cpu *cpu, uint64_t va, unsigned size, uint64_t *val)

@@ -208,6 +208,15 @@ void mmu_set_fault_handler(struct sim_cpu *cpu, mmu_fault_handler_t fn, void *ar
  */
 int mmu_set_hafdbs(struct sim_cpu *cpu, bool ha, bool hd);
 
+/*
+ * The Exception level of @cpu's data accesses: EL1 (the default) or EL0.
+ * At EL0 a leaf without AP[1] (DESC_AP_EL0: the kernel's own mappings,
+ * its page tables among them) gives a permission fault (stage 1 direct
+ * permissions, AP[2:1]: Arm ARM DDI 0487K.a D8.4, Table D8-49). The
+ * caller says when the level changes: exception entry, ERET.
+ */
+void mmu_set_el0(struct sim_cpu *cpu, bool el0);
+
 /* ---- setup (host context) -------------------------------------------------- */
 
 /*

@@ -206,6 +206,7 @@ struct mmu_cpu {
 	bool walk_restart; /* a TLBI covering walk_va reached this TLB while the walk was in flight */
 	uint64_t walk_va; /* the VA of the walk in flight */
 	bool ha, hd;	  /* this PE's TCR_EL1.HA/HD (mmu_set_hafdbs()) */
+	bool el0;	  /* its accesses are made at EL0 (mmu_set_el0()) */
 	unsigned nupd;	  /* its hardware updates not yet visible (hafdbs.c) */
 };
 
