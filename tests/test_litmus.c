@@ -354,6 +354,8 @@ static struct scn_outcome explore_scn(const char *name, unsigned cpus, unsigned 
 	}
 	snprintf(n, sizeof(n), "%u", cpus);
 	ck_assert(!sim_options_set(&opt, "cpus", n, err, sizeof(err)));
+	/* The reduction of scheduling and GIC choices; the memory model's are the litmus tests'. */
+	ck_assert(!sim_options_set(&opt, "memory", "sc", err, sizeof(err)));
 	ck_assert_msg(!dpor_explore(scn, &opt, &costs, 200000, flags, scn_visit, &o, st, err,
 				    sizeof(err)),
 		      "%s", err);

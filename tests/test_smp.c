@@ -293,6 +293,12 @@ static void pause_driver(struct sim_cpu *cpu)
 				cpu_store(cpu, t_w.critical, 4, 1);
 				cpu_store(cpu, t_w.critical, 4, 0);
 			}
+			/*
+			 * The caller's flush_tlb_kernel_range() ends in dsb(ish): without
+			 * it the CPUs let go may still read critical = 1 (--memory arm;
+			 * the smp-pause-no-barrier scenario).
+			 */
+			cpu_barrier(cpu, CPU_DSB_ISH);
 			resume_remote_cpus(cpu);
 			local_irq_enable(cpu);
 		}

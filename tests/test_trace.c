@@ -44,7 +44,8 @@ END_TEST
 
 START_TEST(test_lenient_empty_body_runs_lowest_cpu_first)
 {
-	struct sim *a = t_run("demo-counter", "seed=7 sched=random");
+	/* sc: under arm the default (0) leaves cpu0's stores pending, a lost update. */
+	struct sim *a = t_run("demo-counter", "seed=7 sched=random memory=sc");
 	GString *s = with_body(a, "");
 	char err[300];
 	struct sim *b = t_replay(s->str, s->len, true, err, sizeof(err));

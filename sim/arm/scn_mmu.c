@@ -182,7 +182,16 @@ static void scn_reader(struct sim_cpu *cpu, struct scn_mmu *s)
 	cpu_fetch_add(cpu, s->ready, 8, 1);
 	for (unsigned i = 1; i < SCN_ITERS; i++)
 		scn_access(cpu, s, i);
-	cpu_spin_until(cpu, s->done, 8, 1, 1, "scenario updater done");
+	/*
+	 * The last write is checked against the completed TLBI: it must be
+	 * ordered after it, which the spin's control dependency does not do
+	 * for a translation (herd7 S+shoot+ctrl_mmufault_db: Allowed) and an
+	 * acquire does (S+shoot+acq_mmufault_db: Forbidden).
+	 */
+	if (s->kind == SCN_CONFLICT_PERM)
+		cpu_spin_until_acquire(cpu, s->done, 8, 1, 1, "scenario updater done");
+	else
+		cpu_spin_until(cpu, s->done, 8, 1, 1, "scenario updater done");
 	scn_access(cpu, s, 0);
 	if (s->kind == SCN_CONFLICT_PERM && !mmu_store_nofault(cpu, SCN_VA + 8, 8, 1))
 		sim_report(cpu->sim, cpu, FINDING_ASSERTION, SCN_VA, SCN_PA_OLD,
