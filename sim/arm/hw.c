@@ -193,7 +193,8 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo
  * and lost after the bound of @use for that slot: into m->cand, oldest
  * level first. A slot at level L is on the walk of every VA of its span,
  * so every invalidation of one of them bounds it (a TLBI by VA removes
- * the walk-cache entries of its walk: Arm ARM D8.13.5).
+ * the walk-cache entries of its walk: the TLBI VAE1IS description, "used
+ * to translate the specified VA", from any level of the walk).
  */
 static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, enum hist_use use)
 {

@@ -101,8 +101,10 @@ static void scope_apply_all(struct mmu_cpu *mc, const struct mmu_scope *s)
 /*
  * Raises @mc's bounds for the VAs in [s->start, s->end). An invalidation
  * by VA removes only the entries (leaf and walk cache) of walks through
- * them: the other VAs keep what they may use (Arm ARM D8.13.5; herd7's
- * TLBI-after relates a TLBI to the walks of the VAs it covers only).
+ * them: the other VAs keep what they may use (the TLBI VAE1IS
+ * description: entries "used to translate the specified VA", from any
+ * level of the walk; herd7's TLBI-after relates a TLBI to the walks of
+ * the VAs it covers only).
  */
 static void scope_raise(struct mmu_cpu *mc, struct mmu_scope s)
 {
