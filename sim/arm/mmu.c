@@ -383,6 +383,20 @@ void mmu_note_dsb(struct sim_cpu *cpu)
 	sim_note(cpu, SIM_OBJ_TLB_SEQ, true);
 }
 
+/* A permission fault on the leaf @res found: -1, as mmu_translate() returns it. */
+static int permission_fault(uint64_t va, bool write, const struct mmu_result *res,
+			    struct mmu_fault *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->type = MMU_FAULT_PERMISSION;
+	f->level = res->level;
+	f->va = va;
+	f->desc = res->desc;
+	f->desc_pa = res->desc_pa;
+	f->write = write;
+	return -1;
+}
+
 int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_result *res,
 		  struct mmu_fault *f)
 {
@@ -462,16 +476,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		tlb_insert(sim, &mc->tlb, va, res, chk_epoch(sim));
 	}
 	/* At EL0, AP[1] first: no dirty-state update gives an access AP[1] forbids. */
-	if (mc->el0 && !(res->desc & DESC_AP_EL0)) {
-		memset(f, 0, sizeof(*f));
-		f->type = MMU_FAULT_PERMISSION;
-		f->level = res->level;
-		f->va = va;
-		f->desc = res->desc;
-		f->desc_pa = res->desc_pa;
-		f->write = write;
-		return -1;
-	}
+	if (mc->el0 && !(res->desc & DESC_AP_EL0))
+		return permission_fault(va, write, res, f);
 	/* Then AP[2] (PAN is not modelled: no EL1 access to EL0 memory is refused). */
 	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
 		int r = hw_set_dirty(cpu, va, res, f);
@@ -479,16 +485,8 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		if (r <= 0)
 			return r;
 	}
-	if (write && !mmu_desc_writable(res->desc)) {
-		memset(f, 0, sizeof(*f));
-		f->type = MMU_FAULT_PERMISSION;
-		f->level = res->level;
-		f->va = va;
-		f->desc = res->desc;
-		f->desc_pa = res->desc_pa;
-		f->write = true;
-		return -1;
-	}
+	if (write && !mmu_desc_writable(res->desc))
+		return permission_fault(va, write, res, f);
 	/* An explicit access to a descriptor sees hardware updates, or not yet (hafdbs.c). */
 	if (m->ha && (pmem_flags(sim->mem, res->pa) & PMEM_F_HOOK))
 		hw_access_observe(cpu, res->pa & ~7ull, write);
