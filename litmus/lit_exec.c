@@ -12,15 +12,37 @@
 
 /*
  * The values thread @th may promise (cpu_promise_values(); Promising-ARM's
- * load buffering): what a store after one of its loads writes when neither
- * its address, its data nor a branch before it depends on a load (any
- * other store is ordered after the loads it depends on, so a promise of
- * it could never be kept). One pass in program order with the registers'
- * initial values @x as constants; what a loop or handler does is not
- * promised (fewer load-buffering outcomes, none wrong). Each value offered
- * is a branch of the exhaustive search at every access of another CPU,
- * hence the care.
+ * load buffering): what a store after one of its loads writes, where that
+ * value is known without the program running: an immediate, an initial
+ * register, or arithmetic whose result no loaded value changes (x ^ x,
+ * x - x, x & 0). Such a value may still carry a load's dependency
+ * (LB+SWP-RsRt-addr+rel): whether the store can be made before the
+ * promise is read is the fulfilment's check (mm_fulfil()), not this
+ * guess's. A value a load decides, and what follows a branch on one, is
+ * not offered: the guess would be the loaded value itself, and a store
+ * data-dependent on the load that read its promise is thin air. One pass
+ * in program order with the registers' initial values @x as constants;
+ * what a loop or handler does is not promised (fewer load-buffering
+ * outcomes, none wrong). Each value offered is a branch of the exhaustive
+ * search at every access of another CPU, hence the care.
  */
+/* x ^ x, x - x, x & 0: 0 whatever the register holds. */
+static bool zero_whatever_loaded(const struct lit_ins *in)
+{
+	bool same = !in->has_imm && in->rn >= 0 && in->rn == in->rm;
+	bool zero = in->has_imm ? in->imm == 0 : in->rm == LIT_REG_ZR;
+
+	switch (in->op) {
+	case LOP_EOR:
+	case LOP_SUB:
+		return same;
+	case LOP_AND:
+		return zero || in->rn == LIT_REG_ZR;
+	default:
+		return false;
+	}
+}
+
 unsigned lit_promise_values(const struct litmus *lt, int th, const uint64_t *x, uint64_t *vals,
 			    unsigned max)
 {
@@ -60,6 +82,10 @@ unsigned lit_promise_values(const struct litmus *lt, int th, const uint64_t *x, 
 				    : in->op == LOP_AND ? a & b
 				    : in->op == LOP_ORR ? a | b
 							: a ^ b;
+			if (!ak && zero_whatever_loaded(in)) {
+				known[in->rd] = true; /* a false dependency: the value is 0 */
+				v[in->rd] = 0;
+			}
 			break;
 		case LOP_CSEL:
 			if (!fknown || ftaint) {
@@ -120,7 +146,7 @@ unsigned lit_promise_values(const struct litmus *lt, int th, const uint64_t *x, 
 		default:
 			return n; /* CSET, shifts, ADR, MRS, ERET: not followed */
 		}
-		if (data >= 0 && loaded && !at && !taint[data] && known[data] && n < max) {
+		if (data >= 0 && loaded && known[data] && n < max) {
 			uint64_t w = in->wide ? v[data] : (uint32_t)v[data];
 			bool dup = false;
 

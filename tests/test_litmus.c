@@ -472,6 +472,9 @@ START_TEST(test_own_litmus_files)
 		{"MP+dmb.st+addr.litmus", "Forbidden", false},
 		{"LB.litmus", "Allowed", false},
 		{"LB+datas.litmus", "Forbidden", false},
+		/* a promised value known whatever a load read (x ^ x + 1) */
+		{"LB+data-other+rel.litmus", "Allowed", false},
+		{"LB+data+rel.litmus", "Forbidden", false},
 		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
 		{"HVO+split-nobbm.litmus", "Required", true},
 		{"HVO+split-bbm.litmus", "Allowed", false},
