@@ -359,8 +359,11 @@ static uint64_t rmw(struct sim_cpu *cpu, enum cpu_rmw_op op, uint64_t addr, unsi
 		return sim->memory->rmw(cpu, pa, size, op, cmp, cmp_dep, val, ord, addr_dep,
 					data_dep);
 	old = pmem_read(sim->mem, pa, size);
-	if (cpu_rmw_apply(op, size, old, cmp, val, &new))
+	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
+		cpu->access.atomic = true;
 		cpu_raw_store(cpu, pa, size, new);
+		cpu->access.atomic = false;
+	}
 	return old;
 }
 

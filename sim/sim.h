@@ -340,6 +340,8 @@ struct sim_cpu {
 		 */
 		bool bounded;
 		uint64_t max_ts;
+		/* The store being made is an atomic's write (the store hook's question). */
+		bool atomic;
 	} access;
 
 	/* Per-layer state. */

@@ -475,6 +475,9 @@ START_TEST(test_own_litmus_files)
 		/* a promised value known whatever a load read (x ^ x + 1) */
 		{"LB+data-other+rel.litmus", "Allowed", false},
 		{"LB+data+rel.litmus", "Forbidden", false},
+		/* a walk's dirty-state update placed before the store that replaced its value */
+		{"HD+early-walk-before-store.litmus", "Allowed", true},
+		{"HD+early-walk-before-swp.litmus", "Forbidden", true},
 		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
 		{"HVO+split-nobbm.litmus", "Required", true},
 		{"HVO+split-bbm.litmus", "Allowed", false},

@@ -123,6 +123,7 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 	 * it notes for it are the running step's, noted above.
 	 */
 	sim->explorer = NULL;
+	mmu_of(sim)->hw_writing = true;
 	if (sim->memory && sim->memory->hw_store) {
 		sim->memory->hw_store(owner, slot, 8, new);
 	} else {
@@ -130,6 +131,7 @@ static void hw_store(struct sim *sim, struct sim_cpu *owner, uint64_t slot, uint
 		if (sim->hooks.store_hook)
 			sim->hooks.store_hook(owner, slot, 8, old, new);
 	}
+	mmu_of(sim)->hw_writing = false;
 	sim->explorer = ex;
 }
 
@@ -300,9 +302,12 @@ void hw_af_spec(struct sim_cpu *cpu)
 
 uint64_t mmu_hw_set_af(struct sim_cpu *cpu, uint64_t dpa, uint64_t d)
 {
-	uint64_t new = d | DESC_AF;
+	uint64_t new = d | DESC_AF, cur;
 
-	return cpu_cmpxchg_pa(cpu, dpa, 8, d, new) == d ? new : 0;
+	mmu_of(cpu->sim)->hw_writing = true;
+	cur = cpu_cmpxchg_pa(cpu, dpa, 8, d, new);
+	mmu_of(cpu->sim)->hw_writing = false;
+	return cur == d ? new : 0;
 }
 
 /* ---- where updates are observed ----------------------------------------------------- */
@@ -428,12 +433,29 @@ uint64_t hw_desc_view(struct sim *sim, uint64_t slot)
  * (herd7 MP+HD-DSB.ST: Allowed). The update is of the descriptor as it is
  * now, not as cached: drop the cached entry, walk, and update what the
  * walk found; 0, or -1 with @f set, or 1 when it has no DBM after all.
+ *
+ * An early walk (hw_early_walk()) read a value a later store replaced: its
+ * update is atomic with that read, so in coherence it comes right after
+ * the value read and before the store that replaced it, which overwrites
+ * it (herd7 coWWExpNExp: Allowed). Nothing is written; the access goes on
+ * with the updated value.
  */
-int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f)
+int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f,
+		 bool early)
 {
 	struct sim *sim = cpu->sim;
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t page = va & ~(MMU_PAGE_SIZE - 1);
+
+	if (early) {
+		res->desc &= ~DESC_AP_RDONLY;
+		if (sim_events_on(sim))
+			sim_instant_detail(cpu, "hw update",
+					   "descriptor %#" PRIx64 ": dirty, placed before the store "
+					   "that replaced the value the early walk read (overwritten)",
+					   res->desc_pa);
+		return 0;
+	}
 
 	mmu_tlb_invalidate(mc, page, page + MMU_PAGE_SIZE, true);
 	if (ptw_walk(sim, cpu, va, res, f))

@@ -28,6 +28,11 @@ struct hist_val {
 	uint64_t val;	/* the value the slot held */
 	uint64_t until; /* store sequence number of the store that replaced it */
 	uint64_t epoch; /* checker page epoch then: the latest a walk of it could be */
+	/*
+	 * Replaced by an atomic's or a hardware update's write, which read
+	 * it: no update of a walk that read it fits between the two.
+	 */
+	bool atomic;
 };
 
 struct desc_hist {
@@ -45,6 +50,7 @@ struct hw_cand {
 	uint64_t slot, val, epoch, until;
 	uint64_t strict, removed_at;
 	int level;
+	bool atomic; /* as hist_val's */
 };
 
 static void hist_free(gpointer p)
@@ -123,7 +129,7 @@ static gboolean hist_dead(gpointer key, gpointer value, gpointer floor)
 }
 
 void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
-		    uint64_t new)
+		    uint64_t new, bool atomic)
 {
 	struct mmu *m = mmu_of(sim);
 	struct desc_hist *h;
@@ -158,7 +164,7 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 			h->v = g_renew(struct hist_val, h->v, h->cap);
 		}
 	}
-	h->v[h->n++] = (struct hist_val){old, m->seq, chk_epoch(sim)};
+	h->v[h->n++] = (struct hist_val){old, m->seq, chk_epoch(sim), atomic};
 	if (m->views) {
 		if (m->nuts == m->caputs) {
 			m->caputs = m->caputs ? m->caputs * 2 : 256;
@@ -223,24 +229,35 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 		}
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
+			uint64_t val = v->val;
 
-			if (v->until <= bound || !(all || cacheable(v->val, level)))
+			if (v->until <= bound || !(all || cacheable(val, level)))
 				continue;
-			if (all && ha && mmu_desc_is_leaf(v->val, level) && !(v->val & DESC_AF))
-				continue; /* the walker would have set AF: not a fault */
+			/*
+			 * Not a fault: the walker sets AF, atomically with its
+			 * read, so in coherence right after the value read and
+			 * before the store that replaced it, which overwrites
+			 * the update (as hw_set_dirty() for an early walk).
+			 */
+			if (all && ha && mmu_desc_is_leaf(val, level) && !(val & DESC_AF)) {
+				if (v->atomic)
+					continue;
+				val |= DESC_AF;
+			}
 			if (n == m->ncap) {
 				m->ncap = m->ncap ? m->ncap * 2 : 16;
 				m->cand = g_renew(struct hw_cand, m->cand, m->ncap);
 			}
 			m->cand[n++] = (struct hw_cand){
 				.slot = slot,
-				.val = v->val,
+				.val = val,
 				.epoch = v->epoch,
 				.until = v->until,
 				.strict = strict,
 				.removed_at = use == HIST_EARLY ? removed_at(mc, v->until, lo, hi)
 								: UINT64_MAX,
 				.level = level,
+				.atomic = v->atomic,
 			};
 		}
 		d = pmem_read(sim->mem, slot, 8);
@@ -389,7 +406,9 @@ void hw_context_sync(struct sim_cpu *cpu)
  * a broadcast TLBI of another CPU performed on this TLB, whose completion
  * waits for the accesses using what it removes. On a TLB miss the walk
  * result may so come from any descriptor value since then: a translation
- * (not cached) or a fault. 1: no early walk chosen; 0 with @res; -1 with @f.
+ * (not cached) or a fault. 1: no early walk chosen; 0 with @res; 2 with
+ * @res whose value an atomic's or a hardware update's write replaced (no
+ * update of this walk fits between them, hw_set_dirty()); -1 with @f.
  */
 /*
  * The memory model's latest timestamp at the first completion covering a
@@ -487,7 +506,7 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 
 		chk_tlb_use(cpu, va, &e);
 	}
-	return 0;
+	return c->atomic ? 2 : 0;
 }
 
 /* ---- 3. conflicts ------------------------------------------------------------ */

@@ -576,7 +576,9 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
+		cpu->access.atomic = true;
 		cpu_raw_store(cpu, pa, size, new);
+		cpu->access.atomic = false;
 		ts = mm_next_ts(m);
 		mm_loc_push(l, ts, pmem_read(m->sim->mem, pa & ~7ull, 8));
 		cl->coh = ts;

@@ -246,7 +246,8 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 		((struct mmu_cpu *)cpu->mmu)->st_open = true;
 		((struct mmu_cpu *)cpu->mmu)->st_seq = m->seq;
 	}
-	hw_desc_stored(sim, slot, level, va, old64, new64);
+	hw_desc_stored(sim, slot, level, va, old64, new64,
+		       m->hw_writing || (cpu && cpu->access.atomic));
 	/* Before the checker, which may end the run at this very store. */
 	if (cpu && sim_events_on(sim))
 		sim_instant_detail(cpu,
@@ -438,7 +439,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		early = hw_early_walk(cpu, va, res, f);
 	if (early < 0)
 		return -1;
-	if (!early) {
+	if (!early || early == 2) {
 		/* res holds the early walk's translation. */
 	} else if (n) {
 		const uint32_t *idx = memo->idx;
@@ -480,7 +481,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 		return permission_fault(va, write, res, f);
 	/* Then AP[2] (PAN is not modelled: no EL1 access to EL0 memory is refused). */
 	if (write && !mmu_desc_writable(res->desc) && mc->hd && (res->desc & DESC_DBM)) {
-		int r = hw_set_dirty(cpu, va, res, f);
+		int r = hw_set_dirty(cpu, va, res, f, !early);
 
 		if (r <= 0)
 			return r;

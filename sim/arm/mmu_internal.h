@@ -244,6 +244,7 @@ struct mmu {
 	/* Hardware updates made by walks and not yet visible (hafdbs.c). */
 	struct hw_upd *upd;
 	unsigned nupd, capupd;
+	bool hw_writing; /* the table store being made is a hardware update's */
 	void (*prev_store_hook)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t old,
 				uint64_t val);
 };
@@ -304,9 +305,12 @@ void mmu_note_dsb(struct sim_cpu *cpu);
 
 void hw_init(struct sim *sim);
 void hw_free(struct mmu *m);
-/* A store into a live table changed @slot (level, the VA it maps) from @old to @new. */
+/*
+ * A store into a live table changed @slot (level, the VA it maps) from @old
+ * to @new; @atomic: the write of an atomic or of a hardware update.
+ */
 void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
-		    uint64_t new);
+		    uint64_t new, bool atomic);
 /* Before a lookup of @va with descriptors changed since the TLB's last invalidation. */
 void hw_fill(struct sim_cpu *cpu, uint64_t va);
 /* Does a slot on @va's walk have a history (values fills and early walks may use)? */
@@ -321,12 +325,19 @@ uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
  * in @strict. Over @va's page it is the lowest of @va's walk.
  */
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict);
-/* Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, -1 with @f. */
+/*
+ * Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, 2 with @res of
+ * a value an atomic write replaced, -1 with @f.
+ */
 int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
 unsigned tlb_conflict_pick(struct sim_cpu *cpu, uint64_t va, const uint32_t *idx, unsigned n);
-/* Hardware dirty state update for a write through a DBM entry: 0, -1 (@f), 1 (no DBM). */
-int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
+/*
+ * Hardware dirty state update for a write through a DBM entry: 0, -1 (@f),
+ * 1 (no DBM). @early: @res is an early walk's, of a value since replaced.
+ */
+int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f,
+		 bool early);
 /* A speculative walk may set AF in a live AF=0 leaf (a decision). */
 void hw_af_spec(struct sim_cpu *cpu);
 void af0_note(struct mmu *m, uint64_t slot, bool af0);
