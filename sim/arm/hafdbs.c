@@ -450,10 +450,11 @@ int hw_set_dirty(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struc
 	if (early) {
 		res->desc &= ~DESC_AP_RDONLY;
 		if (sim_events_on(sim))
-			sim_instant_detail(cpu, "hw update",
-					   "descriptor %#" PRIx64 ": dirty, placed before the store "
-					   "that replaced the value the early walk read (overwritten)",
-					   res->desc_pa);
+			sim_instant_detail(
+				cpu, "hw update",
+				"descriptor %#" PRIx64 ": dirty, placed before the store "
+				"that replaced the value the early walk read (overwritten)",
+				res->desc_pa);
 		return 0;
 	}
 
