@@ -141,12 +141,19 @@ static uint64_t mm_now(struct sim *sim)
 	return ((struct mm *)sim->memory_state)->now;
 }
 
-/* An ISB's: what a later read is ordered after once vrnew has taken vcap. */
+/*
+ * What a context synchronisation event orders the walks after it after
+ * (herd7's CSE-ob): a read with a control or address dependency to it and
+ * earlier walks (vcap), what a DSB ordered (vdsb), and what an exception
+ * entry takes. Not a DMB's or an acquire's order: those reach explicit
+ * accesses and faults, not the CSE (bob; herd7 NT-10-dsb+dmbld-isb:
+ * Allowed).
+ */
 static uint64_t mm_cse_view(struct sim_cpu *cpu)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
-	return vmax(c->vrnew, c->vcap);
+	return vmax(vmax(c->vdsb, c->vcap), c->vexc);
 }
 
 /*
@@ -676,6 +683,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		v = vmax(c->vcap, m->completed);
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
+		c->vexc = vmax(c->vexc, v);
 		break;
 	}
 	if (c->nprom)

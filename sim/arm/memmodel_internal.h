@@ -68,6 +68,8 @@ struct mm_cpu {
 	uint64_t vtr;
 	/* What its DSBs ordered before every later instruction, TLBIs included. */
 	uint64_t vdsb;
+	/* What its exception entries ordered later walks after (mm_cse_view()). */
+	uint64_t vexc;
 	struct mm_pending pend[MM_PENDING_MAX];
 	unsigned npend;
 	/* cpu_promise_values(): what it may promise; its promises outstanding */
