@@ -499,6 +499,7 @@ START_TEST(test_own_litmus_files)
 		{"Walk+tlbi-before-store.litmus", "Allowed", false},
 		{"Walk+tlbi-after-store.litmus", "Forbidden", false},
 		{"Fault+shoot+po.litmus", "Allowed", false},
+		{"Fault+shoot+store-po.litmus", "Allowed", false},
 		{"Fault+shoot+dmb.ld.litmus", "Forbidden", false},
 		{"Load+shoot+po.litmus", "Allowed", true},
 		{"Load+shoot+addr.litmus", "Forbidden", true},

@@ -156,9 +156,11 @@ bool mm_fault_before(struct sim_cpu *cpu, uint64_t view)
 	/*
 	 * Nor after a walk of its own that read a descriptor stored after
 	 * the completion: herd7 coRR-pte9 (a load through the new descriptor,
-	 * then one through the old: Forbidden).
+	 * then one through the old: Forbidden). A store of its still waiting
+	 * to be seen orders nothing after it (herd7
+	 * MP+shoot+addrlrs-mmufault_af: Allowed).
 	 */
-	return !c->npend && !c->nprom && vmax(v, c->vtr) <= view;
+	return !c->nprom && vmax(v, c->vtr) <= view;
 }
 
 uint64_t mm_sync_view(struct sim_cpu *cpu, uint64_t *now)
