@@ -117,6 +117,11 @@ uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
 	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->tlbi_view(cpu, dep) : 0;
 }
 
+uint64_t cpu_memory_hu_view(struct sim_cpu *cpu)
+{
+	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->hu_view(cpu) : UINT64_MAX;
+}
+
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)
 {
 	return cpu->sim->memory ? cpu->sim->memory->dep(cpu) : 0;

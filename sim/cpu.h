@@ -226,7 +226,7 @@ struct cpu_memory_model {
 	/*
 	 * Could the access in progress (cpu->access), if it faults, be ordered
 	 * before a TLBI completion after which its issuer had @view: it is
-	 * ordered after nothing newer, and no store of @cpu waits to be seen.
+	 * ordered after nothing newer.
 	 */
 	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view);
 	/* Does the model still know the value the word at @pa had when @ts was the latest? */
@@ -237,6 +237,8 @@ struct cpu_memory_model {
 	uint64_t (*cse_view)(struct sim_cpu *cpu);
 	/* What a TLBI @cpu issues now is ordered after (DSBs, ISBs), @dep its operand's. */
 	uint64_t (*tlbi_view)(struct sim_cpu *cpu, cpu_dep_t dep);
+	/* What a hardware update by the walk of the access in progress is ordered after. */
+	uint64_t (*hu_view)(struct sim_cpu *cpu);
 };
 
 /* No dependency known (the model chooses none). */
@@ -278,6 +280,8 @@ bool cpu_memory_views(struct sim *sim);
 uint64_t cpu_memory_now(struct sim *sim);
 uint64_t cpu_memory_cse_view(struct sim_cpu *cpu);
 uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep);
+/* The hook hu_view; without views every update is ordered after everything: UINT64_MAX. */
+uint64_t cpu_memory_hu_view(struct sim_cpu *cpu);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

@@ -478,6 +478,8 @@ START_TEST(test_own_litmus_files)
 		/* a walk's dirty-state update placed before the store that replaced its value */
 		{"HD+early-walk-before-store.litmus", "Allowed", true},
 		{"HD+early-walk-before-swp.litmus", "Forbidden", true},
+		{"HD+same-value-store+data.litmus", "Allowed", false},
+		{"HD+same-value-store+addr.litmus", "Forbidden", false},
 		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
 		{"HVO+split-nobbm.litmus", "Required", true},
 		{"HVO+split-bbm.litmus", "Allowed", false},

@@ -50,7 +50,11 @@ struct hw_cand {
 	uint64_t slot, val, epoch, until;
 	uint64_t strict, removed_at;
 	int level;
-	bool atomic; /* as hist_val's */
+	/*
+	 * No hardware update of a walk that read it can go before the store
+	 * that replaced it (hu_before_replacement()).
+	 */
+	bool no_hu;
 };
 
 static void hist_free(gpointer p)
@@ -195,6 +199,20 @@ enum hist_use {
 static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo, uint64_t hi);
 
 /*
+ * Can the hardware update of a walk that read @v go in coherence right
+ * after @v, before the store that replaced it (which then overwrites it)?
+ * Not when that store was an atomic's or another update's write (it read
+ * @v: atomicity), nor when the update is ordered after it, by a read the
+ * access depends on or a branch before it (@hu_view: herd7 [Exp & R];
+ * addr|ctrl; [HU], S+dmb.st+addr-HUdb: Forbidden). Without views (--memory
+ * sc) everything is in order: never.
+ */
+static bool hu_before_replacement(const struct mmu *m, const struct hist_val *v, uint64_t hu_view)
+{
+	return !v->atomic && m->views && v->until - 1 < m->nuts && m->uts[v->until - 1] > hu_view;
+}
+
+/*
  * The values the slots on @va's walk (through the current tables) held
  * and lost after the bound of @use for that slot: into m->cand, oldest
  * level first. A slot at level L is on the walk of every VA of its span,
@@ -208,6 +226,8 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 	struct mmu_cpu *mc = cpu ? cpu->mmu : NULL;
 	uint64_t table = m->ttbr1;
 	bool all = use != HIST_FILL, ha = mc && mc->ha;
+	uint64_t hu_view = use == HIST_EARLY && mc && (mc->ha || mc->hd) ? cpu_memory_hu_view(cpu)
+									 : UINT64_MAX;
 	unsigned n = 0;
 
 	if (va < m->hist_lo || va > m->hist_hi)
@@ -230,6 +250,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
 			uint64_t val = v->val;
+			bool no_hu = !hu_before_replacement(m, v, hu_view);
 
 			if (v->until <= bound || !(all || cacheable(val, level)))
 				continue;
@@ -238,9 +259,11 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 			 * read, so in coherence right after the value read and
 			 * before the store that replaced it, which overwrites
 			 * the update (as hw_set_dirty() for an early walk).
+			 * Where it cannot go there, no candidate: the walk
+			 * reads a later value.
 			 */
 			if (all && ha && mmu_desc_is_leaf(val, level) && !(val & DESC_AF)) {
-				if (v->atomic)
+				if (no_hu)
 					continue;
 				val |= DESC_AF;
 			}
@@ -257,7 +280,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 				.removed_at = use == HIST_EARLY ? removed_at(mc, v->until, lo, hi)
 								: UINT64_MAX,
 				.level = level,
-				.atomic = v->atomic,
+				.no_hu = no_hu,
 			};
 		}
 		d = pmem_read(sim->mem, slot, 8);
@@ -407,8 +430,8 @@ void hw_context_sync(struct sim_cpu *cpu)
  * waits for the accesses using what it removes. On a TLB miss the walk
  * result may so come from any descriptor value since then: a translation
  * (not cached) or a fault. 1: no early walk chosen; 0 with @res; 2 with
- * @res whose value an atomic's or a hardware update's write replaced (no
- * update of this walk fits between them, hw_set_dirty()); -1 with @f.
+ * @res whose hardware update cannot go before the store that replaced its
+ * value (hu_before_replacement(), hw_set_dirty()); -1 with @f.
  */
 /*
  * The memory model's latest timestamp at the first completion covering a
@@ -506,7 +529,7 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 
 		chk_tlb_use(cpu, va, &e);
 	}
-	return c->atomic ? 2 : 0;
+	return c->no_hu ? 2 : 0;
 }
 
 /* ---- 3. conflicts ------------------------------------------------------------ */

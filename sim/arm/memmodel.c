@@ -171,6 +171,21 @@ static uint64_t mm_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
 	return vmax(v, dep == CPU_DEP_NONE ? 0 : dep);
 }
 
+/*
+ * A hardware update is ordered after a read the access's address depends
+ * on and after earlier addresses and branches (herd7 aarch64hwreqs.cat:
+ * [Exp & R]; addr|ctrl; [HU] and addr; [Exp]; po; [HU]; vcap, with the
+ * earlier walks' reads too, stricter), and after nothing else without
+ * FEAT_ETS2 (DSB-ob and lob do not reach Imp writes).
+ */
+static uint64_t mm_hu_view(struct sim_cpu *cpu)
+{
+	const struct sim_access *a = &cpu->access;
+	uint64_t dep = a->addr_dep == CPU_DEP_NONE ? 0 : a->addr_dep;
+
+	return vmax(dep, mm_of(cpu)->cpu[cpu->id].vcap);
+}
+
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
 {
 	struct mm *m = mm_of(cpu);
@@ -732,6 +747,7 @@ static const struct cpu_memory_model mm_arm = {
 	.known_at = mm_known_at,
 	.now = mm_now,
 	.cse_view = mm_cse_view,
+	.hu_view = mm_hu_view,
 	.tlbi_view = mm_tlbi_view,
 };
 

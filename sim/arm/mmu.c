@@ -227,7 +227,14 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 
 		old64 = (new64 & ~mask) | ((old << sh) & mask);
 	}
-	if (old64 == new64)
+	/*
+	 * A store of the value the slot holds changes no translation. But a
+	 * walk may have read the value before it and its hardware update then
+	 * goes before the store in coherence, overwritten (hw.c): with such a
+	 * value, the store is history as a change is (herd7
+	 * S+dmb.st+data-HUdb: Allowed).
+	 */
+	if (old64 == new64 && !hw_updatable(m, new64, level))
 		return;
 	va = va_base + (((slot & (MMU_PAGE_SIZE - 1)) >> 3) << mmu_level_shift(level));
 	/*
@@ -248,6 +255,8 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 	}
 	hw_desc_stored(sim, slot, level, va, old64, new64,
 		       m->hw_writing || (cpu && cpu->access.atomic));
+	if (old64 == new64)
+		return;
 	/* Before the checker, which may end the run at this very store. */
 	if (cpu && sim_events_on(sim))
 		sim_instant_detail(cpu,

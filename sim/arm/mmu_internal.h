@@ -305,6 +305,13 @@ void mmu_note_dsb(struct sim_cpu *cpu);
 
 void hw_init(struct sim *sim);
 void hw_free(struct mmu *m);
+/* Would a walk of @d at @level with FEAT_HAFDBS update it (set AF, or DBM's dirty state)? */
+static inline bool hw_updatable(const struct mmu *m, uint64_t d, int level)
+{
+	return m->ha && mmu_desc_is_leaf(d, level) &&
+	       (!(d & DESC_AF) || (m->hd && (d & DESC_DBM) && !mmu_desc_writable(d)));
+}
+
 /*
  * A store into a live table changed @slot (level, the VA it maps) from @old
  * to @new; @atomic: the write of an atomic or of a hardware update.
@@ -326,8 +333,9 @@ uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
  */
 uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict);
 /*
- * Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, 2 with @res of
- * a value an atomic write replaced, -1 with @f.
+ * Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, 2 with @res
+ * whose hardware update cannot precede the store that replaced its value,
+ * -1 with @f.
  */
 int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, struct mmu_fault *f);
 /* A lookup matched @n entries: the one used (index into @idx), or @n for an abort. */
