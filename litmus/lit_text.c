@@ -138,7 +138,10 @@ char *lit_call_arg(char *s, const char *f)
 	return lit_trim(a);
 }
 
-/* A symbolic address: x, PA(x), phy_x, PTE(x), pte_x, PMD(x), PUD(x). */
+/*
+ * A symbolic address: x, PA(x), phy_x, PTE(x), pte_x, TTD(x) (herd7's other
+ * name for x's last-level descriptor), PMD(x), PUD(x).
+ */
 bool lit_addr(struct pctx *c, char *s, int line, struct lit_val *v)
 {
 	char *a;
@@ -151,7 +154,7 @@ bool lit_addr(struct pctx *c, char *s, int line, struct lit_val *v)
 	} else if (!strncmp(s, "phy_", 4)) {
 		v->kind = LV_PA;
 		v->sym = lit_sym(c, s + 4, line);
-	} else if ((a = lit_call_arg(s, "PTE"))) {
+	} else if ((a = lit_call_arg(s, "PTE")) || (a = lit_call_arg(s, "TTD"))) {
 		v->kind = LV_PTE;
 		if (!strncmp(a, "PTE(", 4) || !strncmp(a, "pte_", 4))
 			return lit_fail(c, line,

@@ -70,6 +70,25 @@ START_TEST(test_parse_herd_syntax)
 }
 END_TEST
 
+/* herd7 spells x's last-level descriptor TTD(x) too (S+dmb.st+trib-po). */
+START_TEST(test_parse_ttd_is_pte)
+{
+	char err[300];
+	struct litmus *lt = parse("AArch64 ttd\n{ TTD(x)=(oa:PA(x), valid:0);\n"
+				  " 0:X0=TTD(x); 0:X1=PTE(x); }\n"
+				  " P0 ;\n LDR X2,[X0] ;\nexists (0:X2=0)\n",
+				  err, sizeof(err));
+
+	ck_assert_msg(lt, "%s", err);
+	ck_assert_int_eq(lt->init[0].loc.addr.kind, LV_PTE);
+	ck_assert_int_eq(lt->init[1].val.kind, LV_PTE);
+	ck_assert_int_eq(lt->init[1].val.sym, lt->init[2].val.sym);
+	ck_assert_int_eq(lt->init[1].val.level, lt->init[2].val.level);
+	ck_assert_int_eq(lt->init[0].loc.addr.sym, lt->init[2].val.sym);
+	lit_free(lt);
+}
+END_TEST
+
 START_TEST(test_parse_errors_name_file_and_line)
 {
 	expect_error("AArch64 T\n{ 0:X1=x; }\n P0 ;\n FOO X1 ;\nexists (0:X1=1)\n",
@@ -78,8 +97,8 @@ START_TEST(test_parse_errors_name_file_and_line)
 		     "t.litmus:1: not an AArch64 litmus test");
 	expect_error("AArch64 T\n(* open\n{}\n", "t.litmus:2: unterminated comment");
 	expect_error("AArch64 T\n{ 0:X1=x; }\n P0 ;\n NOP ;\n", "no condition");
-	expect_error("AArch64 T\n{ 0:X1=TTD(x); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
-		     "t.litmus:2: bad location 'TTD(x)'");
+	expect_error("AArch64 T\n{ 0:X1=TTE(x); }\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
+		     "t.litmus:2: bad location 'TTE(x)'");
 	expect_error("AArch64 T\n{}\n P0 ;\n B L9 ;\nexists (0:X1=1)\n",
 		     "t.litmus:4: undefined label 'L9'");
 	expect_error("AArch64 T\nVariant=mixed\n{}\n P0 ;\n NOP ;\nexists (0:X1=1)\n",
@@ -591,6 +610,7 @@ Suite *test_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_parse_herd_syntax);
+	tcase_add_test(tc, test_parse_ttd_is_pte);
 	tcase_add_test(tc, test_parse_errors_name_file_and_line);
 	tcase_add_test(tc, test_bbm_sequence_is_clean_and_never_goes_back);
 	tcase_add_test(tc, test_direct_oa_change_is_flagged);
