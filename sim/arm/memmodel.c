@@ -174,16 +174,18 @@ static uint64_t mm_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
 /*
  * A hardware update is ordered after a read the access's address depends
  * on and after earlier addresses and branches (herd7 aarch64hwreqs.cat:
- * [Exp & R]; addr|ctrl; [HU] and addr; [Exp]; po; [HU]; vcap, with the
- * earlier walks' reads too, stricter), and after nothing else without
- * FEAT_ETS2 (DSB-ob and lob do not reach Imp writes).
+ * [Exp & R]; addr|ctrl; [HU] and addr; [Exp]; po; [HU]: vhu, vcap without
+ * the earlier walks' reads), and after nothing else without FEAT_ETS2
+ * (DSB-ob and lob do not reach Imp writes; herd7 2+2WNExpExp+NExpNExp:
+ * a store's update may go before the descriptor an earlier store's walk
+ * read).
  */
 static uint64_t mm_hu_view(struct sim_cpu *cpu)
 {
 	const struct sim_access *a = &cpu->access;
 	uint64_t dep = a->addr_dep == CPU_DEP_NONE ? 0 : a->addr_dep;
 
-	return vmax(dep, mm_of(cpu)->cpu[cpu->id].vcap);
+	return vmax(dep, mm_of(cpu)->cpu[cpu->id].vhu);
 }
 
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
@@ -497,12 +499,15 @@ static uint64_t mm_load(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cp
 	cl->coh = vmax(cl->coh, msg->ts);
 	c->vrold = vmax(c->vrold, view);
 	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
+	c->vhu = vmax(c->vhu, addr_dep);
 	if (acq) {
 		c->vrnew = vmax(c->vrnew, view);
 		c->vwnew = vmax(c->vwnew, view);
 	}
-	if (spin) /* the loop's exit is a branch on the value */
+	if (spin) { /* the loop's exit is a branch on the value */
 		c->vcap = vmax(c->vcap, view);
+		c->vhu = vmax(c->vhu, view);
+	}
 	c->last = view;
 	mm_use_note(cpu, view, NULL);
 	if (c->nprom)
@@ -531,9 +536,11 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	mm_maybe_promise(cpu, l, pa, size);
 	if (c->nprom && mm_fulfil(cpu, l, pa, size, val, rel, vmax(vmax(addr_dep, data_dep), tv))) {
 		c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
+		c->vhu = vmax(c->vhu, addr_dep);
 		return;
 	}
 	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
+	c->vhu = vmax(c->vhu, addr_dep);
 	c->pend[c->npend++] = (struct mm_pending){
 		.loc = l,
 		.pa = pa,
@@ -596,6 +603,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 	if (!noret)
 		c->vrold = vmax(c->vrold, view);
 	c->vcap = vmax(c->vcap, vmax(addr_dep, tv));
+	c->vhu = vmax(c->vhu, addr_dep);
 	c->last = view;
 	if (cpu_rmw_apply(op, size, old, cmp, val, &new)) {
 		cpu->access.atomic = true;
@@ -620,6 +628,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 		    sim_decide(m->sim, DECIDE_CAS_DEP, 2)) {
 			c->last = cmp_dep;
 			c->vcap = vmax(c->vcap, view);
+			c->vhu = vmax(c->vhu, view);
 		}
 		mm_use_note(cpu, vmax(view, ts), NULL);
 	} else {
@@ -710,6 +719,7 @@ static void mm_ctrl(struct sim_cpu *cpu, cpu_dep_t dep)
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
 	c->vcap = vmax(c->vcap, dep);
+	c->vhu = vmax(c->vhu, dep);
 	if (c->nprom)
 		mm_check_promises(cpu);
 }

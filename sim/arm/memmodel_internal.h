@@ -70,6 +70,8 @@ struct mm_cpu {
 	uint64_t vdsb;
 	/* What its exception entries ordered later walks after (mm_cse_view()). */
 	uint64_t vexc;
+	/* Its addresses and branches so far: what its walks' updates wait for (mm_hu_view()). */
+	uint64_t vhu;
 	struct mm_pending pend[MM_PENDING_MAX];
 	unsigned npend;
 	/* cpu_promise_values(): what it may promise; its promises outstanding */
