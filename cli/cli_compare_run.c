@@ -347,7 +347,7 @@ static void table_run(unsigned task, void *result, void *arg)
 {
 	struct table_ctx *x = arg;
 	const struct task *k = &x->tasks[task];
-	bool forced;
+	bool forced = false; /* gcc -O3 cannot see column_scenario() set it */
 
 	if (k->scenario < 0) {
 		cmp_run_timed(x->t, &x->t->col[k->col], &x->t->costs, false, result);

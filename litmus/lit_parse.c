@@ -280,6 +280,14 @@ static struct lit_prop *parse_atom(struct tok *t)
 		lit_fail(c, line, "expected a proposition");
 	} else if ((fa = lit_call_arg(st, "fault")) || (fa = lit_call_arg(st, "Fault"))) {
 		p = parse_fault(t, fa, line);
+	} else if ((eq = strstr(st, "<>"))) {
+		/* LOCATION<>VALUE: herd7's "differs", not (LOCATION=VALUE) */
+		*eq = 0;
+		p = new_prop(t->lt, LP_NOT);
+		p->a = new_prop(t->lt, LP_EQ);
+		if (!lit_loc_parse(c, st, line, &p->a->loc) ||
+		    !lit_val_parse(c, eq + 2, line, &p->a->val))
+			p = NULL;
 	} else if (!(eq = strchr(st, '='))) {
 		lit_fail(c, line, "expected LOCATION=VALUE, got '%s'", st);
 	} else {

@@ -148,6 +148,25 @@ static struct lit_result check_text(const char *text, unsigned flags)
 	return check_mem(text, flags, "arm");
 }
 
+/* LOCATION<>VALUE is herd7's "differs" (Sc06): the negation of LOCATION=VALUE. */
+START_TEST(test_condition_differs)
+{
+	struct lit_result same = check_text("AArch64 ne\n{ }\n P0 ;\n MOV W1,#1 ;\n"
+					    "exists (0:X1<>1)\n",
+					    0);
+	struct lit_result other = check_text("AArch64 ne\n{ }\n P0 ;\n MOV W1,#1 ;\n"
+					     "exists (0:X1<>2)\n",
+					     0);
+
+	ck_assert_uint_eq(same.positive, 0);
+	ck_assert_uint_gt(same.negative, 0);
+	ck_assert_uint_eq(other.negative, 0);
+	ck_assert_uint_gt(other.positive, 0);
+	lit_result_free(&same);
+	lit_result_free(&other);
+}
+END_TEST
+
 /* D8.16.1: break, DSB, TLBI, DSB, make: no flag, and no reader sees new then old. */
 START_TEST(test_bbm_sequence_is_clean_and_never_goes_back)
 {
@@ -612,6 +631,7 @@ Suite *test_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_parse_herd_syntax);
 	tcase_add_test(tc, test_parse_ttd_is_pte);
+	tcase_add_test(tc, test_condition_differs);
 	tcase_add_test(tc, test_parse_errors_name_file_and_line);
 	tcase_add_test(tc, test_bbm_sequence_is_clean_and_never_goes_back);
 	tcase_add_test(tc, test_direct_oa_change_is_flagged);
