@@ -63,10 +63,10 @@ void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len)
 		cpu->sim->memory->written(cpu, pa, len);
 }
 
-void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
+void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc, bool ordered)
 {
 	if (cpu->sim->memory && cpu->sim->memory->fault)
-		cpu->sim->memory->fault(cpu, desc_pa, desc);
+		cpu->sim->memory->fault(cpu, desc_pa, desc, ordered);
 }
 
 void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n)
@@ -83,10 +83,10 @@ uint64_t cpu_memory_sync_view(struct sim_cpu *cpu, uint64_t *now)
 	return UINT64_MAX;
 }
 
-bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view)
+bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view, bool used)
 {
 	if (cpu->sim->memory && cpu->sim->memory->fault_before)
-		return cpu->sim->memory->fault_before(cpu, view);
+		return cpu->sim->memory->fault_before(cpu, view, used);
 	return false;
 }
 

@@ -209,9 +209,11 @@ struct cpu_memory_model {
 	void (*hw_store)(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);
 	/*
 	 * The access in progress (cpu->access) faulted on the descriptor
-	 * @desc at @desc_pa: it used that translation all the same.
+	 * @desc at @desc_pa: it used that translation all the same. @ordered:
+	 * the walk that faulted comes after every earlier explicit access of
+	 * @cpu (FEAT_ETS2, a Translation or Access flag fault).
 	 */
-	void (*fault)(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+	void (*fault)(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc, bool ordered);
 	/*
 	 * @cpu's DSB completed its broadcast TLBIs of @ranges: every access of
 	 * another CPU through a translation they removed, and what is ordered
@@ -226,9 +228,10 @@ struct cpu_memory_model {
 	/*
 	 * Could the access in progress (cpu->access), if it faults, be ordered
 	 * before a TLBI completion after which its issuer had @view: it is
-	 * ordered after nothing newer.
+	 * ordered after nothing newer. @used: the translation is used for
+	 * the access, not only faulted on.
 	 */
-	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view);
+	bool (*fault_before)(struct sim_cpu *cpu, uint64_t view, bool used);
 	/* Does the model still know the value the word at @pa had when @ts was the latest? */
 	bool (*known_at)(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 	/* The latest timestamp: a store made now is the next. */
@@ -266,14 +269,14 @@ void cpu_memory_written(struct sim_cpu *cpu, uint64_t pa, uint64_t len);
  * descriptor @desc at @desc_pa; @cpu's DSB completed its broadcast TLBIs
  * of @ranges (the memory model's hooks fault and tlbi_sync).
  */
-void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+void cpu_memory_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc, bool ordered);
 void cpu_memory_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 /*
  * The hooks sync_view and fault_before; without a model (sc) every access
  * is ordered after every completed TLBI: UINT64_MAX and false.
  */
 uint64_t cpu_memory_sync_view(struct sim_cpu *cpu, uint64_t *now);
-bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view);
+bool cpu_memory_fault_before(struct sim_cpu *cpu, uint64_t view, bool used);
 bool cpu_memory_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 /* Whether the model has views (now and cse_view); without, both are 0. */
 bool cpu_memory_views(struct sim *sim);

@@ -557,6 +557,14 @@ START_TEST(test_own_litmus_files)
 		{"Fault+shoot-other+dmb.ld.litmus", "Allowed", false},
 		{"Walk+tlbi-other-dsb-isb.litmus", "Allowed", false},
 		{"Walk+tlbi-own-dsb-isb.litmus", "Forbidden", false},
+		/* an own walk of a newer descriptor orders a later use, not a later fault */
+		{"Fault+own-walk-new+old-perm.litmus", "Allowed", false},
+		{"Load+own-walk-new+old.litmus", "Forbidden", false},
+		/* FEAT_ETS2: a Translation fault's walk after every earlier access (ets-ob) */
+		{"Fault+po.litmus", "Allowed", false},
+		{"Fault+ets2+po.litmus", "Forbidden", false},
+		{"Fault+ets2+store-po.litmus", "Forbidden", false},
+		{"Fault+ets2+perm-po.litmus", "Allowed", false},
 		/* a CSEL's pick dependency: a store's data orders the write, not its fault */
 		{"Pick+data-fault.litmus", "Allowed", false},
 		{"Pick+ctrl-fault.litmus", "Forbidden", false},

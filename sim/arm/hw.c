@@ -55,6 +55,12 @@ struct hw_cand {
 	 * that replaced it (hu_before_replacement()).
 	 */
 	bool no_hu;
+	/*
+	 * A completion removed it that the access's own walks order it
+	 * after (mm_fault_before(), @used): it may give a fault, not a
+	 * translation the access uses.
+	 */
+	bool fault_only;
 };
 
 static void hist_free(gpointer p)
@@ -237,7 +243,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 		struct desc_hist *h = g_hash_table_lookup(m->hist, GSIZE_TO_POINTER(slot));
 		uint64_t lo = va & ~((1ull << mmu_level_shift(level)) - 1);
 		uint64_t hi = lo + ((1ull << mmu_level_shift(level)) - 1);
-		uint64_t bound = 0, strict = 0;
+		uint64_t bound = 0, strict = 0, tbound = 0;
 
 		if (h && use == HIST_FILL) {
 			struct mmu_scope b;
@@ -245,7 +251,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 			mmu_scope_bounds(mc, lo, hi, &b);
 			bound = b.inval;
 		} else if (h && use == HIST_EARLY) {
-			bound = hw_early_bound(cpu, lo, hi, &strict);
+			bound = hw_early_bound(cpu, lo, hi, &strict, &tbound);
 		}
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
@@ -281,6 +287,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 								: UINT64_MAX,
 				.level = level,
 				.no_hu = no_hu,
+				.fault_only = v->until <= tbound,
 			};
 		}
 		d = pmem_read(sim->mem, slot, 8);
@@ -450,7 +457,8 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo
 	return t;
 }
 
-uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict)
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict,
+			uint64_t *tbound)
 {
 	struct mmu_cpu *mc = cpu->mmu;
 	uint64_t cse = mc->cse_seq;
@@ -459,12 +467,17 @@ uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t 
 
 	mmu_scope_bounds(mc, lo, hi, &s);
 	b = mmu_max64(cse, s.rinval_f);
+	*tbound = b;
 	*strict = mmu_max64(cse, s.rinval);
-	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++) {
+	for (unsigned i = 0; i < mc->nrecs && *tbound < *strict; i++) {
 		const struct mmu_rinval *r = &mc->recs[i];
 
-		if (r->start <= hi && r->end - 1 >= lo && !cpu_memory_fault_before(cpu, r->view))
+		if (r->start > hi || r->end - 1 < lo)
+			continue;
+		if (!cpu_memory_fault_before(cpu, r->view, false))
 			b = mmu_max64(b, r->seq);
+		if (!cpu_memory_fault_before(cpu, r->view, true))
+			*tbound = mmu_max64(*tbound, r->seq);
 	}
 	return b;
 }
@@ -488,13 +501,19 @@ int hw_early_walk(struct sim_cpu *cpu, uint64_t va, struct mmu_result *res, stru
 	 * placed before it in coherence too: not offered.
 	 */
 	for (unsigned i = 0; i < n; i++) {
+		bool faults;
+
 		c = &m->cand[i];
-		if (c->until > c->strict ||
-		    walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
-		    (!cpu->access.write && c->removed_at != UINT64_MAX &&
-		     cpu_memory_known_at(cpu, r.pa, c->removed_at)) ||
-		    (cpu->access.write && !mmu_desc_writable(r.desc) &&
-		     !(mc->hd && (r.desc & DESC_DBM))))
+		if (c->until > c->strict) {
+			m->cand[keep++] = *c;
+			continue;
+		}
+		faults = walk_from(sim, va, c->level, c->val, c->slot, &r, &ff) ||
+			 (cpu->access.write && !mmu_desc_writable(r.desc) &&
+			  !(mc->hd && (r.desc & DESC_DBM)));
+		if (faults ||
+		    (!c->fault_only && !cpu->access.write && c->removed_at != UINT64_MAX &&
+		     cpu_memory_known_at(cpu, r.pa, c->removed_at)))
 			m->cand[keep++] = *c;
 	}
 	n = keep;

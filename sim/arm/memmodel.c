@@ -266,8 +266,7 @@ static void maybe_propagate(struct sim_cpu *cpu, bool must)
 		mm_propagate(cpu, idx[pick]);
 }
 
-/* Every pending store, in an order decided among those that may go first. */
-static void propagate_all(struct sim_cpu *cpu)
+void mm_propagate_all(struct sim_cpu *cpu)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
@@ -361,7 +360,7 @@ static bool mm_flush(struct sim_cpu *cpu, bool yielding)
 	bool had = c->npend;
 
 	if (!yielding) {
-		propagate_all(cpu);
+		mm_propagate_all(cpu);
 		return had;
 	}
 	/* One store per yield point: the other CPUs' stores interleave (2+2W). */
@@ -587,7 +586,7 @@ static uint64_t mm_rmw(struct sim_cpu *cpu, uint64_t pa, unsigned size, enum cpu
 
 	maybe_propagate(cpu, false);
 	if (rel)
-		propagate_all(cpu);
+		mm_propagate_all(cpu);
 	else if (ord == CPU_ACQ)
 		propagate_releases(cpu);
 	l = loc_get(m, pa);
@@ -668,7 +667,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 	switch (b) {
 	case CPU_DMB_ISH:
 	case CPU_DSB_ISH:
-		propagate_all(cpu);
+		mm_propagate_all(cpu);
 		v = vmax(c->vrold, c->vwold);
 		c->vrnew = vmax(c->vrnew, v);
 		c->vwnew = vmax(c->vwnew, v);
@@ -686,7 +685,7 @@ static void mm_barrier(struct sim_cpu *cpu, enum cpu_barrier b)
 		break;
 	case CPU_DMB_ISHST:
 	case CPU_DSB_ISHST:
-		propagate_all(cpu);
+		mm_propagate_all(cpu);
 		c->vwnew = vmax(c->vwnew, c->vwold);
 		/*
 		 * Nothing after a DSB executes before it completes: its stores

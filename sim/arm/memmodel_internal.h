@@ -112,6 +112,8 @@ void mm_loc_push(struct mm_loc *l, uint64_t ts, uint64_t val);
 
 /* Pending store @k of @cpu propagates: it gets the next timestamp. */
 void mm_propagate(struct sim_cpu *cpu, unsigned k);
+/* Every pending store of @cpu propagates, in an order decided among those that may. */
+void mm_propagate_all(struct sim_cpu *cpu);
 /* May pending store @k go now: no earlier one to its word, a release only first. */
 bool mm_eligible(const struct mm_cpu *c, unsigned k);
 
@@ -121,10 +123,10 @@ uint64_t mm_desc_ts(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
 /* mm_tlbi.c */
 /* The access in progress, if translated, is ordered after @view; @p: its pending store. */
 void mm_use_note(struct sim_cpu *cpu, uint64_t view, struct mm_pending *p);
-void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc);
+void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc, bool ordered);
 void mm_tlbi_sync(struct sim_cpu *cpu, const struct cpu_va_range *ranges, unsigned n);
 void mm_uses_free(struct mm *m);
-bool mm_fault_before(struct sim_cpu *cpu, uint64_t view);
+bool mm_fault_before(struct sim_cpu *cpu, uint64_t view, bool used);
 uint64_t mm_sync_view(struct sim_cpu *cpu, uint64_t *now);
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts);
 

@@ -123,10 +123,22 @@ static uint64_t fault_view(struct sim_cpu *cpu)
 	return vmax(a->addr_dep, c->vrnew);
 }
 
-void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
+void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc, bool ordered)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 
+	/*
+	 * FEAT_ETS2: every explicit access before the faulting one in program
+	 * order is ordered before the walk (herd7's ets-ob, "[Exp & M]; po;
+	 * [TLBUncacheable & FAULT]; tr-ib^-1; [Imp & TTD & R]"): earlier
+	 * stores are visible when it reads, and what the exception entry
+	 * orders after the walk comes after them all. Not a permission fault
+	 * (MP+rel+lws-mmufault_db-po: Allowed with ETS2).
+	 */
+	if (ordered) {
+		mm_propagate_all(cpu);
+		c->vcap = vmax(c->vcap, vmax(c->vrold, c->vwold));
+	}
 	use_add(cpu, desc_pa, desc, fault_view(cpu), NULL);
 	c->vtr = vmax(c->vtr, mm_desc_ts(cpu, desc_pa, desc));
 	/* The walk that faulted read @desc: the exception entry after it orders it (CSE-ob). */
@@ -142,7 +154,7 @@ void mm_fault(struct sim_cpu *cpu, uint64_t desc_pa, uint64_t desc)
  * is used for an access is not offered so: the access's value would have
  * to come from before the completion too.
  */
-bool mm_fault_before(struct sim_cpu *cpu, uint64_t view)
+bool mm_fault_before(struct sim_cpu *cpu, uint64_t view, bool used)
 {
 	struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 	const struct sim_access *a = &cpu->access;
@@ -154,13 +166,16 @@ bool mm_fault_before(struct sim_cpu *cpu, uint64_t view)
 	uint64_t v = vmax(a->addr_dep, vmax(c->vrnew, c->vwnew));
 
 	/*
-	 * Nor after a walk of its own that read a descriptor stored after
-	 * the completion: herd7 coRR-pte9 (a load through the new descriptor,
-	 * then one through the old: Forbidden). A store of its still waiting
-	 * to be seen orders nothing after it (herd7
+	 * A translation used for an access, nor after a walk of its own that
+	 * read a descriptor stored after the completion: herd7 coRR-pte9 (a
+	 * load through the new descriptor, then one through the old:
+	 * Forbidden). A fault may: nothing orders a walk after an earlier
+	 * walk (F2.mod-with-type+BBM, a store through the new descriptor,
+	 * then a permission fault on the old: Allowed). A store of its still
+	 * waiting to be seen orders nothing after it (herd7
 	 * MP+shoot+addrlrs-mmufault_af: Allowed).
 	 */
-	return !c->nprom && vmax(v, c->vtr) <= view;
+	return !c->nprom && vmax(v, used ? c->vtr : 0) <= view;
 }
 
 uint64_t mm_sync_view(struct sim_cpu *cpu, uint64_t *now)

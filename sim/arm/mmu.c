@@ -415,7 +415,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	struct mmu_cpu *mc = cpu->mmu;
 	unsigned n;
 	int early = 1;
-	uint64_t strict;
+	uint64_t strict, tbound;
 
 	note_lookup(cpu, va);
 	if (m->ha && !m->af0_scanned)
@@ -444,7 +444,7 @@ int mmu_translate(struct sim_cpu *cpu, uint64_t va, bool write, struct mmu_resul
 	 */
 	if (!sim_opt_bool(&sim->opt, OPT_ets2) && m->seq > mc->rinval_f && m->seq > mc->cse_seq &&
 	    m->seq > hw_early_bound(cpu, va & ~(MMU_PAGE_SIZE - 1), va | (MMU_PAGE_SIZE - 1),
-				    &strict))
+				    &strict, &tbound))
 		early = hw_early_walk(cpu, va, res, f);
 	if (early < 0)
 		return -1;
@@ -510,6 +510,7 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 	struct mmu_cpu *mc = cpu->mmu;
 	struct mmu_result r;
 	struct mmu_fault f;
+	bool uncacheable;
 
 	/*
 	 * The access uses the translation in this step, the walk's last: a
@@ -529,8 +530,11 @@ static int mmu_translate_hook(struct sim_cpu *cpu, uint64_t va, unsigned size, b
 		return 0;
 	}
 	f.write = write;
+	/* FEAT_ETS2 orders the walk of a fault no TLB could hold after earlier accesses. */
+	uncacheable = f.type == MMU_FAULT_TRANSLATION || f.type == MMU_FAULT_ACCESS_FLAG;
 	/* The faulting access used the translation it faulted on (herd7's TLBI-ob). */
-	cpu_memory_fault(cpu, f.desc_pa, f.desc);
+	cpu_memory_fault(cpu, f.desc_pa, f.desc,
+			 uncacheable && sim_opt_bool(&cpu->sim->opt, OPT_ets2));
 	/*
 	 * The abort's exception entry and return are context synchronisation
 	 * events, for the memory model too (an ISB's ordering; not an

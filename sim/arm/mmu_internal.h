@@ -328,10 +328,13 @@ void hw_context_sync(struct sim_cpu *cpu);
 uint64_t hw_seq_of_view(const struct mmu *m, uint64_t view);
 /*
  * The store sequence an early walk of a VA in [lo, hi] must use values
- * replaced after: the bound for faults, returned, and for translations,
- * in @strict. Over @va's page it is the lowest of @va's walk.
+ * replaced after: the bound for faults, returned; for translations the
+ * access uses, in @tbound (a completion its own walks order it after);
+ * and in @strict, where values no completion removed begin. Over @va's
+ * page it is the lowest of @va's walk.
  */
-uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict);
+uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t *strict,
+			uint64_t *tbound);
 /*
  * Without FEAT_ETS2: 1 (no early walk chosen), 0 with @res, 2 with @res
  * whose hardware update cannot precede the store that replaced its value,
