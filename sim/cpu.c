@@ -117,9 +117,10 @@ uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
 	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->tlbi_view(cpu, dep) : 0;
 }
 
-uint64_t cpu_memory_hu_view(struct sim_cpu *cpu)
+uint64_t cpu_memory_hu_view(struct sim_cpu *cpu, uint64_t *walks)
 {
-	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->hu_view(cpu) : UINT64_MAX;
+	*walks = UINT64_MAX;
+	return cpu_memory_views(cpu->sim) ? cpu->sim->memory->hu_view(cpu, walks) : UINT64_MAX;
 }
 
 cpu_dep_t cpu_dep(struct sim_cpu *cpu)

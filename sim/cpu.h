@@ -240,8 +240,12 @@ struct cpu_memory_model {
 	uint64_t (*cse_view)(struct sim_cpu *cpu);
 	/* What a TLBI @cpu issues now is ordered after (DSBs, ISBs), @dep its operand's. */
 	uint64_t (*tlbi_view)(struct sim_cpu *cpu, cpu_dep_t dep);
-	/* What a hardware update by the walk of the access in progress is ordered after. */
-	uint64_t (*hu_view)(struct sim_cpu *cpu);
+	/*
+	 * What a hardware update by the walk of the access in progress is
+	 * ordered after; in @walks, what it is ordered after through the
+	 * walks of earlier accesses (their descriptors' stores).
+	 */
+	uint64_t (*hu_view)(struct sim_cpu *cpu, uint64_t *walks);
 };
 
 /* No dependency known (the model chooses none). */
@@ -284,7 +288,7 @@ uint64_t cpu_memory_now(struct sim *sim);
 uint64_t cpu_memory_cse_view(struct sim_cpu *cpu);
 uint64_t cpu_memory_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep);
 /* The hook hu_view; without views every update is ordered after everything: UINT64_MAX. */
-uint64_t cpu_memory_hu_view(struct sim_cpu *cpu);
+uint64_t cpu_memory_hu_view(struct sim_cpu *cpu, uint64_t *walks);
 
 /* The store itself: pmem, the store hook of live tables, waking waiters. */
 void cpu_raw_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t val);

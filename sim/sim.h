@@ -342,6 +342,12 @@ struct sim_cpu {
 		uint64_t max_ts;
 		/* The store being made is an atomic's write (the store hook's question). */
 		bool atomic;
+		/*
+		 * The store being made is ordered after @floor and nothing newer
+		 * (the memory model's vpre): it could have been made as early.
+		 */
+		bool has_floor;
+		uint64_t floor;
 	} access;
 
 	/* Per-layer state. */

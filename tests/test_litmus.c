@@ -519,6 +519,7 @@ START_TEST(test_own_litmus_files)
 		{"HD+same-value-store+data.litmus", "Allowed", false},
 		{"HD+same-value-store+addr.litmus", "Forbidden", false},
 		{"HD+update-not-after-walk.litmus", "Allowed", true},
+		{"HD+update-after-walk+dmb.st.litmus", "Forbidden", true},
 		/* our extension: 2 MiB blocks, tables, the contiguous bit, FEAT_BBM level 2 */
 		{"HVO+split-nobbm.litmus", "Required", true},
 		{"HVO+split-bbm.litmus", "Allowed", false},

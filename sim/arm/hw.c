@@ -102,6 +102,7 @@ void hw_free(struct mmu *m)
 		g_hash_table_destroy(m->hist);
 	g_free(m->cand);
 	g_free(m->uts);
+	g_free(m->ufloor);
 	g_free(m->af0);
 	g_free(m->upd);
 }
@@ -139,7 +140,7 @@ static gboolean hist_dead(gpointer key, gpointer value, gpointer floor)
 }
 
 void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
-		    uint64_t new, bool atomic)
+		    uint64_t new, bool atomic, uint64_t floor)
 {
 	struct mmu *m = mmu_of(sim);
 	struct desc_hist *h;
@@ -179,8 +180,10 @@ void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint
 		if (m->nuts == m->caputs) {
 			m->caputs = m->caputs ? m->caputs * 2 : 256;
 			m->uts = g_renew(uint64_t, m->uts, m->caputs);
+			m->ufloor = g_renew(uint64_t, m->ufloor, m->caputs);
 		}
 		/* Table stores are written through: the store's message is the model's next. */
+		m->ufloor[m->nuts] = atomic ? UINT64_MAX : floor;
 		m->uts[m->nuts++] = cpu_memory_now(sim) + 1;
 	}
 	if (va < m->hist_lo)
@@ -210,12 +213,30 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo
  * Not when that store was an atomic's or another update's write (it read
  * @v: atomicity), nor when the update is ordered after it, by a read the
  * access depends on or a branch before it (@hu_view: herd7 [Exp & R];
- * addr|ctrl; [HU], S+dmb.st+addr-HUdb: Forbidden). Without views (--memory
- * sc) everything is in order: never.
+ * addr|ctrl; [HU], S+dmb.st+addr-HUdb: Forbidden), or by an earlier
+ * access's walk that read a table store made after it (@walks) which is
+ * ordered after it. A table store is written through, in the order the
+ * CPUs executed them; one that nothing orders after the replacing store
+ * could have been seen first (herd7 2+2WNExpExp+NExpNExp: Allowed;
+ * +DMBST+DMBST, a DMB ST between the two table stores: Forbidden). Each
+ * store between is asked (its floor), a bounded number: past it, no.
+ * Without views (--memory sc) everything is in order: never.
  */
-static bool hu_before_replacement(const struct mmu *m, const struct hist_val *v, uint64_t hu_view)
+#define HU_REORDER_MAX 64
+static bool hu_before_replacement(const struct mmu *m, const struct hist_val *v, uint64_t hu_view,
+				  uint64_t walks)
 {
-	return !v->atomic && m->views && v->until - 1 < m->nuts && m->uts[v->until - 1] > hu_view;
+	uint64_t r = v->until - 1, ts;
+
+	if (v->atomic || !m->views || r >= m->nuts)
+		return false;
+	ts = m->uts[r];
+	if (ts <= hu_view)
+		return false;
+	for (uint64_t s = r + 1; s < m->nuts && m->uts[s] <= walks; s++)
+		if (m->ufloor[s] >= ts || s - r > HU_REORDER_MAX)
+			return false;
+	return ts <= walks ? m->ufloor[r] != UINT64_MAX : true;
 }
 
 /*
@@ -232,8 +253,10 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 	struct mmu_cpu *mc = cpu ? cpu->mmu : NULL;
 	uint64_t table = m->ttbr1;
 	bool all = use != HIST_FILL, ha = mc && mc->ha;
-	uint64_t hu_view = use == HIST_EARLY && mc && (mc->ha || mc->hd) ? cpu_memory_hu_view(cpu)
-									 : UINT64_MAX;
+	uint64_t walks = UINT64_MAX;
+	uint64_t hu_view = use == HIST_EARLY && mc && (mc->ha || mc->hd)
+				   ? cpu_memory_hu_view(cpu, &walks)
+				   : UINT64_MAX;
 	unsigned n = 0;
 
 	if (va < m->hist_lo || va > m->hist_hi)
@@ -256,7 +279,7 @@ static unsigned path_history(struct sim_cpu *cpu, struct sim *sim, uint64_t va, 
 		for (uint32_t i = 0; h && i < h->n; i++) {
 			const struct hist_val *v = &h->v[i];
 			uint64_t val = v->val;
-			bool no_hu = !hu_before_replacement(m, v, hu_view);
+			bool no_hu = !hu_before_replacement(m, v, hu_view, walks);
 
 			if (v->until <= bound || !(all || cacheable(val, level)))
 				continue;

@@ -174,18 +174,21 @@ static uint64_t mm_tlbi_view(struct sim_cpu *cpu, cpu_dep_t dep)
 /*
  * A hardware update is ordered after a read the access's address depends
  * on and after earlier addresses and branches (herd7 aarch64hwreqs.cat:
- * [Exp & R]; addr|ctrl; [HU] and addr; [Exp]; po; [HU]: vhu, vcap without
- * the earlier walks' reads), and after nothing else without FEAT_ETS2
- * (DSB-ob and lob do not reach Imp writes; herd7 2+2WNExpExp+NExpNExp:
- * a store's update may go before the descriptor an earlier store's walk
- * read).
+ * [Exp & R]; addr|ctrl; [HU] and addr; [Exp]; po; [HU]: vhu), after the
+ * walks of earlier accesses (dob's "[Imp & TTD & R]; tr-ib; [Exp & M];
+ * po; [HU]": vtr, in @walks; 2+2WNExpExp+NExpNExp+DMBST+DMBST:
+ * Forbidden), and after nothing else without FEAT_ETS2 (DSB-ob and lob
+ * do not reach Imp writes). The two are apart because a table store is
+ * written through: hw.c asks whether one could have been made later.
  */
-static uint64_t mm_hu_view(struct sim_cpu *cpu)
+static uint64_t mm_hu_view(struct sim_cpu *cpu, uint64_t *walks)
 {
 	const struct sim_access *a = &cpu->access;
+	const struct mm_cpu *c = &mm_of(cpu)->cpu[cpu->id];
 	uint64_t dep = a->addr_dep == CPU_DEP_NONE ? 0 : a->addr_dep;
 
-	return vmax(dep, mm_of(cpu)->cpu[cpu->id].vhu);
+	*walks = c->vtr;
+	return vmax(dep, c->vhu);
 }
 
 bool mm_known_at(struct sim_cpu *cpu, uint64_t pa, uint64_t ts)
@@ -558,8 +561,12 @@ static void mm_store(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint64_t v
 	 * checker models when a table store is visible to walkers (DSB), and
 	 * the walker reads pmem (docs/memmodel.md, what remains).
 	 */
-	if (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK)
+	if (pmem_flags(m->sim->mem, pa) & PMEM_F_HOOK) {
+		cpu->access.has_floor = true;
+		cpu->access.floor = vpre;
 		propagate_loc(cpu, l);
+		cpu->access.has_floor = false;
+	}
 	if (c->nprom)
 		mm_check_promises(cpu);
 }

@@ -254,7 +254,9 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 		((struct mmu_cpu *)cpu->mmu)->st_seq = m->seq;
 	}
 	hw_desc_stored(sim, slot, level, va, old64, new64,
-		       m->hw_writing || (cpu && cpu->access.atomic));
+		       m->hw_writing || (cpu && cpu->access.atomic),
+		       cpu && cpu->access.has_floor && !m->hw_writing ? cpu->access.floor
+								       : UINT64_MAX);
 	if (old64 == new64)
 		return;
 	/* Before the checker, which may end the run at this very store. */

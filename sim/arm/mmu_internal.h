@@ -221,8 +221,12 @@ struct mmu {
 	struct chk *chk;
 	uint64_t seq; /* stores into live tables so far */
 	bool views;   /* the memory model has views (cpu_memory_views()) */
-	/* With views: each such store's timestamp, by sequence number - 1 (increasing). */
-	uint64_t *uts;
+	/*
+	 * With views: each such store's timestamp, by sequence number - 1
+	 * (increasing), and what it was ordered after (UINT64_MAX: not known,
+	 * or an atomic's or an update's write, which could not go later).
+	 */
+	uint64_t *uts, *ufloor;
 	uint64_t nuts, caputs;
 	/* Values live descriptor slots held, by slot PA (hw.c), and the VAs they map. */
 	GHashTable *hist;
@@ -314,10 +318,11 @@ static inline bool hw_updatable(const struct mmu *m, uint64_t d, int level)
 
 /*
  * A store into a live table changed @slot (level, the VA it maps) from @old
- * to @new; @atomic: the write of an atomic or of a hardware update.
+ * to @new; @atomic: the write of an atomic or of a hardware update; @floor:
+ * what the store is ordered after (UINT64_MAX if unknown).
  */
 void hw_desc_stored(struct sim *sim, uint64_t slot, int level, uint64_t va, uint64_t old,
-		    uint64_t new, bool atomic);
+		    uint64_t new, bool atomic, uint64_t floor);
 /* Before a lookup of @va with descriptors changed since the TLB's last invalidation. */
 void hw_fill(struct sim_cpu *cpu, uint64_t va);
 /* Does a slot on @va's walk have a history (values fills and early walks may use)? */
