@@ -202,7 +202,7 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 {
 	struct sim *sim = cpu->sim;
 	struct mmu *m = mmu_of(sim);
-	uint64_t slot = pa & ~7ull, va_base, va, old64, new64;
+	uint64_t slot = pa & ~7ull, va_base, va, old64, new64, floor;
 	/*
 	 * The running step, whose CPU is @cpu but for a hardware update made
 	 * visible by another's step (hafdbs.c), or none at the end of the run.
@@ -253,10 +253,9 @@ static void mmu_store_hook(struct sim_cpu *cpu, uint64_t pa, unsigned size, uint
 		((struct mmu_cpu *)cpu->mmu)->st_open = true;
 		((struct mmu_cpu *)cpu->mmu)->st_seq = m->seq;
 	}
+	floor = cpu && cpu->access.has_floor && !m->hw_writing ? cpu->access.floor : UINT64_MAX;
 	hw_desc_stored(sim, slot, level, va, old64, new64,
-		       m->hw_writing || (cpu && cpu->access.atomic),
-		       cpu && cpu->access.has_floor && !m->hw_writing ? cpu->access.floor
-								       : UINT64_MAX);
+		       m->hw_writing || (cpu && cpu->access.atomic), floor);
 	if (old64 == new64)
 		return;
 	/* Before the checker, which may end the run at this very store. */
