@@ -492,7 +492,7 @@ uint64_t hw_early_bound(struct sim_cpu *cpu, uint64_t lo, uint64_t hi, uint64_t 
 	b = mmu_max64(cse, s.rinval_f);
 	*tbound = b;
 	*strict = mmu_max64(cse, s.rinval);
-	for (unsigned i = 0; i < mc->nrecs && *tbound < *strict; i++) {
+	for (unsigned i = 0; i < mc->nrecs && b < *strict; i++) {
 		const struct mmu_rinval *r = &mc->recs[i];
 
 		if (r->start > hi || r->end - 1 < lo)
