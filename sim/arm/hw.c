@@ -219,10 +219,9 @@ static uint64_t removed_at(const struct mmu_cpu *mc, uint64_t until, uint64_t lo
  * CPUs executed them; one that nothing orders after the replacing store
  * could have been seen first (herd7 2+2WNExpExp+NExpNExp: Allowed;
  * +DMBST+DMBST, a DMB ST between the two table stores: Forbidden). Each
- * store between is asked (its floor), a bounded number: past it, no.
- * Without views (--memory sc) everything is in order: never.
+ * store between is asked (its floor), however many: no cap drops the
+ * choice. Without views (--memory sc) everything is in order: never.
  */
-#define HU_REORDER_MAX 64
 static bool hu_before_replacement(const struct mmu *m, const struct hist_val *v, uint64_t hu_view,
 				  uint64_t walks)
 {
@@ -234,7 +233,7 @@ static bool hu_before_replacement(const struct mmu *m, const struct hist_val *v,
 	if (ts <= hu_view)
 		return false;
 	for (uint64_t s = r + 1; s < m->nuts && m->uts[s] <= walks; s++)
-		if (m->ufloor[s] >= ts || s - r > HU_REORDER_MAX)
+		if (m->ufloor[s] >= ts)
 			return false;
 	return ts <= walks ? m->ufloor[r] != UINT64_MAX : true;
 }
